@@ -1,0 +1,94 @@
+/**
+ * The LlamaCloud Chat API as an Effect service. Today: creating a session.
+ *
+ * @since 0.1.0
+ */
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import { ChatSession } from "./ChatSession.js"
+import { CreateSessionBody, type CreateSessionParams, ScopeQuery, validate } from "./CreateSessionParams.js"
+import { makeCall } from "./internal/call.js"
+import { LlamaCloudClient } from "./LlamaCloudClient.js"
+import type { LlamaCloudError } from "./LlamaCloudError.js"
+import { RetryPolicy } from "./RetryPolicy.js"
+import { TimeoutPolicy } from "./TimeoutPolicy.js"
+
+/**
+ * Chat sessions on LlamaCloud.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<ChatService, ChatService.Service>() {
+  /**
+   * Builds the service over a `LlamaCloudClient`. The retry and timeout policies in context are
+   * used (their defaults when none is provided); a policy provided around a single call wins.
+   */
+  static readonly make: Effect.Effect<ChatService.Service, never, LlamaCloudClient> = Effect.gen(function*() {
+    const client = yield* LlamaCloudClient
+    const call = makeCall(
+      client,
+      {
+        retry: Option.getOrElse(yield* Effect.serviceOption(RetryPolicy), () => RetryPolicy.defaults),
+        timeout: Option.getOrElse(yield* Effect.serviceOption(TimeoutPolicy), () => TimeoutPolicy.defaults)
+      },
+      describeParseError
+    )
+
+    const create = (params?: CreateSessionParams): Effect.Effect<ChatSession, LlamaCloudError> =>
+      Effect.flatMap(validate(params), (valid) => {
+        // The call's own ids win over the client's defaults; an id set nowhere is not sent at all.
+        const organizationId = valid.organizationId ?? Option.getOrUndefined(client.organizationId)
+        const projectId = valid.projectId ?? Option.getOrUndefined(client.projectId)
+        const indexIds = valid.indexIds ?? null
+        const request = HttpClientRequest.post("/api/v1/chat", {
+          urlParams: encodeQuery({
+            ...(organizationId === undefined ? {} : { organizationId }),
+            ...(projectId === undefined ? {} : { projectId })
+          }),
+          body: HttpBody.unsafeJson(encodeBody(
+            valid.sharedAccess === undefined ? { indexIds } : { indexIds, sharedAccess: valid.sharedAccess }
+          ))
+        })
+        return call("ChatService.create", request, decodeSession)
+      })
+
+    return ChatService.of({ create })
+  })
+
+  /** The service, needing a `LlamaCloudClient` (and, through it, an `HttpClient`). */
+  static readonly layer: Layer.Layer<ChatService, never, LlamaCloudClient> = Layer.effect(ChatService, ChatService.make)
+}
+
+/**
+ * @since 0.1.0
+ */
+export declare namespace ChatService {
+  /**
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Service {
+    /**
+     * Creates a chat session, optionally bound to at most 10 indexes. The parameters are validated
+     * before anything is sent. Retried only where no duplicate session can result, unless the retry
+     * policy opts in.
+     */
+    readonly create: (params?: CreateSessionParams) => Effect.Effect<ChatSession, LlamaCloudError>
+  }
+}
+
+const encodeBody = Schema.encodeSync(CreateSessionBody)
+const encodeQuery = Schema.encodeSync(ScopeQuery)
+const decodeSession = Schema.decodeUnknownEither(ChatSession, { errors: "all" })
+
+const describeParseError = (error: ParseResult.ParseError): string =>
+  ParseResult.ArrayFormatter.formatErrorSync(error)
+    .map((issue) => `${issue.path.length > 0 ? `${issue.path.join(".")}: ` : ""}${issue.message}`)
+    .join("; ")

@@ -1,0 +1,97 @@
+/**
+ * The chat session as LlamaCloud returns it. Wire names (snake_case) appear in this module only;
+ * everything else sees the idiomatic names.
+ *
+ * @since 0.1.0
+ */
+import * as DateTime from "effect/DateTime"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+
+// ISO 8601 date-time, with or without a zone designator and with any number of fraction digits.
+const isoDateTime = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/
+
+/**
+ * A LlamaCloud timestamp, decoded to a `DateTime.Utc`. The API sends zone-less timestamps with
+ * microseconds (`2026-04-22T12:34:41.342245`), which are UTC; JavaScript's `Date` would read them as
+ * local time and is not used. `DateTime` holds milliseconds: further digits are dropped.
+ * Encodes to ISO 8601 with `Z`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Timestamp: Schema.Schema<DateTime.Utc, string> = Schema.transformOrFail(
+  Schema.String,
+  Schema.DateTimeUtcFromSelf,
+  {
+    strict: true,
+    decode: (input, _, ast) => {
+      const parts = isoDateTime.exec(input)
+      const date = parts?.[1]
+      const time = parts?.[2]
+      if (date === undefined || time === undefined) {
+        return ParseResult.fail(new ParseResult.Type(ast, input, `expected an ISO 8601 date-time, got ${JSON.stringify(input)}`))
+      }
+      const millis = (parts?.[3] ?? "").slice(0, 3).padEnd(3, "0")
+      const zone = parts?.[4] === undefined || parts[4] === "z" ? "Z" : parts[4]
+      return Option.match(DateTime.make(`${date}T${time}.${millis}${zone}`), {
+        onNone: () => ParseResult.fail(new ParseResult.Type(ast, input, `not a valid date-time: ${JSON.stringify(input)}`)),
+        onSome: (dt) => ParseResult.succeed(DateTime.toUtc(dt))
+      })
+    },
+    encode: (dt) => ParseResult.succeed(DateTime.formatIso(dt))
+  }
+).annotations({ identifier: "Timestamp" })
+
+// Absent and null both mean "not there" on this API.
+const optional = <S extends Schema.Schema.Any>(schema: S) =>
+  Schema.optionalWith(schema, { as: "Option", nullable: true })
+
+/**
+ * How a session is shared. Only newer API versions send it.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SharedAccess = Schema.Literal("query", "read_only")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type SharedAccess = typeof SharedAccess.Type
+
+/**
+ * Token usage and status of a session's most recent run. Every field is optional on the wire.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export class JobMetadata extends Schema.Class<JobMetadata>("JobMetadata")({
+  durationMs: optional(Schema.Number).pipe(Schema.fromKey("duration_ms")),
+  error: optional(Schema.String),
+  exportConfigIds: optional(Schema.Array(Schema.String)).pipe(Schema.fromKey("export_config_ids")),
+  isError: optional(Schema.Boolean).pipe(Schema.fromKey("is_error")),
+  totalInputTokens: optional(Schema.Number).pipe(Schema.fromKey("total_input_tokens")),
+  totalOutputTokens: optional(Schema.Number).pipe(Schema.fromKey("total_output_tokens")),
+  turns: optional(Schema.Number)
+}) {}
+
+/**
+ * A chat session: what Create Session returns. Unknown fields from newer servers are ignored.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export class ChatSession extends Schema.Class<ChatSession>("ChatSession")({
+  sessionId: Schema.String.pipe(Schema.propertySignature, Schema.fromKey("session_id")),
+  lastUpdatedAt: Timestamp.pipe(Schema.propertySignature, Schema.fromKey("last_updated_at")),
+  /** Derived from the first user message; none on a new session. */
+  generatedTitle: optional(Schema.String).pipe(Schema.fromKey("generated_title")),
+  /** The indexes the session retrieves from; none on an unbound session. */
+  indexIds: optional(Schema.Array(Schema.String)).pipe(Schema.fromKey("index_ids")),
+  /** None until the session has run. */
+  jobMetadata: optional(JobMetadata).pipe(Schema.fromKey("job_metadata")),
+  sharedAccess: optional(SharedAccess).pipe(Schema.fromKey("shared_access"))
+}) {}

@@ -1,0 +1,115 @@
+/**
+ * When and how long to wait before retrying a failed call. Provide `RetryPolicy.layer(...)` or
+ * `RetryPolicy.disabled` to change it; without one, `RetryPolicy.defaults` applies.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Layer from "effect/Layer"
+
+/**
+ * The retry policy of LlamaCloud calls, read when `ChatService.layer` is built and again at each
+ * call, so a policy provided around one call wins over the one the service was built with.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class RetryPolicy extends Context.Tag("effect-llamacloud/RetryPolicy")<RetryPolicy, RetryPolicy.Settings>() {
+  /**
+   * At most 2 retries; backoff `min(0.5 s × 2^n, 8 s)` minus up to 25 % jitter; server waits honoured
+   * up to 60 s; only failures where the server cannot have acted are retried.
+   */
+  static readonly defaults: RetryPolicy.Settings = {
+    maxRetries: 2,
+    baseDelay: Duration.millis(500),
+    maxDelay: Duration.seconds(8),
+    jitter: 0.25,
+    maxRetryAfter: Duration.seconds(60),
+    retryAmbiguous: false
+  }
+
+  /**
+   * Settings from the defaults with some fields changed. Out-of-range numbers are clamped
+   * (`maxRetries` to a whole number from 0 to 100, `jitter` to 0..1), so a policy is always usable.
+   */
+  static readonly make = (options: RetryPolicy.Options = {}): RetryPolicy.Settings => {
+    const d = RetryPolicy.defaults
+    return {
+      maxRetries: Math.floor(clamp(options.maxRetries ?? d.maxRetries, 0, 100)),
+      baseDelay: options.baseDelay === undefined ? d.baseDelay : Duration.decode(options.baseDelay),
+      maxDelay: options.maxDelay === undefined ? d.maxDelay : Duration.decode(options.maxDelay),
+      jitter: clamp(options.jitter ?? d.jitter, 0, 1),
+      maxRetryAfter: options.maxRetryAfter === undefined ? d.maxRetryAfter : Duration.decode(options.maxRetryAfter),
+      retryAmbiguous: options.retryAmbiguous ?? d.retryAmbiguous
+    }
+  }
+
+  /** Provides a policy: the defaults with the given fields changed. */
+  static readonly layer = (options: RetryPolicy.Options = {}): Layer.Layer<RetryPolicy> =>
+    Layer.succeed(RetryPolicy, RetryPolicy.make(options))
+
+  /** No retries at all: every failure is returned as it happens. */
+  static readonly disabled: Layer.Layer<RetryPolicy> = Layer.succeed(RetryPolicy, RetryPolicy.make({ maxRetries: 0 }))
+}
+
+/**
+ * @since 0.1.0
+ */
+export declare namespace RetryPolicy {
+  /**
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Settings {
+    /** Retries after the first attempt; 0 disables retrying. */
+    readonly maxRetries: number
+    /** First backoff; doubled each retry (`baseDelay × 2^n`). */
+    readonly baseDelay: Duration.Duration
+    /** Upper bound of the exponential backoff. */
+    readonly maxDelay: Duration.Duration
+    /** Up to this fraction (0 to 1) is taken off each backoff at random, so clients do not retry in step. */
+    readonly jitter: number
+    /**
+     * The longest server-requested wait (`retry-after-ms`, `Retry-After`) that is slept. A longer one is
+     * not waited for: the call fails at once with the error carrying it.
+     */
+    readonly maxRetryAfter: Duration.Duration
+    /**
+     * Also retry failures after which the server may already have acted on the request: a timeout or a
+     * broken connection after sending, 500, 502, 504. For a create this can make a duplicate session.
+     * Off by default.
+     */
+    readonly retryAmbiguous: boolean
+  }
+
+  /**
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Options {
+    readonly maxRetries?: number | undefined
+    readonly baseDelay?: Duration.DurationInput | undefined
+    readonly maxDelay?: Duration.DurationInput | undefined
+    readonly jitter?: number | undefined
+    readonly maxRetryAfter?: Duration.DurationInput | undefined
+    readonly retryAmbiguous?: boolean | undefined
+  }
+}
+
+function clamp(n: number, min: number, max: number): number {
+  return Number.isNaN(n) ? min : Math.min(max, Math.max(min, n))
+}
+
+/**
+ * The backoff before retry number `retry` (0 for the first retry), for a random draw `random` in
+ * [0, 1): `min(baseDelay × 2^retry, maxDelay)` minus `random × jitter` of it.
+ *
+ * @since 0.1.0
+ * @category backoff
+ */
+export const backoff = (policy: RetryPolicy.Settings, retry: number, random: number): Duration.Duration => {
+  const base = Duration.toMillis(policy.baseDelay) * 2 ** retry
+  const capped = Math.min(base, Duration.toMillis(policy.maxDelay))
+  return Duration.millis(capped * (1 - policy.jitter * random))
+}

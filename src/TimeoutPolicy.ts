@@ -1,0 +1,63 @@
+/**
+ * How long a call may take. Provide `TimeoutPolicy.layer(...)` to change it; without one,
+ * `TimeoutPolicy.defaults` applies.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+
+/**
+ * The timeout policy of LlamaCloud calls, read when `ChatService.layer` is built and again at each
+ * call, so a policy provided around one call wins over the one the service was built with.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class TimeoutPolicy extends Context.Tag("effect-llamacloud/TimeoutPolicy")<TimeoutPolicy, TimeoutPolicy.Settings>() {
+  /** 60 s per attempt, no total deadline. */
+  static readonly defaults: TimeoutPolicy.Settings = {
+    perAttempt: Duration.seconds(60),
+    total: Option.none()
+  }
+
+  /** Settings from the defaults with some fields changed. */
+  static readonly make = (options: TimeoutPolicy.Options = {}): TimeoutPolicy.Settings => ({
+    perAttempt: options.perAttempt === undefined ? TimeoutPolicy.defaults.perAttempt : Duration.decode(options.perAttempt),
+    total: options.total === undefined ? TimeoutPolicy.defaults.total : Option.some(Duration.decode(options.total))
+  })
+
+  /** Provides a policy: the defaults with the given fields changed. */
+  static readonly layer = (options: TimeoutPolicy.Options = {}): Layer.Layer<TimeoutPolicy> =>
+    Layer.succeed(TimeoutPolicy, TimeoutPolicy.make(options))
+}
+
+/**
+ * @since 0.1.0
+ */
+export declare namespace TimeoutPolicy {
+  /**
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Settings {
+    /**
+     * The limit on one attempt: connecting, sending, the response headers, the whole body and its
+     * decoding. When it fires the request is aborted and its socket closed.
+     */
+    readonly perAttempt: Duration.Duration
+    /** An optional deadline on the whole call, retries and their waits included. */
+    readonly total: Option.Option<Duration.Duration>
+  }
+
+  /**
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Options {
+    readonly perAttempt?: Duration.DurationInput | undefined
+    readonly total?: Duration.DurationInput | undefined
+  }
+}

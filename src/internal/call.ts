@@ -1,0 +1,516 @@
+/**
+ * One LlamaCloud call: attempts under the timeout policy, each reading the whole body, failures
+ * classified into the project's errors, and retries under the retry policy. Every HTTP detail of
+ * the project lives here, so a move to another HTTP stack touches this file only.
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
+import * as Random from "effect/Random"
+import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
+import type { LlamaCloudClient } from "../LlamaCloudClient.js"
+import {
+  ApiError,
+  AuthError,
+  DecodeError,
+  type LlamaCloudError,
+  NetworkError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  ValidationError,
+  type ValidationIssue
+} from "../LlamaCloudError.js"
+import { backoff, RetryPolicy } from "../RetryPolicy.js"
+import { TimeoutPolicy } from "../TimeoutPolicy.js"
+import { show } from "./show.js"
+
+/**
+ * Whether retrying a failure can repeat an effect on the server:
+ * - `safe`: the server cannot have acted (no connection, 408, 429, 503);
+ * - `ambiguous`: it may have (connection lost or timed out after sending, 500, 502, 504);
+ * - `never`: retrying cannot help (4xx, undecodable success).
+ */
+type Safety = "safe" | "ambiguous" | "never"
+
+interface Failure {
+  readonly error: LlamaCloudError
+  readonly safety: Safety
+  /** `x-should-retry` from the server, which overrides `safety`. */
+  readonly serverSays: Option.Option<boolean>
+  /** `retry-after-ms` or `Retry-After` from the server. */
+  readonly retryAfter: Option.Option<Duration.Duration>
+}
+
+/** Per-call facts reported on the span. */
+interface Trace {
+  attempts: number
+  status: number | undefined
+  requestId: string | undefined
+}
+
+/** The largest body read; bigger answers fail with `DecodeError` instead of filling memory. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024
+/** Error bodies only feed a message: the rest is discarded. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024
+
+/** How to turn a 2xx body (parsed JSON) into the call's result. */
+export type Decode<A> = (json: unknown) => Either.Either<A, ParseResult.ParseError>
+/** Renders a decode failure for the `DecodeError` message. */
+export type DescribeParseError = (error: ParseResult.ParseError) => string
+
+/**
+ * Builds the function that services run their calls through, over one authenticated client.
+ * `built` are the policies seen when the service was built; a policy in the caller's context wins.
+ */
+export const makeCall = (
+  client: LlamaCloudClient.Service,
+  built: { readonly retry: RetryPolicy.Settings; readonly timeout: TimeoutPolicy.Settings },
+  describe: DescribeParseError
+) => {
+  // withScope: closing the attempt's scope aborts the request, so a timeout or an interruption
+  // closes the socket at once instead of when the response is garbage collected.
+  const http = HttpClient.withScope(client.httpClient)
+  const scrub = scrubber(client.apiKey)
+
+  return <A>(
+    name: string,
+    request: HttpClientRequest.HttpClientRequest,
+    decode: Decode<A>
+  ): Effect.Effect<A, LlamaCloudError> =>
+    Effect.gen(function*() {
+      const retry = Option.getOrElse(yield* Effect.serviceOption(RetryPolicy), () => built.retry)
+      const timeout = Option.getOrElse(yield* Effect.serviceOption(TimeoutPolicy), () => built.timeout)
+      const trace: Trace = { attempts: 0, status: undefined, requestId: undefined }
+
+      const attempt = Effect.suspend(() => {
+        trace.attempts++
+        return http.execute(request).pipe(
+          Effect.matchEffect({
+            onFailure: (error) => Effect.fail(transportFailure(error)),
+            onSuccess: (response) => {
+              trace.status = response.status
+              trace.requestId = response.headers["x-request-id"]
+              return handle(response, decode, describe, scrub)
+            }
+          }),
+          Effect.scoped,
+          Effect.timeoutFail({
+            duration: timeout.perAttempt,
+            onTimeout: (): Failure => ({
+              error: new NetworkError({
+                reason: "AttemptTimeout",
+                detail: `no complete answer within ${Duration.format(timeout.perAttempt)}`,
+                timeout: Option.some(timeout.perAttempt)
+              }),
+              safety: "ambiguous",
+              serverSays: Option.none(),
+              retryAfter: Option.none()
+            })
+          })
+        )
+      })
+
+      const started = yield* Clock.currentTimeMillis
+      const loop = (retries: number): Effect.Effect<A, LlamaCloudError> =>
+        Effect.catchAll(attempt, (failure) =>
+          Effect.gen(function*() {
+            const wait = yield* nextWait(failure, retries, retry, timeout, started)
+            if (Option.isNone(wait)) return yield* Effect.fail(failure.error)
+            yield* Effect.logDebug(`${name}: attempt ${retries + 1} failed, retrying`).pipe(
+              Effect.annotateLogs({
+                attempt: retries + 1,
+                reason: reasonOf(failure.error),
+                delayMs: Math.round(Duration.toMillis(wait.value))
+              })
+            )
+            yield* Effect.sleep(wait.value)
+            return yield* loop(retries + 1)
+          }))
+
+      const withDeadline = Option.match(timeout.total, {
+        onNone: () => loop(0),
+        onSome: (total) =>
+          Effect.timeoutFail(loop(0), {
+            duration: total,
+            onTimeout: () =>
+              new NetworkError({
+                reason: "DeadlineExceeded",
+                detail: `the call did not finish within ${Duration.format(total)}`,
+                timeout: Option.some(total)
+              })
+          })
+      })
+
+      return yield* withDeadline.pipe(
+        Effect.ensuring(Effect.suspend(() =>
+          Effect.annotateCurrentSpan({
+            "llamacloud.attempts": trace.attempts,
+            ...(trace.status === undefined ? {} : { "http.response.status_code": trace.status }),
+            ...(trace.requestId === undefined ? {} : { "llamacloud.request_id": trace.requestId })
+          })
+        ))
+      )
+    }).pipe(Effect.withSpan(name, { kind: "client" }))
+}
+
+/** The wait before the next attempt, or none when the failure is final. */
+const nextWait = (
+  failure: Failure,
+  retries: number,
+  retry: RetryPolicy.Settings,
+  timeout: TimeoutPolicy.Settings,
+  started: number
+): Effect.Effect<Option.Option<Duration.Duration>> =>
+  Effect.gen(function*() {
+    if (retries >= retry.maxRetries) return Option.none()
+    const retryable = Option.getOrElse(
+      failure.serverSays,
+      () => failure.safety === "safe" || (failure.safety === "ambiguous" && retry.retryAmbiguous)
+    )
+    if (!retryable) return Option.none()
+    let wait: Duration.Duration
+    if (Option.isSome(failure.retryAfter)) {
+      // A longer wait than the cap is not slept: the error carrying it goes back to the caller.
+      if (Duration.greaterThan(failure.retryAfter.value, retry.maxRetryAfter)) return Option.none()
+      wait = failure.retryAfter.value
+    } else {
+      wait = backoff(retry, retries, yield* Random.next)
+    }
+    if (Option.isSome(timeout.total)) {
+      // Sleeping into the deadline only trades the real error for a timeout.
+      const elapsed = (yield* Clock.currentTimeMillis) - started
+      if (elapsed + Duration.toMillis(wait) >= Duration.toMillis(timeout.total.value)) return Option.none()
+    }
+    return Option.some(wait)
+  })
+
+const reasonOf = (error: LlamaCloudError): string => {
+  switch (error._tag) {
+    case "NetworkError":
+      return `NetworkError(${error.reason})`
+    case "ValidationError":
+      return Option.match(error.status, { onNone: () => error._tag, onSome: (s) => `${error._tag}(${s})` })
+    default:
+      return `${error._tag}(${error.status})`
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+const handle = <A>(
+  response: HttpClientResponse.HttpClientResponse,
+  decode: Decode<A>,
+  describe: DescribeParseError,
+  scrub: (text: string) => string
+): Effect.Effect<A, Failure> => {
+  const status = response.status
+  const requestId = Option.fromNullable(response.headers["x-request-id"])
+  if (status >= 200 && status < 300) {
+    return readBody(response, MAX_BODY_BYTES).pipe(
+      Effect.mapError(bodyBrokeOff),
+      Effect.flatMap((body) => {
+        if (body.tooLarge) {
+          return decodeFailure(status, requestId, `the body is larger than the ${MAX_BODY_BYTES} byte limit`, "")
+        }
+        return parseSuccess(body.text, response, decode, describe, requestId)
+      })
+    )
+  }
+  return readBody(response, MAX_ERROR_BODY_BYTES).pipe(
+    // The status already says what happened: a body that breaks off still yields its error.
+    Effect.orElseSucceed((): Body => ({ text: "", tooLarge: false })),
+    Effect.flatMap((body) => Effect.fail(statusFailure(response, scrub(body.text), requestId)))
+  )
+}
+
+const parseSuccess = <A>(
+  text: string,
+  response: HttpClientResponse.HttpClientResponse,
+  decode: Decode<A>,
+  describe: DescribeParseError,
+  requestId: Option.Option<string>
+): Effect.Effect<A, Failure> => {
+  const status = response.status
+  if (text.trim() === "") return decodeFailure(status, requestId, "the body is empty", text)
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (cause) {
+    const what = looksLikeHtml(text, response) ? "an HTML page, not JSON" : `not JSON (${messageOf(cause)})`
+    return decodeFailure(status, requestId, `the body is ${what}`, text)
+  }
+  const result = decode(json)
+  return Either.isRight(result)
+    ? Effect.succeed(result.right)
+    : decodeFailure(status, requestId, `the body is not the documented shape: ${describe(result.left)}`, text)
+}
+
+const decodeFailure = (
+  status: number,
+  requestId: Option.Option<string>,
+  problem: string,
+  body: string
+): Effect.Effect<never, Failure> =>
+  Effect.fail({
+    error: new DecodeError({ status, problem, bodyExcerpt: body.slice(0, 200), requestId }),
+    // The server answered 2xx: it acted. Retrying would repeat it.
+    safety: "never",
+    serverSays: Option.none(),
+    retryAfter: Option.none()
+  })
+
+const looksLikeHtml = (text: string, response: HttpClientResponse.HttpClientResponse): boolean =>
+  (response.headers["content-type"] ?? "").includes("html") || /^\s*<(!doctype|html|head|body)/i.test(text)
+
+interface Body {
+  readonly text: string
+  readonly tooLarge: boolean
+}
+
+/**
+ * Reads the whole body, up to `limit` bytes. A declared length over the limit is refused before
+ * reading; an undeclared one is counted as it streams. Either way the attempt's scope then aborts
+ * the request, which discards the rest.
+ */
+const readBody = (
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number
+): Effect.Effect<Body, HttpClientError.ResponseError> => {
+  const declared = response.headers["content-length"]
+  if (declared !== undefined) {
+    const length = Number(declared)
+    if (Number.isFinite(length) && length > limit) return Effect.succeed({ text: "", tooLarge: true })
+    if (Number.isFinite(length)) return Effect.map(response.text, (text) => ({ text, tooLarge: false }))
+  }
+  return Effect.suspend(() => {
+    const decoder = new TextDecoder()
+    let text = ""
+    let bytes = 0
+    return response.stream.pipe(
+      Stream.takeWhile((chunk) => {
+        bytes += chunk.byteLength
+        return bytes <= limit
+      }),
+      Stream.runForEach((chunk) =>
+        Effect.sync(() => {
+          text += decoder.decode(chunk, { stream: true })
+        })
+      ),
+      Effect.map(() => ({ text: text + decoder.decode(), tooLarge: bytes > limit }))
+    )
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error statuses
+
+const statusFailure = (
+  response: HttpClientResponse.HttpClientResponse,
+  text: string,
+  requestId: Option.Option<string>
+): Failure => {
+  const status = response.status
+  const parsed = parseErrorBody(text, response)
+  const retryAfter = parseRetryAfter(response.headers)
+  const serverSays = parseShouldRetry(response.headers["x-should-retry"])
+  const facts = { status, detail: parsed.detail, requestId }
+  const failure = (error: LlamaCloudError, safety: Safety): Failure => ({ error, safety, serverSays, retryAfter })
+  if (status === 401 || status === 403) return failure(new AuthError(facts), "never")
+  if (status === 400 || status === 422) {
+    return failure(
+      new ValidationError({
+        status: Option.some(status),
+        issues: parsed.issues.length > 0 ? parsed.issues : [{ path: [], message: parsed.detail }],
+        requestId
+      }),
+      "never"
+    )
+  }
+  if (status === 404) return failure(new NotFoundError(facts), "never")
+  if (status === 429) return failure(new RateLimitError({ ...facts, retryAfter }), "safe")
+  if (status >= 500) {
+    return failure(new ServerError({ ...facts, retryAfter }), status === 503 ? "safe" : "ambiguous")
+  }
+  return failure(new ApiError(facts), status === 408 ? "safe" : "never")
+}
+
+interface ErrorBody {
+  readonly detail: string
+  readonly issues: ReadonlyArray<ValidationIssue>
+}
+
+const statusText: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  408: "Request Timeout",
+  409: "Conflict",
+  422: "Unprocessable Entity",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout"
+}
+
+/** FastAPI's `{"detail": "..."}` or `{"detail": [{loc, msg, type}]}`, or whatever else came. */
+const parseErrorBody = (text: string, response: HttpClientResponse.HttpClientResponse): ErrorBody => {
+  const status = response.status
+  const fallback = statusText[status] ?? `HTTP ${status}`
+  const trimmed = text.trim()
+  if (trimmed === "") return { detail: `${fallback} (empty body)`, issues: [] }
+  let json: unknown = undefined
+  try {
+    json = JSON.parse(trimmed)
+  } catch {
+    if (looksLikeHtml(trimmed, response)) {
+      const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim()
+      return { detail: `${fallback} (an HTML page${title ? `: ${title}` : ""})`, issues: [] }
+    }
+    return { detail: truncate(trimmed), issues: [] }
+  }
+  const detail = typeof json === "object" && json !== null && "detail" in json ? json.detail : undefined
+  if (typeof detail === "string") return { detail: truncate(detail), issues: [] }
+  if (Array.isArray(detail)) {
+    const issues = detail.map(toIssue)
+    return { detail: issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), issues }
+  }
+  return { detail: truncate(show(json, 300)), issues: [] }
+}
+
+const toIssue = (item: unknown): ValidationIssue => {
+  if (typeof item !== "object" || item === null) return { path: [], message: show(item) }
+  const loc = "loc" in item && Array.isArray(item.loc) ?
+    item.loc.filter((k): k is string | number => typeof k === "string" || typeof k === "number") :
+    []
+  const message = "msg" in item && typeof item.msg === "string" ? item.msg : show(item)
+  return { path: loc, message }
+}
+
+const truncate = (text: string, max = 500): string => text.length > max ? `${text.slice(0, max)}…` : text
+
+const parseShouldRetry = (header: string | undefined): Option.Option<boolean> => {
+  const value = header?.trim().toLowerCase()
+  return value === "true" ? Option.some(true) : value === "false" ? Option.some(false) : Option.none()
+}
+
+/** `retry-after-ms` first, then `Retry-After` as seconds or as an HTTP date. */
+export const parseRetryAfter = (
+  headers: Readonly<Record<string, string | undefined>>,
+  now: number = Date.now()
+): Option.Option<Duration.Duration> => {
+  const ms = headers["retry-after-ms"]
+  if (ms !== undefined && ms.trim() !== "") {
+    const value = Number(ms)
+    if (Number.isFinite(value) && value >= 0) return Option.some(Duration.millis(value))
+  }
+  const after = headers["retry-after"]?.trim()
+  if (after === undefined || after === "") return Option.none()
+  if (/^\d+(\.\d+)?$/.test(after)) return Option.some(Duration.seconds(Number(after)))
+  const date = Date.parse(after)
+  return Number.isNaN(date) ? Option.none() : Option.some(Duration.millis(Math.max(0, date - now)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transport failures
+
+/** The connection failed while the success body was streaming: the server has acted. */
+const bodyBrokeOff = (error: HttpClientError.ResponseError): Failure => {
+  const root = rootCause(error.cause)
+  return {
+    error: new NetworkError({
+      reason: "ConnectionLost",
+      detail: `the response body broke off: ${describeCause(root, error.reason)}`,
+      timeout: Option.none(),
+      cause: root
+    }),
+    safety: "ambiguous",
+    serverSays: Option.none(),
+    retryAfter: Option.none()
+  }
+}
+
+// Codes after which the request cannot have reached the server.
+const neverConnected = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT"
+])
+
+const transportFailure = (error: HttpClientError.HttpClientError): Failure => {
+  const root = rootCause(error.cause)
+  const code = codeOf(root)
+  const detail = describeCause(root, error.reason)
+  const base = { serverSays: Option.none(), retryAfter: Option.none() } as const
+  if (error._tag === "RequestError" && error.reason !== "Transport") {
+    // The request could not even be built: nothing was sent, and trying again cannot help.
+    return {
+      ...base,
+      error: new NetworkError({ reason: "ConnectFailed", detail: `the request could not be built: ${detail}`, timeout: Option.none(), cause: root }),
+      safety: "never"
+    }
+  }
+  const connectFailed = error._tag === "RequestError" && code !== undefined && neverConnected.has(code)
+  return {
+    ...base,
+    error: new NetworkError({
+      reason: connectFailed ? "ConnectFailed" : "ConnectionLost",
+      detail,
+      timeout: Option.none(),
+      cause: root
+    }),
+    safety: connectFailed ? "safe" : "ambiguous"
+  }
+}
+
+/** The innermost cause (fetch wraps the socket error in a TypeError; happy eyeballs in an AggregateError). */
+const rootCause = (cause: unknown): unknown => {
+  let current = cause
+  for (let depth = 0; depth < 8; depth++) {
+    if (typeof current !== "object" || current === null) return current
+    if (codeOf(current) !== undefined) return current
+    if ("cause" in current && current.cause !== undefined) {
+      current = current.cause
+    } else if ("errors" in current && Array.isArray(current.errors) && current.errors.length > 0) {
+      current = current.errors[0]
+    } else {
+      return current
+    }
+  }
+  return current
+}
+
+const describeCause = (root: unknown, fallback: string): string => {
+  if (root === undefined) return fallback
+  const message = messageOf(root)
+  const code = codeOf(root)
+  return code === undefined || message.includes(code) ? message : `${message} (${code})`
+}
+
+const codeOf = (u: unknown): string | undefined =>
+  typeof u === "object" && u !== null && "code" in u && typeof u.code === "string" ? u.code : undefined
+
+const messageOf = (u: unknown): string =>
+  u instanceof Error ? u.message : typeof u === "string" ? u : show(u)
+
+/** Replaces the API key wherever a server echoed it. */
+const scrubber = (apiKey: Redacted.Redacted<string>) => {
+  const key = Redacted.value(apiKey)
+  return (text: string): string => text.includes(key) ? text.split(key).join("<redacted>") : text
+}
