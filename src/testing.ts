@@ -6,5 +6,5 @@
  */
 
 export { InMemoryChat } from "./testing/InMemoryChat.js"
-export * from "./testing/LocalServer.js"
+export * as LocalServer from "./testing/LocalServer.js"
 export { type MockReply, MockTransport, queryOf, type RecordedRequest } from "./testing/MockTransport.js"
