@@ -13,9 +13,9 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { ChatSession } from "./ChatSession.js"
 import { CreateSessionBody, type CreateSessionParams, ScopeQuery, validate } from "./CreateSessionParams.js"
-import { makeCall } from "./internal/call.js"
+import { makeCall, scrubber } from "./internal/call.js"
 import { LlamaCloudClient } from "./LlamaCloudClient.js"
-import type { LlamaCloudError } from "./LlamaCloudError.js"
+import { type LlamaCloudError, ValidationError } from "./LlamaCloudError.js"
 import { RetryPolicy } from "./RetryPolicy.js"
 import { TimeoutPolicy } from "./TimeoutPolicy.js"
 
@@ -41,8 +41,18 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
       describeParseError
     )
 
+    const scrub = scrubber(client.apiKey)
+    // The issues quote what was passed: a key passed by mistake as an id must not be quoted back.
+    const checked = (params: unknown) =>
+      Effect.mapError(validate(params), (error) =>
+        new ValidationError({
+          status: error.status,
+          issues: error.issues.map((issue) => ({ path: issue.path, message: scrub(issue.message) })),
+          requestId: error.requestId
+        }))
+
     const create = (params?: CreateSessionParams): Effect.Effect<ChatSession, LlamaCloudError> =>
-      Effect.flatMap(validate(params), (valid) => {
+      Effect.flatMap(checked(params), (valid) => {
         // The call's own ids win over the client's defaults; an id set nowhere is not sent at all.
         const organizationId = valid.organizationId ?? Option.getOrUndefined(client.organizationId)
         const projectId = valid.projectId ?? Option.getOrUndefined(client.projectId)

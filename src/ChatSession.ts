@@ -33,9 +33,10 @@ export const Timestamp: Schema.Schema<DateTime.Utc, string> = Schema.transformOr
       if (date === undefined || time === undefined) {
         return ParseResult.fail(new ParseResult.Type(ast, input, `expected an ISO 8601 date-time, got ${JSON.stringify(input)}`))
       }
+      const seconds = time.length === 5 ? ":00" : ""
       const millis = (parts?.[3] ?? "").slice(0, 3).padEnd(3, "0")
       const zone = parts?.[4] === undefined || parts[4] === "z" ? "Z" : parts[4]
-      return Option.match(DateTime.make(`${date}T${time}.${millis}${zone}`), {
+      return Option.match(DateTime.make(`${date}T${time}${seconds}.${millis}${zone}`), {
         onNone: () => ParseResult.fail(new ParseResult.Type(ast, input, `not a valid date-time: ${JSON.stringify(input)}`)),
         onSome: (dt) => ParseResult.succeed(DateTime.toUtc(dt))
       })

@@ -120,7 +120,8 @@ const decodeParams = Schema.decodeUnknownEither(CreateSessionParams, { errors: "
  * @category validation
  */
 export const validate = (input: unknown): Effect.Effect<CreateSessionParams, ValidationError> => {
-  const result = decodeParams(input ?? {})
+  // Only an absent argument means "no parameters": a null from an untyped caller is a wrong type.
+  const result = decodeParams(input === undefined ? {} : input)
   return result._tag === "Right"
     ? Effect.succeed(result.right)
     : Effect.fail(new ValidationError({ status: Option.none(), issues: toIssues(result.left), requestId: Option.none() }))

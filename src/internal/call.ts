@@ -3,6 +3,7 @@
  * classified into the project's errors, and retries under the retry policy. Every HTTP detail of
  * the project lives here, so a move to another HTTP stack touches this file only.
  */
+import type * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -78,7 +79,9 @@ export const makeCall = (
 ) => {
   // withScope: closing the attempt's scope aborts the request, so a timeout or an interruption
   // closes the socket at once instead of when the response is garbage collected.
-  const http = HttpClient.withScope(client.httpClient)
+  // The transport's own span is off: the call's span below carries the same facts once per call
+  // instead of once per attempt, at a fraction of the cost (its per-header attributes dominate).
+  const http = client.httpClient.pipe(HttpClient.withTracerDisabledWhen(() => true), HttpClient.withScope)
   const scrub = scrubber(client.apiKey)
 
   return <A>(
@@ -97,9 +100,11 @@ export const makeCall = (
           Effect.matchEffect({
             onFailure: (error) => Effect.fail(transportFailure(error)),
             onSuccess: (response) => {
+              // Each read of `headers` converts them anew on some transports: read them once.
+              const headers = response.headers
               trace.status = response.status
-              trace.requestId = response.headers["x-request-id"]
-              return handle(response, decode, describe, scrub)
+              trace.requestId = headers["x-request-id"]
+              return handle(response, headers, decode, describe, scrub)
             }
           }),
           Effect.scoped,
@@ -159,7 +164,11 @@ export const makeCall = (
           })
         ))
       )
-    }).pipe(Effect.withSpan(name, { kind: "client" }))
+    }).pipe(Effect.withSpan(name, {
+      kind: "client",
+      captureStackTrace: false,
+      attributes: { "http.request.method": request.method, "server.address": client.baseUrl, "url.path": request.url }
+    }))
 }
 
 /** The wait before the next attempt, or none when the failure is final. */
@@ -209,50 +218,56 @@ const reasonOf = (error: LlamaCloudError): string => {
 
 const handle = <A>(
   response: HttpClientResponse.HttpClientResponse,
+  headers: Headers.Headers,
   decode: Decode<A>,
   describe: DescribeParseError,
   scrub: (text: string) => string
 ): Effect.Effect<A, Failure> => {
   const status = response.status
-  const requestId = Option.fromNullable(response.headers["x-request-id"])
+  const requestId = Option.fromNullable(headers["x-request-id"])
   if (status >= 200 && status < 300) {
-    return readBody(response, MAX_BODY_BYTES).pipe(
+    return readBody(response, headers, MAX_BODY_BYTES).pipe(
       Effect.mapError(bodyBrokeOff),
       Effect.flatMap((body) => {
         if (body.tooLarge) {
           return decodeFailure(status, requestId, `the body is larger than the ${MAX_BODY_BYTES} byte limit`, "")
         }
-        return parseSuccess(body.text, response, decode, describe, requestId)
+        return parseSuccess(body.text, status, headers, decode, describe, requestId, scrub)
       })
     )
   }
-  return readBody(response, MAX_ERROR_BODY_BYTES).pipe(
+  return readBody(response, headers, MAX_ERROR_BODY_BYTES).pipe(
     // The status already says what happened: a body that breaks off still yields its error.
     Effect.orElseSucceed((): Body => ({ text: "", tooLarge: false })),
-    Effect.flatMap((body) => Effect.fail(statusFailure(response, scrub(body.text), requestId)))
+    Effect.flatMap((body) => Effect.fail(statusFailure(status, headers, scrub(body.text), requestId)))
   )
 }
 
 const parseSuccess = <A>(
   text: string,
-  response: HttpClientResponse.HttpClientResponse,
+  status: number,
+  headers: Headers.Headers,
   decode: Decode<A>,
   describe: DescribeParseError,
-  requestId: Option.Option<string>
+  requestId: Option.Option<string>,
+  scrub: (text: string) => string
 ): Effect.Effect<A, Failure> => {
-  const status = response.status
   if (text.trim() === "") return decodeFailure(status, requestId, "the body is empty", text)
+  // A server or proxy may echo the key: what a DecodeError keeps of the body is scrubbed.
+  const safe = scrub(text)
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch (cause) {
-    const what = looksLikeHtml(text, response) ? "an HTML page, not JSON" : `not JSON (${messageOf(cause)})`
-    return decodeFailure(status, requestId, `the body is ${what}`, text)
+    // JSON.parse quotes the text it choked on, which may be part of the key.
+    const why = safe === text ? ` (${messageOf(cause)})` : ""
+    const what = looksLikeHtml(text, headers) ? "an HTML page, not JSON" : `not JSON${why}`
+    return decodeFailure(status, requestId, `the body is ${what}`, safe)
   }
   const result = decode(json)
   return Either.isRight(result)
     ? Effect.succeed(result.right)
-    : decodeFailure(status, requestId, `the body is not the documented shape: ${describe(result.left)}`, text)
+    : decodeFailure(status, requestId, scrub(`the body is not the documented shape: ${describe(result.left)}`), safe)
 }
 
 const decodeFailure = (
@@ -269,8 +284,8 @@ const decodeFailure = (
     retryAfter: Option.none()
   })
 
-const looksLikeHtml = (text: string, response: HttpClientResponse.HttpClientResponse): boolean =>
-  (response.headers["content-type"] ?? "").includes("html") || /^\s*<(!doctype|html|head|body)/i.test(text)
+const looksLikeHtml = (text: string, headers: Headers.Headers): boolean =>
+  (headers["content-type"] ?? "").includes("html") || /^\s*<(!doctype|html|head|body)/i.test(text)
 
 interface Body {
   readonly text: string
@@ -284,15 +299,16 @@ interface Body {
  */
 const readBody = (
   response: HttpClientResponse.HttpClientResponse,
+  headers: Headers.Headers,
   limit: number
 ): Effect.Effect<Body, HttpClientError.ResponseError> => {
-  const declared = response.headers["content-length"]
+  const declared = headers["content-length"]
   if (declared !== undefined) {
     const length = Number(declared)
     if (Number.isFinite(length) && length > limit) return Effect.succeed({ text: "", tooLarge: true })
     if (Number.isFinite(length)) return Effect.map(response.text, (text) => ({ text, tooLarge: false }))
   }
-  return Effect.suspend(() => {
+  const read = Effect.suspend(() => {
     const decoder = new TextDecoder()
     let text = ""
     let bytes = 0
@@ -309,20 +325,22 @@ const readBody = (
       Effect.map(() => ({ text: text + decoder.decode(), tooLarge: bytes > limit }))
     )
   })
+  // A response without a body (a 204, say) is an empty body, not a connection that broke off.
+  return Effect.catchIf(read, (error) => error.reason === "EmptyBody", () => Effect.succeed({ text: "", tooLarge: false }))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Error statuses
 
 const statusFailure = (
-  response: HttpClientResponse.HttpClientResponse,
+  status: number,
+  headers: Headers.Headers,
   text: string,
   requestId: Option.Option<string>
 ): Failure => {
-  const status = response.status
-  const parsed = parseErrorBody(text, response)
-  const retryAfter = parseRetryAfter(response.headers)
-  const serverSays = parseShouldRetry(response.headers["x-should-retry"])
+  const parsed = parseErrorBody(text, status, headers)
+  const retryAfter = parseRetryAfter(headers)
+  const serverSays = parseShouldRetry(headers["x-should-retry"])
   const facts = { status, detail: parsed.detail, requestId }
   const failure = (error: LlamaCloudError, safety: Safety): Failure => ({ error, safety, serverSays, retryAfter })
   if (status === 401 || status === 403) return failure(new AuthError(facts), "never")
@@ -366,8 +384,7 @@ const statusText: Record<number, string> = {
 }
 
 /** FastAPI's `{"detail": "..."}` or `{"detail": [{loc, msg, type}]}`, or whatever else came. */
-const parseErrorBody = (text: string, response: HttpClientResponse.HttpClientResponse): ErrorBody => {
-  const status = response.status
+const parseErrorBody = (text: string, status: number, headers: Headers.Headers): ErrorBody => {
   const fallback = statusText[status] ?? `HTTP ${status}`
   const trimmed = text.trim()
   if (trimmed === "") return { detail: `${fallback} (empty body)`, issues: [] }
@@ -375,7 +392,7 @@ const parseErrorBody = (text: string, response: HttpClientResponse.HttpClientRes
   try {
     json = JSON.parse(trimmed)
   } catch {
-    if (looksLikeHtml(trimmed, response)) {
+    if (looksLikeHtml(trimmed, headers)) {
       const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim()
       return { detail: `${fallback} (an HTML page${title ? `: ${title}` : ""})`, issues: [] }
     }
@@ -509,8 +526,8 @@ const codeOf = (u: unknown): string | undefined =>
 const messageOf = (u: unknown): string =>
   u instanceof Error ? u.message : typeof u === "string" ? u : show(u)
 
-/** Replaces the API key wherever a server echoed it. */
-const scrubber = (apiKey: Redacted.Redacted<string>) => {
+/** Replaces the API key wherever it would be quoted back: a server echo, a key passed as an id. */
+export const scrubber = (apiKey: Redacted.Redacted<string>) => {
   const key = Redacted.value(apiKey)
   return (text: string): string => text.includes(key) ? text.split(key).join("<redacted>") : text
 }

@@ -1,0 +1,147 @@
+/**
+ * The timeout policy, in virtual time: the per-attempt timeout covers the whole attempt (headers,
+ * body and decoding), and the total deadline covers retries and their waits.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
+import { RetryPolicy } from "../src/RetryPolicy.js"
+import { TimeoutPolicy } from "../src/TimeoutPolicy.js"
+import { MockTransport } from "../src/testing.js"
+import {
+  chatLayer,
+  chatOver,
+  create,
+  failsWith,
+  ok,
+  requests,
+  sleepingUntil,
+  stallingBody,
+  waitUntil,
+  wakeAt
+} from "./fixtures/harness.js"
+
+/** `ChatService` over a transport that sends half a body and then stalls. */
+const overStallingBody = (declaresLength: boolean, policies: Layer.Layer<never>) => {
+  const { state, transport } = stallingBody({ declaresLength })
+  return { state, layer: chatOver(transport, {}, policies) }
+}
+
+const stillRunning = <A, E>(fiber: Fiber.RuntimeFiber<A, E>) => Effect.map(Fiber.poll(fiber), Option.isNone)
+
+describe("the per-attempt timeout", () => {
+  for (const declaresLength of [false, true]) {
+    it.effect(`fires while the body stalls (${declaresLength ? "with" : "without"} a Content-Length)`, () => {
+      const { layer, state } = overStallingBody(declaresLength, TimeoutPolicy.layer({ perAttempt: "5 seconds" }))
+      return Effect.gen(function*() {
+        const fiber = yield* Effect.fork(failsWith("NetworkError")(create()))
+        yield* waitUntil("the client has read the first half of the body", Effect.sync(() => state.halfRead))
+        yield* sleepingUntil(5_000)
+        yield* TestClock.adjust("4999 millis")
+        assert.isTrue(yield* stillRunning(fiber), "the attempt may take all of its 5 s")
+        yield* TestClock.adjust("1 millis")
+        const error = yield* Fiber.join(fiber)
+        assert.strictEqual(error.reason, "AttemptTimeout")
+        assert.deepStrictEqual(error.timeout, Option.some(Duration.seconds(5)))
+        assert.strictEqual(state.requests, 1, "an attempt timeout is not retried by default")
+      }).pipe(Effect.provide(layer))
+    })
+  }
+
+  it.effect("fires while waiting for the headers", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(failsWith("NetworkError")(create()))
+      yield* sleepingUntil(2_000)
+      yield* TestClock.adjust("1999 millis")
+      assert.isTrue(yield* stillRunning(fiber))
+      yield* TestClock.adjust("1 millis")
+      assert.strictEqual((yield* Fiber.join(fiber)).reason, "AttemptTimeout")
+    }).pipe(Effect.provide(chatLayer([MockTransport.hang], {}, TimeoutPolicy.layer({ perAttempt: "2 seconds" })))))
+
+  it.effect("is 60 s by default", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(failsWith("NetworkError")(create()))
+      yield* sleepingUntil(60_000)
+      yield* TestClock.adjust("59999 millis")
+      assert.isTrue(yield* stillRunning(fiber))
+      yield* TestClock.adjust("1 millis")
+      assert.deepStrictEqual((yield* Fiber.join(fiber)).timeout, Option.some(Duration.seconds(60)))
+    }).pipe(Effect.provide(chatLayer([MockTransport.hang]))))
+
+  it.effect("starts again for each attempt", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(create())
+      // Timeout at 5 s, wait 500 ms, second attempt times out at 10.5 s, wait 1 s, third succeeds.
+      yield* wakeAt(5_000, 5_500, 10_500, 11_500)
+      const session = yield* Fiber.join(fiber)
+      assert.strictEqual(session.sessionId, "ses-1")
+      assert.lengthOf(yield* requests, 3)
+    }).pipe(
+      Effect.provide(
+        chatLayer(
+          [MockTransport.hang, MockTransport.hang, ok],
+          {},
+          Layer.merge(TimeoutPolicy.layer({ perAttempt: "5 seconds" }), RetryPolicy.layer({ jitter: 0, retryAmbiguous: true }))
+        )
+      )
+    ))
+
+  it.effect("provided around one call wins over the one the service was built with", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(
+        failsWith("NetworkError")(create().pipe(Effect.provide(TimeoutPolicy.layer({ perAttempt: "1 second" }))))
+      )
+      yield* wakeAt(1_000)
+      assert.deepStrictEqual((yield* Fiber.join(fiber)).timeout, Option.some(Duration.seconds(1)))
+    }).pipe(Effect.provide(chatLayer([MockTransport.hang], {}, TimeoutPolicy.layer({ perAttempt: "30 seconds" })))))
+})
+
+describe("the total deadline", () => {
+  it.effect("covers attempts and the waits between them", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(failsWith("NetworkError")(create()))
+      // Attempt 1 times out at 2 s, waits 500 ms; attempt 2 starts at 2.5 s and is cut at 3 s.
+      yield* wakeAt(2_000, 2_500, 3_000)
+      const error = yield* Fiber.join(fiber)
+      assert.strictEqual(error.reason, "DeadlineExceeded")
+      assert.deepStrictEqual(error.timeout, Option.some(Duration.seconds(3)))
+      assert.lengthOf(yield* requests, 2)
+    }).pipe(
+      Effect.provide(
+        chatLayer(
+          [MockTransport.hang],
+          {},
+          Layer.merge(
+            TimeoutPolicy.layer({ perAttempt: "2 seconds", total: "3 seconds" }),
+            RetryPolicy.layer({ jitter: 0, retryAmbiguous: true })
+          )
+        )
+      )
+    ))
+
+  it.effect("fires while the body stalls", () => {
+    const { layer, state } = overStallingBody(false, TimeoutPolicy.layer({ total: "4 seconds" }))
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(failsWith("NetworkError")(create()))
+      yield* waitUntil("the client has read the first half of the body", Effect.sync(() => state.halfRead))
+      yield* wakeAt(4_000)
+      assert.strictEqual((yield* Fiber.join(fiber)).reason, "DeadlineExceeded")
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("is unset by default: a call may retry past any time", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(create())
+      yield* wakeAt(60_000, 60_500, 120_500, 121_500)
+      yield* Fiber.join(fiber)
+      assert.lengthOf(yield* requests, 3)
+    }).pipe(
+      Effect.provide(
+        chatLayer([MockTransport.hang, MockTransport.hang, ok], {}, RetryPolicy.layer({ jitter: 0, retryAmbiguous: true }))
+      )
+    ))
+})
