@@ -7,6 +7,7 @@ import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
@@ -96,7 +97,13 @@ export declare namespace ChatService {
 
 const encodeBody = Schema.encodeSync(CreateSessionBody)
 const encodeQuery = Schema.encodeSync(ScopeQuery)
-const decodeSession = Schema.decodeUnknownEither(ChatSession, { errors: "all" })
+// The first issue is enough to know a body is bad and costs half as much; the error then lists all.
+const decodeFirstIssue = Schema.decodeUnknownEither(ChatSession)
+const decodeAllIssues = Schema.decodeUnknownEither(ChatSession, { errors: "all" })
+const decodeSession = (json: unknown) => {
+  const result = decodeFirstIssue(json)
+  return Either.isRight(result) ? result : decodeAllIssues(json)
+}
 
 const describeParseError = (error: ParseResult.ParseError): string =>
   ParseResult.ArrayFormatter.formatErrorSync(error)

@@ -239,7 +239,9 @@ const handle = <A>(
   return readBody(response, headers, MAX_ERROR_BODY_BYTES).pipe(
     // The status already says what happened: a body that breaks off still yields its error.
     Effect.orElseSucceed((): Body => ({ text: "", tooLarge: false })),
-    Effect.flatMap((body) => Effect.fail(statusFailure(status, headers, scrub(body.text), requestId)))
+    // The clock (not Date.now) dates a Retry-After given as an HTTP date, so TestClock governs it too.
+    Effect.zipWith(Clock.currentTimeMillis, (body, now) => statusFailure(status, headers, scrub(body.text), requestId, now)),
+    Effect.flatMap(Effect.fail)
   )
 }
 
@@ -336,10 +338,11 @@ const statusFailure = (
   status: number,
   headers: Headers.Headers,
   text: string,
-  requestId: Option.Option<string>
+  requestId: Option.Option<string>,
+  now: number
 ): Failure => {
   const parsed = parseErrorBody(text, status, headers)
-  const retryAfter = parseRetryAfter(headers)
+  const retryAfter = parseRetryAfter(headers, now)
   const serverSays = parseShouldRetry(headers["x-should-retry"])
   const facts = { status, detail: parsed.detail, requestId }
   const failure = (error: LlamaCloudError, safety: Safety): Failure => ({ error, safety, serverSays, retryAfter })
@@ -426,7 +429,7 @@ const parseShouldRetry = (header: string | undefined): Option.Option<boolean> =>
 /** `retry-after-ms` first, then `Retry-After` as seconds or as an HTTP date. */
 export const parseRetryAfter = (
   headers: Readonly<Record<string, string | undefined>>,
-  now: number = Date.now()
+  now: number
 ): Option.Option<Duration.Duration> => {
   const ms = headers["retry-after-ms"]
   if (ms !== undefined && ms.trim() !== "") {
