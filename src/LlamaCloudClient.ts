@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -59,7 +60,13 @@ export class LlamaCloudClient extends Context.Tag("effect-llamacloud/LlamaCloudC
           HttpClientRequest.setHeaders(HttpClientRequest.prependUrl(request, settings.baseUrl), defaultHeaders)
         ),
         // Trace headers would hand the app's trace ids to a third party; opt back in with transformClient.
-        HttpClient.withTracerPropagation(false)
+        HttpClient.withTracerPropagation(false),
+        // fetch follows redirects, turning a create into a GET (302) or failing to re-send its body
+        // (307); undici never follows them. Both transports hand a 3xx back as it came.
+        HttpClient.transform((response) =>
+          Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+            Effect.provideService(response, FetchHttpClient.RequestInit, { redirect: "manual", ...Option.getOrUndefined(init) }))
+        )
       )
       return {
         httpClient: options.transformClient ? options.transformClient(authenticated) : authenticated,

@@ -226,7 +226,7 @@ const handle = <A>(
   const status = response.status
   const requestId = Option.fromNullable(headers["x-request-id"])
   if (status >= 200 && status < 300) {
-    return readBody(response, headers, MAX_BODY_BYTES).pipe(
+    return readBody(response, headers, MAX_BODY_BYTES, "whole").pipe(
       Effect.mapError(bodyBrokeOff),
       Effect.flatMap((body) => {
         if (body.tooLarge) {
@@ -236,7 +236,7 @@ const handle = <A>(
       })
     )
   }
-  return readBody(response, headers, MAX_ERROR_BODY_BYTES).pipe(
+  return readBody(response, headers, MAX_ERROR_BODY_BYTES, "prefix").pipe(
     // The status already says what happened: a body that breaks off still yields its error.
     Effect.orElseSucceed((): Body => ({ text: "", tooLarge: false })),
     // The clock (not Date.now) dates a Retry-After given as an HTTP date, so TestClock governs it too.
@@ -277,14 +277,25 @@ const decodeFailure = (
   requestId: Option.Option<string>,
   problem: string,
   body: string
-): Effect.Effect<never, Failure> =>
-  Effect.fail({
-    error: new DecodeError({ status, problem, bodyExcerpt: body.slice(0, 200), requestId }),
+): Effect.Effect<never, Failure> => {
+  const error = new DecodeError({ status, problem, bodyExcerpt: detach(body.slice(0, 200)), requestId })
+  // V8 keeps the frames of an unread stack trace, and with them what the frames referenced: the
+  // whole body. Rendering the trace now lets the body go with the call.
+  void error.stack
+  return Effect.fail({
+    error,
     // The server answered 2xx: it acted. Retrying would repeat it.
     safety: "never",
     serverSays: Option.none(),
     retryAfter: Option.none()
   })
+}
+
+/**
+ * A copy of a short string that does not share memory with the string it was cut from: V8's
+ * `slice` keeps the whole parent alive, and an error may live long.
+ */
+const detach = (text: string): string => Array.from(text).join("")
 
 const looksLikeHtml = (text: string, headers: Headers.Headers): boolean =>
   (headers["content-type"] ?? "").includes("html") || /^\s*<(!doctype|html|head|body)/i.test(text)
@@ -294,37 +305,52 @@ interface Body {
   readonly tooLarge: boolean
 }
 
+const tooLargeBody: Body = { text: "", tooLarge: true }
+
 /**
- * Reads the whole body, up to `limit` bytes. A declared length over the limit is refused before
- * reading; an undeclared one is counted as it streams. Either way the attempt's scope then aborts
- * the request, which discards the rest.
+ * Reads the body, `limit` bytes at the most:
+ * - `whole`: a body over the limit is not wanted at all. A declared length over it is refused
+ *   before reading, an undeclared one is counted as it streams; the result then holds no text.
+ * - `prefix`: the first `limit` bytes are kept and the rest dropped (error bodies only feed a message).
+ * Either way the attempt's scope then aborts the request, which discards what was not read.
  */
 const readBody = (
   response: HttpClientResponse.HttpClientResponse,
   headers: Headers.Headers,
-  limit: number
+  limit: number,
+  mode: "whole" | "prefix"
 ): Effect.Effect<Body, HttpClientError.ResponseError> => {
-  const declared = headers["content-length"]
-  if (declared !== undefined) {
-    const length = Number(declared)
-    if (Number.isFinite(length) && length > limit) return Effect.succeed({ text: "", tooLarge: true })
-    if (Number.isFinite(length)) return Effect.map(response.text, (text) => ({ text, tooLarge: false }))
+  const declared = Number(headers["content-length"] ?? Number.NaN)
+  if (Number.isFinite(declared) && declared <= limit) {
+    return Effect.map(response.text, (text) => ({ text, tooLarge: false }))
   }
+  if (Number.isFinite(declared) && mode === "whole") return Effect.succeed(tooLargeBody)
   const read = Effect.suspend(() => {
     const decoder = new TextDecoder()
     let text = ""
-    let bytes = 0
+    let seen = 0
+    let kept = 0
     return response.stream.pipe(
+      // Stop pulling at the limit: nothing past it is buffered.
       Stream.takeWhile((chunk) => {
-        bytes += chunk.byteLength
-        return bytes <= limit
+        const before = seen
+        seen += chunk.byteLength
+        return before < limit
       }),
       Stream.runForEach((chunk) =>
         Effect.sync(() => {
-          text += decoder.decode(chunk, { stream: true })
+          const part = chunk.byteLength > limit - kept ? chunk.subarray(0, limit - kept) : chunk
+          kept += part.byteLength
+          text += decoder.decode(part, { stream: true })
         })
       ),
-      Effect.map(() => ({ text: text + decoder.decode(), tooLarge: bytes > limit }))
+      Effect.map((): Body => {
+        if (seen > limit && mode === "whole") {
+          text = "" // drop the partial body now: nothing may keep 16 MiB alive
+          return tooLargeBody
+        }
+        return { text: text + decoder.decode(), tooLarge: false }
+      })
     )
   })
   // A response without a body (a 204, say) is an empty body, not a connection that broke off.
@@ -419,7 +445,7 @@ const toIssue = (item: unknown): ValidationIssue => {
   return { path: loc, message }
 }
 
-const truncate = (text: string, max = 500): string => text.length > max ? `${text.slice(0, max)}…` : text
+const truncate = (text: string, max = 500): string => text.length > max ? `${detach(text.slice(0, max))}…` : text
 
 const parseShouldRetry = (header: string | undefined): Option.Option<boolean> => {
   const value = header?.trim().toLowerCase()

@@ -1,0 +1,341 @@
+/**
+ * What the reliability suite shares: a distinctive API key, the two transports, a client built for
+ * one local server, recorders for logs and spans, the checks run after every scenario (leaked
+ * sockets, timers, unhandled rejections, the key), and the JSON rows the report is rendered from.
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as HashMap from "effect/HashMap"
+import * as Layer from "effect/Layer"
+import * as List from "effect/List"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as Redacted from "effect/Redacted"
+import * as Tracer from "effect/Tracer"
+import { createHook } from "node:async_hooks"
+import { appendFileSync } from "node:fs"
+import * as Http from "node:http"
+import { inspect } from "node:util"
+import { ChatService } from "../../src/ChatService.js"
+import type { CreateSessionParams } from "../../src/CreateSessionParams.js"
+import { LlamaCloudClient } from "../../src/LlamaCloudClient.js"
+import { isLlamaCloudError, type LlamaCloudError } from "../../src/LlamaCloudError.js"
+
+/** Distinctive, so that a leak anywhere is found by a plain substring search. */
+export const API_KEY = "llx-RELIABILITY-5e3cr3t"
+/** A part of the key that would survive a partial echo or a truncation. */
+const KEY_PARTS = [API_KEY, "5e3cr3t", "RELIABILITY-5e3"]
+
+// -------------------------------------------------------------------------------------------------
+// transports and the client
+
+export interface Transport {
+  /** Short name, used in rows and test names. */
+  readonly name: "undici" | "fetch"
+  /** What a user provides. */
+  readonly label: string
+  readonly layer: Layer.Layer<HttpClient.HttpClient>
+  /**
+   * Whether the transport's connection pool lives and dies with the layer. `layerUndici` builds an
+   * `Agent` per layer; `FetchHttpClient.layer` uses the process-wide pool of Node's `fetch`.
+   */
+  readonly ownsPool: boolean
+}
+
+export const undici: Transport = {
+  name: "undici",
+  label: "NodeHttpClient.layerUndici",
+  layer: NodeHttpClient.layerUndici,
+  ownsPool: true
+}
+
+export const fetch: Transport = {
+  name: "fetch",
+  label: "FetchHttpClient.layer",
+  layer: FetchHttpClient.layer,
+  ownsPool: false
+}
+
+export const transports: ReadonlyArray<Transport> = [undici, fetch]
+
+/** `ChatService` for `baseUrl` over `transport`, built with `policies`. */
+export const clientLayer = (
+  baseUrl: string,
+  transport: Layer.Layer<HttpClient.HttpClient>,
+  policies: Layer.Layer<never> = Layer.empty
+): Layer.Layer<ChatService> =>
+  ChatService.layer.pipe(
+    Layer.provide(policies),
+    Layer.provide(LlamaCloudClient.layer({ apiKey: Redacted.make(API_KEY), baseUrl })),
+    Layer.provide(transport),
+    // Every scenario passes valid options: a ConfigError here is a bug in the suite.
+    Layer.orDie
+  )
+
+export const create = (params?: CreateSessionParams) => Effect.flatMap(ChatService, (chat) => chat.create(params))
+
+/** A port on 127.0.0.1 with nothing listening: a server was started on it and closed. */
+export const closedPort: Effect.Effect<number> = Effect.async<number>((resume) => {
+  const probe = Http.createServer()
+  probe.listen(0, "127.0.0.1", () => {
+    const address = probe.address()
+    const port = typeof address === "object" && address !== null ? address.port : 0
+    probe.close(() => resume(Effect.succeed(port)))
+  })
+})
+
+// -------------------------------------------------------------------------------------------------
+// outcomes
+
+/** What a call ended in, as one label: `success`, `ServerError(503)`, `NetworkError(AttemptTimeout)`… */
+export type Outcome =
+  | { readonly _tag: "Success"; readonly label: "success" }
+  | { readonly _tag: "Failure"; readonly label: string; readonly error: LlamaCloudError }
+  /** Anything else — a defect, an interruption, several failures — is a bug. */
+  | { readonly _tag: "Bug"; readonly label: string; readonly cause: Cause.Cause<unknown> }
+
+export const labelOf = (error: LlamaCloudError): string => {
+  switch (error._tag) {
+    case "NetworkError":
+      return `NetworkError(${error.reason})`
+    case "ValidationError":
+      return error.status._tag === "Some" ? `ValidationError(${error.status.value})` : "ValidationError"
+    default:
+      return `${error._tag}(${error.status})`
+  }
+}
+
+export const outcomeOf = (exit: Exit.Exit<unknown, unknown>): Outcome =>
+  Exit.match(exit, {
+    onSuccess: (): Outcome => ({ _tag: "Success", label: "success" }),
+    onFailure: (cause): Outcome => {
+      const failures = Chunk.toReadonlyArray(Cause.failures(cause))
+      const [error] = failures
+      if (failures.length === 1 && error !== undefined && Chunk.isEmpty(Cause.defects(cause)) && isLlamaCloudError(error)) {
+        return { _tag: "Failure", label: labelOf(error), error }
+      }
+      const what = Cause.isInterruptedOnly(cause)
+        ? "interrupted"
+        : Chunk.isNonEmpty(Cause.defects(cause))
+        ? "defect"
+        : "not a LlamaCloudError"
+      return { _tag: "Bug", label: `${what}: ${Cause.pretty(cause).split("\n")[0] ?? ""}`, cause }
+    }
+  })
+
+// -------------------------------------------------------------------------------------------------
+// observing logs and spans
+
+export interface Observed {
+  /** Every log line, every level, rendered in full (message, annotations, cause, spans). */
+  readonly logs: Array<string>
+  readonly spans: Array<Tracer.Span>
+  /** Installs the capturing logger (all levels) and the recording tracer. */
+  readonly layer: Layer.Layer<never>
+}
+
+/** A logger that keeps every line at every level, and a tracer that keeps every span. */
+export const observe = (): Observed => {
+  const logs: Array<string> = []
+  const spans: Array<Tracer.Span> = []
+  const logger = Logger.make(({ annotations, cause, logLevel, message, spans: logSpans }) => {
+    logs.push(inspect({
+      level: logLevel.label,
+      message,
+      annotations: Object.fromEntries(HashMap.toEntries(annotations)),
+      cause: Cause.isEmpty(cause) ? undefined : Cause.pretty(cause, { renderErrorCause: true }),
+      spans: List.toArray(logSpans).map((span) => span.label)
+    }, { depth: 10 }))
+  })
+  const base = Tracer.make({
+    span: (name, parent, context, links, startTime, kind, options) => {
+      const span = nativeTracer.span(name, parent, context, links, startTime, kind, options)
+      spans.push(span)
+      return span
+    },
+    context: (f) => f()
+  })
+  const layer = Layer.mergeAll(
+    Logger.replace(Logger.defaultLogger, logger),
+    Logger.minimumLogLevel(LogLevel.All),
+    Layer.setTracer(base)
+  )
+  return { logs, spans, layer }
+}
+
+// The default tracer, to create real spans with; read once from a fresh runtime.
+const nativeTracer: Tracer.Tracer = Effect.runSync(Effect.tracer)
+
+/** The attribute `name` of the first span called `spanName`, if any. */
+export const spanAttribute = (spans: ReadonlyArray<Tracer.Span>, spanName: string, name: string): unknown =>
+  spans.find((span) => span.name === spanName)?.attributes.get(name)
+
+const renderSpan = (span: Tracer.Span): string =>
+  inspect({
+    name: span.name,
+    attributes: Object.fromEntries(span.attributes),
+    events: "events" in span ? span.events : undefined,
+    links: span.links
+  }, { depth: 10 })
+
+/**
+ * Every place the key could surface, as text: the error (message, `String`, `JSON.stringify`,
+ * `inspect`), the whole cause pretty-printed, each log line and each span.
+ */
+export const renderings = (
+  exit: Exit.Exit<unknown, unknown>,
+  observed: Pick<Observed, "logs" | "spans">
+): Readonly<Record<string, string>> => {
+  const texts: Record<string, string> = {}
+  if (Exit.isFailure(exit)) {
+    texts["Cause.pretty"] = Cause.pretty(exit.cause, { renderErrorCause: true })
+    Chunk.toReadonlyArray(Cause.failures(exit.cause)).forEach((error, i) => {
+      texts[`error[${i}].message`] = error instanceof Error ? error.message : ""
+      texts[`String(error[${i}])`] = String(error)
+      texts[`JSON.stringify(error[${i}])`] = JSON.stringify(error)
+      texts[`inspect(error[${i}])`] = inspect(error, { depth: 10 })
+    })
+  }
+  observed.logs.forEach((line, i) => (texts[`log[${i}]`] = line))
+  observed.spans.forEach((span, i) => (texts[`span[${i}] ${span.name}`] = renderSpan(span)))
+  return texts
+}
+
+/** The places (keys of `texts`) where any part of the key appears. */
+export const keyLeaks = (texts: Readonly<Record<string, string>>): ReadonlyArray<string> =>
+  Object.entries(texts).flatMap(([where, text]) => KEY_PARTS.some((part) => text.includes(part)) ? [where] : [])
+
+// -------------------------------------------------------------------------------------------------
+// handles, rejections
+
+/** The process's open sockets, servers and (ref'd) timers, by kind, as Node reports them. */
+export const handleCounts = (): { readonly sockets: number; readonly servers: number; readonly timers: number } => {
+  const kinds = process.getActiveResourcesInfo()
+  return {
+    sockets: kinds.filter((kind) => kind === "TCPSocketWrap").length,
+    servers: kinds.filter((kind) => kind === "TCPServerWrap").length,
+    timers: kinds.filter((kind) => kind === "Timeout").length
+  }
+}
+
+/** A timer or TCP handle (socket or server) created while tracking, not yet destroyed. */
+interface Tracked {
+  readonly type: "Timeout" | "TCPWRAP"
+  readonly resource: { readonly hasRef?: () => boolean }
+  readonly stack: string
+}
+
+const tracked = new Map<number, Tracked>()
+let lastAsyncId = 0
+let tracking = false
+// vitest's own timers (test timeouts, throttled reporting) come and go during a test: not ours.
+const runnerFrame = /[\\/]node_modules[\\/](?:@vitest|vitest|tinypool|tinyspy)[\\/]/
+
+/**
+ * Starts recording every timer and TCP handle this process creates (async_hooks), so that one left
+ * behind by a scenario is found by identity — `getActiveResourcesInfo()` only counts, and the test
+ * runner's own timers move the count. Call once per test file, before the scenarios.
+ */
+export const trackResources = (): void => {
+  if (tracking) return
+  tracking = true
+  createHook({
+    init(asyncId, type, _trigger, resource) {
+      if (asyncId > lastAsyncId) lastAsyncId = asyncId
+      if (type !== "Timeout" && type !== "TCPWRAP") return
+      const limit = Error.stackTraceLimit
+      Error.stackTraceLimit = 16
+      const stack = new Error().stack ?? ""
+      Error.stackTraceLimit = limit
+      if (runnerFrame.test(stack)) return
+      tracked.set(asyncId, { type, resource: resource as Tracked["resource"], stack })
+    },
+    destroy(asyncId) {
+      tracked.delete(asyncId)
+    }
+  }).enable()
+}
+
+/** A mark: resources created after it are the scenario's. */
+export const resourceMark = (): number => lastAsyncId
+
+/**
+ * The scenario's leftovers: TCP handles, and timers that still hold the process open (ref'd),
+ * created after `mark` and not destroyed.
+ */
+export const resourcesSince = (mark: number): ReadonlyArray<string> =>
+  [...tracked.entries()]
+    .filter(([id, r]) => id > mark && (r.type === "TCPWRAP" || r.resource.hasRef?.() !== false))
+    .map(([, r]) => `${r.type} created ${r.stack.split("\n").slice(2, 9).map((line) => line.trim()).join(" < ")}`)
+
+/**
+ * Waits (up to `ms`) until the scenario's handles are gone: nothing it created is left (when
+ * tracking) and Node's socket and server counts are back to `baseline`. Waits on immediates, not
+ * timers, so that the wait leaves nothing behind itself. Returns what remains.
+ */
+export const settledHandles = (mark: number, baseline: ReturnType<typeof handleCounts>, ms = 3_000) =>
+  Effect.promise(async () => {
+    const deadline = Date.now() + ms
+    for (;;) {
+      const counts = handleCounts()
+      const left = resourcesSince(mark)
+      const settled = left.length === 0 && counts.sockets <= baseline.sockets && counts.servers <= baseline.servers
+      if (settled || Date.now() > deadline) return { counts, left }
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+  })
+
+/** Polls `check` every 5 ms for up to `ms`; returns its last value. */
+export const pollUntil = <A, R>(check: Effect.Effect<A, never, R>, done: (a: A) => boolean, ms = 3_000) =>
+  Effect.gen(function*() {
+    const deadline = Date.now() + ms
+    for (;;) {
+      const value = yield* check
+      if (done(value) || Date.now() > deadline) return value
+      yield* Effect.sleep("5 millis")
+    }
+  })
+
+/** Every unhandled rejection and uncaught exception in this test process, oldest first. */
+export const unhandled: Array<unknown> = []
+const guarded = Symbol.for("effect-llamacloud/reliability/guard")
+const processWithGuard = process as NodeJS.Process & { [guarded]?: true }
+if (processWithGuard[guarded] !== true) {
+  processWithGuard[guarded] = true
+  process.on("unhandledRejection", (reason) => unhandled.push(reason))
+  process.on("uncaughtExceptionMonitor", (error) => unhandled.push(error))
+}
+
+// -------------------------------------------------------------------------------------------------
+// rows for the report
+
+/** One line of the generated report. */
+export interface Row {
+  /** Which table: `matrix`, `sdk`, `interruption`, `load`, `memory`. */
+  readonly table: string
+  readonly id: string
+  readonly group: string
+  readonly fault: string
+  readonly transport: string
+  readonly policy: string
+  readonly outcome: string
+  /** Attempts the client made (its span), or `null` when unknown. */
+  readonly attempts: number | null
+  /** Requests the server received. */
+  readonly serverRequests: number | null
+  readonly sessions: number | null
+  readonly elapsedMs: number
+  readonly note?: string
+  readonly figures?: Readonly<Record<string, number | string>>
+}
+
+/** Appends `row` to the file named by `RELIABILITY_ROWS`, when it is set (JSON lines). */
+export const record = (row: Row): void => {
+  const file = process.env["RELIABILITY_ROWS"]
+  if (file !== undefined && file !== "") appendFileSync(file, `${JSON.stringify(row)}\n`)
+}
