@@ -43,32 +43,35 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
     )
 
     const scrub = scrubber(client.apiKey)
-    // The issues quote what was passed: a key passed by mistake as an id must not be quoted back.
-    const checked = (params: unknown) =>
-      Effect.mapError(validate(params), (error) =>
-        new ValidationError({
-          status: error.status,
-          issues: error.issues.map((issue) => ({ path: issue.path, message: scrub(issue.message) })),
-          requestId: error.requestId
-        }))
-
-    const create = (params?: CreateSessionParams): Effect.Effect<ChatSession, LlamaCloudError> =>
-      Effect.flatMap(checked(params), (valid) => {
-        // The call's own ids win over the client's defaults; an id set nowhere is not sent at all.
-        const organizationId = valid.organizationId ?? Option.getOrUndefined(client.organizationId)
-        const projectId = valid.projectId ?? Option.getOrUndefined(client.projectId)
-        const indexIds = valid.indexIds ?? null
-        const request = HttpClientRequest.post("/api/v1/chat", {
-          urlParams: encodeQuery({
-            ...(organizationId === undefined ? {} : { organizationId }),
-            ...(projectId === undefined ? {} : { projectId })
-          }),
-          body: HttpBody.unsafeJson(encodeBody(
-            valid.sharedAccess === undefined ? { indexIds } : { indexIds, sharedAccess: valid.sharedAccess }
-          ))
-        })
-        return call("ChatService.create", request, decodeSession)
+    const create = (params?: CreateSessionParams): Effect.Effect<ChatSession, LlamaCloudError> => {
+      const checked = validate(params)
+      if (Either.isLeft(checked)) {
+        // The issues quote what was passed: a key passed by mistake as an id must not be quoted back.
+        const error = checked.left
+        return Effect.fail(
+          new ValidationError({
+            status: error.status,
+            issues: error.issues.map((issue) => ({ path: issue.path, message: scrub(issue.message) })),
+            requestId: error.requestId
+          })
+        )
+      }
+      const valid = checked.right
+      // The call's own ids win over the client's defaults; an id set nowhere is not sent at all.
+      const organizationId = valid.organizationId ?? Option.getOrUndefined(client.organizationId)
+      const projectId = valid.projectId ?? Option.getOrUndefined(client.projectId)
+      const indexIds = valid.indexIds ?? null
+      const request = HttpClientRequest.post("/api/v1/chat", {
+        urlParams: organizationId === undefined && projectId === undefined ? undefined : encodeQuery({
+          ...(organizationId === undefined ? {} : { organizationId }),
+          ...(projectId === undefined ? {} : { projectId })
+        }),
+        body: HttpBody.unsafeJson(encodeBody(
+          valid.sharedAccess === undefined ? { indexIds } : { indexIds, sharedAccess: valid.sharedAccess }
+        ))
       })
+      return call("ChatService.create", request, decodeSession)
+    }
 
     return ChatService.of({ create })
   })

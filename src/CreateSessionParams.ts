@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -119,10 +119,11 @@ const decodeParams = Schema.decodeUnknownEither(CreateSessionParams, { errors: "
  * @since 0.1.0
  * @category validation
  */
-export const validate = (input: unknown): Effect.Effect<CreateSessionParams, ValidationError> => {
+export const validate = (input: unknown): Either.Either<CreateSessionParams, ValidationError> => {
   // Only an absent argument means "no parameters": a null from an untyped caller is a wrong type.
   const result = decodeParams(input === undefined ? {} : input)
-  return result._tag === "Right"
-    ? Effect.succeed(result.right)
-    : Effect.fail(new ValidationError({ status: Option.none(), issues: toIssues(result.left), requestId: Option.none() }))
+  return Either.mapLeft(
+    result,
+    (error) => new ValidationError({ status: Option.none(), issues: toIssues(error), requestId: Option.none() })
+  )
 }

@@ -4,7 +4,6 @@
  *
  * @since 0.1.0
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -16,6 +15,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import { transportSettings } from "./internal/transportSettings.js"
 import { VERSION } from "./version.js"
 
 /**
@@ -55,21 +55,16 @@ export class LlamaCloudClient extends Context.Tag("effect-llamacloud/LlamaCloudC
         authorization: `Bearer ${Redacted.value(settings.apiKey)}`,
         accept: "application/json"
       })
-      const authenticated = transport.pipe(
-        HttpClient.mapRequest((request) =>
-          HttpClientRequest.setHeaders(HttpClientRequest.prependUrl(request, settings.baseUrl), defaultHeaders)
-        ),
-        // Trace headers would hand the app's trace ids to a third party; opt back in with transformClient.
-        HttpClient.withTracerPropagation(false),
-        // fetch follows redirects, turning a create into a GET (302) or failing to re-send its body
-        // (307); undici never follows them. Both transports hand a 3xx back as it came.
-        HttpClient.transform((response) =>
-          Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
-            Effect.provideService(response, FetchHttpClient.RequestInit, { redirect: "manual", ...Option.getOrUndefined(init) }))
-        )
-      )
+      const addDefaults = (request: HttpClientRequest.HttpClientRequest) =>
+        HttpClientRequest.setHeaders(HttpClientRequest.prependUrl(request, settings.baseUrl), defaultHeaders)
+      const authenticated = HttpClient.mapRequest(transport, addDefaults)
+      // Outside the user's transformClient, so that a setting of theirs (a transport span turned back
+      // on with `withTracerDisabledWhen`, a `redirect` of their own) wins.
       return {
-        httpClient: options.transformClient ? options.transformClient(authenticated) : authenticated,
+        httpClient: HttpClient.transformResponse(
+          options.transformClient ? options.transformClient(authenticated) : authenticated,
+          transportSettings
+        ),
         ...settings
       }
     })

@@ -2,6 +2,7 @@
  * The API key never leaves the client except in the Authorization header: not in errors (however
  * they are printed), not in logs, not in spans, even when a server echoes it back.
  */
+import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -171,6 +172,19 @@ describe("spans", () => {
         if (span.status._tag === "Ended") assert.notInclude(Cause.pretty(Exit.isFailure(span.status.exit) ? span.status.exit.cause : Cause.empty), "SECRET")
       }
     }).pipe(Effect.provide(chatLayer([echoing(401)]))))
+})
+
+describe("the transport's span", () => {
+  it.effect("can be turned back on with transformClient, and its headers hold no key", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = yield* recordSpans
+      yield* create().pipe(Effect.withTracer(tracer))
+      const transport = spans.filter((span) => span.name !== "ChatService.create")
+      assert.lengthOf(transport, 1, "one transport span for the one attempt")
+      const headers = [...transport[0]!.attributes].filter(([name]) => name.startsWith("http.request.header."))
+      assert.isAbove(headers.length, 0)
+      for (const [, value] of headers) assert.notInclude(String(value), "SECRET")
+    }).pipe(Effect.provide(chatLayer([ok], { transformClient: HttpClient.withTracerDisabledWhen(() => false) }))))
 })
 
 describe("the request", () => {

@@ -2,6 +2,9 @@
  * The timeout policy, in virtual time: the per-attempt timeout covers the whole attempt (headers,
  * body and decoding), and the total deadline covers retries and their waits.
  */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -19,6 +22,7 @@ import {
   failsWith,
   ok,
   requests,
+  sessionJson,
   sleepingUntil,
   stallingBody,
   waitUntil,
@@ -144,4 +148,72 @@ describe("the total deadline", () => {
         chatLayer([MockTransport.hang, MockTransport.hang, ok], {}, RetryPolicy.layer({ jitter: 0, retryAmbiguous: true }))
       )
     ))
+})
+
+/** A transport that answers with a session after `ms` of real time, or fails as soon as the request is aborted. */
+const answersAfter = (ms: number) =>
+  chatOver(
+    Layer.succeed(
+      HttpClient.HttpClient,
+      HttpClient.make((request, _url, signal) =>
+        Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
+          const answer = setTimeout(() =>
+            resume(Effect.succeed(HttpClientResponse.fromWeb(
+              request,
+              new Response(JSON.stringify(sessionJson()), { status: 200, headers: { "content-type": "application/json" } })
+            ))), ms)
+          const aborted = () => {
+            clearTimeout(answer)
+            resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: signal.reason })))
+          }
+          signal.addEventListener("abort", aborted, { once: true })
+          return Effect.sync(() => {
+            clearTimeout(answer)
+            signal.removeEventListener("abort", aborted)
+          })
+        })
+      )
+    ),
+    {},
+    Layer.empty
+  )
+
+// On Effect's live clock the limit is a host timer that aborts the request instead of a race
+// against a sleeping fiber: the same outcomes, in real time.
+describe("the per-attempt timeout on the live clock", () => {
+  it.live("aborts a request that gets no answer, and reports the timeout", () =>
+    Effect.gen(function*() {
+      const started = Date.now()
+      const error = yield* failsWith("NetworkError")(create())
+      const elapsed = Date.now() - started
+      assert.strictEqual(error.reason, "AttemptTimeout")
+      assert.deepStrictEqual(error.timeout, Option.some(Duration.millis(100)))
+      assert.isAtLeast(elapsed, 95)
+      assert.isBelow(elapsed, 5_000)
+      assert.lengthOf(yield* requests, 1)
+    }).pipe(Effect.provide(chatLayer([MockTransport.hang], {}, TimeoutPolicy.layer({ perAttempt: "100 millis" })))))
+
+  it.live("does not fire on an answer inside the limit, and is cleared when the attempt ends", () =>
+    Effect.gen(function*() {
+      const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === "Timeout").length
+      const before = timers()
+      const session = yield* create()
+      assert.strictEqual(session.sessionId, "ses-1")
+      assert.strictEqual(timers(), before, "a timer left behind would hold the process up for the whole limit")
+    }).pipe(
+      Effect.provide(answersAfter(20)),
+      Effect.provide(TimeoutPolicy.layer({ perAttempt: "100 millis" }))
+    ))
+
+  // Host timers take at most 2^31 - 1 ms and fire at once past it.
+  for (const limit of ["30 days", Duration.infinity] as const) {
+    it.live(`of ${Duration.format(Duration.decode(limit))} does not fire at once`, () =>
+      Effect.gen(function*() {
+        const session = yield* create()
+        assert.strictEqual(session.sessionId, "ses-1")
+      }).pipe(
+        Effect.provide(answersAfter(30)),
+        Effect.provide(TimeoutPolicy.layer({ perAttempt: limit }))
+      ))
+  }
 })

@@ -9,14 +9,18 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import type * as Tracer from "effect/Tracer"
 import type { LlamaCloudClient } from "../LlamaCloudClient.js"
 import {
   ApiError,
@@ -33,6 +37,7 @@ import {
 import { backoff, RetryPolicy } from "../RetryPolicy.js"
 import { TimeoutPolicy } from "../TimeoutPolicy.js"
 import { show } from "./show.js"
+import { withManualRedirect } from "./transportSettings.js"
 
 /**
  * Whether retrying a failure can repeat an effect on the server:
@@ -49,13 +54,6 @@ interface Failure {
   readonly serverSays: Option.Option<boolean>
   /** `retry-after-ms` or `Retry-After` from the server. */
   readonly retryAfter: Option.Option<Duration.Duration>
-}
-
-/** Per-call facts reported on the span. */
-interface Trace {
-  attempts: number
-  status: number | undefined
-  requestId: string | undefined
 }
 
 /** The largest body read; bigger answers fail with `DecodeError` instead of filling memory. */
@@ -77,99 +75,167 @@ export const makeCall = (
   built: { readonly retry: RetryPolicy.Settings; readonly timeout: TimeoutPolicy.Settings },
   describe: DescribeParseError
 ) => {
-  // withScope: closing the attempt's scope aborts the request, so a timeout or an interruption
-  // closes the socket at once instead of when the response is garbage collected.
-  // The transport's own span is off: the call's span below carries the same facts once per call
-  // instead of once per attempt, at a fraction of the cost (its per-header attributes dominate).
-  const http = client.httpClient.pipe(HttpClient.withTracerDisabledWhen(() => true), HttpClient.withScope)
+  // withScope hands the transport the AbortController of a scope that each attempt owns: closing
+  // that scope aborts the request, so a timeout or an interruption closes the socket at once instead
+  // of when the response is garbage collected.
+  const http = HttpClient.withScope(client.httpClient)
   const scrub = scrubber(client.apiKey)
 
   return <A>(
     name: string,
     request: HttpClientRequest.HttpClientRequest,
     decode: Decode<A>
-  ): Effect.Effect<A, LlamaCloudError> =>
-    Effect.gen(function*() {
-      const retry = Option.getOrElse(yield* Effect.serviceOption(RetryPolicy), () => built.retry)
-      const timeout = Option.getOrElse(yield* Effect.serviceOption(TimeoutPolicy), () => built.timeout)
-      const trace: Trace = { attempts: 0, status: undefined, requestId: undefined }
+  ): Effect.Effect<A, LlamaCloudError> => {
+    const run = (span: Tracer.Span | undefined) =>
+      Effect.contextWithEffect((context: Context.Context<never>) => {
+        const retry = Option.getOrElse(Context.getOption(context, RetryPolicy), () => built.retry)
+        const timeout = Option.getOrElse(Context.getOption(context, TimeoutPolicy), () => built.timeout)
+        let attempts = 0
 
-      const attempt = Effect.suspend(() => {
-        trace.attempts++
-        return http.execute(request).pipe(
-          Effect.matchEffect({
-            onFailure: (error) => Effect.fail(transportFailure(error)),
-            onSuccess: (response) => {
-              // Each read of `headers` converts them anew on some transports: read them once.
-              const headers = response.headers
-              trace.status = response.status
-              trace.requestId = headers["x-request-id"]
-              return handle(response, headers, decode, describe, scrub)
-            }
-          }),
-          Effect.scoped,
-          Effect.timeoutFail({
-            duration: timeout.perAttempt,
-            onTimeout: (): Failure => ({
-              error: new NetworkError({
-                reason: "AttemptTimeout",
-                detail: `no complete answer within ${Duration.format(timeout.perAttempt)}`,
-                timeout: Option.some(timeout.perAttempt)
-              }),
-              safety: "ambiguous",
-              serverSays: Option.none(),
-              retryAfter: Option.none()
+        const exchange = (scope: Scope.Scope): Effect.Effect<A, Failure> =>
+          http.execute(request).pipe(
+            // One update of the context for the scope and the redirect setting, which the client's
+            // own settings then find in place.
+            Effect.mapInputContext((context: Context.Context<never>) => withManualRedirect(Context.add(context, Scope.Scope, scope))),
+            Effect.matchEffect({
+              onFailure: (error) => Effect.fail(transportFailure(error)),
+              onSuccess: (response) => {
+                // Each read of `headers` converts them anew on some transports: read them once.
+                const headers = response.headers
+                if (span !== undefined) {
+                  span.attribute("http.response.status_code", response.status)
+                  const requestId = headers["x-request-id"]
+                  if (requestId !== undefined) span.attribute("llamacloud.request_id", requestId)
+                }
+                return handle(response, headers, decode, describe, scrub)
+              }
             })
+          )
+
+        const attempt = Effect.clockWith((clock) =>
+          Effect.flatMap(Scope.make(), (scope) => {
+            span?.attribute("llamacloud.attempts", ++attempts)
+            return timed(exchange(scope), scope, clock, timeout.perAttempt)
           })
         )
+
+        const loop = (retries: number, started: number): Effect.Effect<A, LlamaCloudError> =>
+          Effect.catchAll(attempt, (failure) =>
+            Effect.gen(function*() {
+              const wait = yield* nextWait(failure, retries, retry, timeout, started)
+              if (Option.isNone(wait)) return yield* Effect.fail(failure.error)
+              yield* Effect.logDebug(`${name}: attempt ${retries + 1} failed, retrying`).pipe(
+                Effect.annotateLogs({
+                  attempt: retries + 1,
+                  reason: reasonOf(failure.error),
+                  delayMs: Math.round(Duration.toMillis(wait.value))
+                })
+              )
+              yield* Effect.sleep(wait.value)
+              return yield* loop(retries + 1, started)
+            }))
+
+        const calls = Effect.flatMap(Clock.currentTimeMillis, (started) => loop(0, started))
+        return Option.match(timeout.total, {
+          onNone: () => calls,
+          onSome: (total) =>
+            Effect.timeoutFail(calls, {
+              duration: total,
+              onTimeout: () =>
+                new NetworkError({
+                  reason: "DeadlineExceeded",
+                  detail: `the call did not finish within ${Duration.format(total)}`,
+                  timeout: Option.some(total)
+                })
+            })
+        })
       })
 
-      const started = yield* Clock.currentTimeMillis
-      const loop = (retries: number): Effect.Effect<A, LlamaCloudError> =>
-        Effect.catchAll(attempt, (failure) =>
-          Effect.gen(function*() {
-            const wait = yield* nextWait(failure, retries, retry, timeout, started)
-            if (Option.isNone(wait)) return yield* Effect.fail(failure.error)
-            yield* Effect.logDebug(`${name}: attempt ${retries + 1} failed, retrying`).pipe(
-              Effect.annotateLogs({
-                attempt: retries + 1,
-                reason: reasonOf(failure.error),
-                delayMs: Math.round(Duration.toMillis(wait.value))
-              })
-            )
-            yield* Effect.sleep(wait.value)
-            return yield* loop(retries + 1)
-          }))
-
-      const withDeadline = Option.match(timeout.total, {
-        onNone: () => loop(0),
-        onSome: (total) =>
-          Effect.timeoutFail(loop(0), {
-            duration: total,
-            onTimeout: () =>
-              new NetworkError({
-                reason: "DeadlineExceeded",
-                detail: `the call did not finish within ${Duration.format(total)}`,
-                timeout: Option.some(total)
-              })
-          })
-      })
-
-      return yield* withDeadline.pipe(
-        Effect.ensuring(Effect.suspend(() =>
-          Effect.annotateCurrentSpan({
-            "llamacloud.attempts": trace.attempts,
-            ...(trace.status === undefined ? {} : { "http.response.status_code": trace.status }),
-            ...(trace.requestId === undefined ? {} : { "llamacloud.request_id": trace.requestId })
-          })
-        ))
-      )
-    }).pipe(Effect.withSpan(name, {
+    const spanOptions: Tracer.SpanOptions = {
       kind: "client",
       captureStackTrace: false,
       attributes: { "http.request.method": request.method, "server.address": client.baseUrl, "url.path": request.url }
-    }))
+    }
+    // Effect's own tracer keeps spans that nothing exports or reads back; making one costs more
+    // than the rest of the call's bookkeeping. A call's span exists whenever a real tracer is there.
+    return Effect.tracerWith((tracer) =>
+      tracer === defaultTracer()
+        ? run(undefined)
+        : Effect.useSpan(name, spanOptions, (span) => Effect.withParentSpan(run(span), span))
+    )
+  }
 }
+
+let nativeTracer: Tracer.Tracer | undefined
+/** The tracer a program has when none is provided. */
+const defaultTracer = (): Tracer.Tracer => nativeTracer ??= Effect.runSync(Effect.tracer)
+
+// ---------------------------------------------------------------------------------------------
+// The per-attempt timeout
+
+/** Node's timers fire at once for delays past this (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MILLIS = 2_147_483_647
+
+// Every instance of Effect's own live clock sleeps on the host's timers; a TestClock or a clock of
+// the user's making does not.
+const liveClockPrototype: unknown = Object.getPrototypeOf(Clock.make())
+
+const attemptTimeout = (limit: Duration.Duration): Failure => ({
+  error: new NetworkError({
+    reason: "AttemptTimeout",
+    detail: `no complete answer within ${Duration.format(limit)}`,
+    timeout: Option.some(limit)
+  }),
+  safety: "ambiguous",
+  serverSays: Option.none(),
+  retryAfter: Option.none()
+})
+
+/**
+ * Runs one attempt under its time limit, then closes its scope, which aborts the request whatever
+ * the outcome. After a failure, a timeout or an interruption that frees the socket at once. After a
+ * success the body has been read to its end, but the abort is still paid for: without it the fetch
+ * transport keeps per-request state alive until its signal is collected, and memory grew with every
+ * call (6 to 11 % of the heap from 10 000 to 100 000 calls in `npm run bench`, against -0.5 % with it).
+ *
+ * On Effect's live clock the limit is a host timer that aborts the request: the transport's
+ * promise rejects and the attempt ends with that failure, read as the timeout, with no fiber forked.
+ * Forking the attempt to race it against a sleep (what `Effect.timeout` does) costs more than the
+ * rest of the attempt together. Any other clock (a `TestClock` above all) only moves when the
+ * program moves it, so there the attempt is raced against the clock's own sleep, which also stops a
+ * transport that ignores its abort signal.
+ */
+const timed = <A>(
+  attempt: Effect.Effect<A, Failure>,
+  scope: Scope.CloseableScope,
+  clock: Clock.Clock,
+  limit: Duration.Duration
+): Effect.Effect<A, Failure> => {
+  if (Object.getPrototypeOf(clock) !== liveClockPrototype) {
+    return releasing(Effect.timeoutFail(attempt, { duration: limit, onTimeout: () => attemptTimeout(limit) }), scope)
+  }
+  const millis = Duration.toMillis(limit)
+  if (!(millis < MAX_TIMER_MILLIS)) return releasing(attempt, scope)
+  return Effect.suspend(() => {
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      Effect.runFork(Scope.close(scope, Exit.void))
+    }, millis)
+    return Effect.uninterruptibleMask((restore) =>
+      Effect.flatMap(Effect.exit(restore(attempt)), (exit) => {
+        clearTimeout(timer)
+        // Whatever failed after the limit failed because of the abort.
+        const result = timedOut && Exit.isFailure(exit) && !Exit.isInterrupted(exit) ? Exit.fail(attemptTimeout(limit)) : exit
+        return Effect.zipRight(Scope.close(scope, exit), result)
+      })
+    )
+  })
+}
+
+/** Closes the attempt's scope when the attempt ends, however it ends. */
+const releasing = <A>(attempt: Effect.Effect<A, Failure>, scope: Scope.CloseableScope): Effect.Effect<A, Failure> =>
+  Effect.onExit(attempt, (exit) => Scope.close(scope, exit))
 
 /** The wait before the next attempt, or none when the failure is final. */
 const nextWait = (

@@ -33,7 +33,8 @@ export interface RecordedRequest {
  * What the mock answers with.
  * - `Reply`: a response with this status, headers and body;
  * - `Fail`: a transport failure, as a socket error with this `code` (`ECONNREFUSED`, `ECONNRESET`…);
- * - `Hang`: never answers (until interrupted), for timeouts.
+ * - `Hang`: never answers, for timeouts. Like a real transport, it gives up when the request is
+ *   aborted (a failure with the abort's reason) or the fiber interrupted.
  *
  * @since 0.1.0
  * @category models
@@ -66,11 +67,11 @@ export class MockTransport extends Context.Tag("effect-llamacloud/testing/MockTr
         ? replies
         : (_: RecordedRequest, index: number): MockReply =>
           replies[Math.min(index, replies.length - 1)] ?? { _tag: "Reply", status: 500, headers: {}, body: "no reply scripted" }
-      const client = HttpClient.make((request, url) =>
+      const client = HttpClient.make((request, url, signal) =>
         Effect.gen(function*() {
           const entry = record(request, url)
           const index = (yield* Ref.getAndUpdate(recorded, (all) => [...all, entry])).length
-          return yield* respond(request, answer(entry, index))
+          return yield* respond(request, answer(entry, index), signal)
         })
       )
       return Layer.merge(
@@ -117,7 +118,8 @@ const record = (request: HttpClientRequest.HttpClientRequest, url: URL): Recorde
 
 const respond = (
   request: HttpClientRequest.HttpClientRequest,
-  reply: MockReply
+  reply: MockReply,
+  signal: AbortSignal
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
   switch (reply._tag) {
     case "Reply":
@@ -134,7 +136,13 @@ const respond = (
         })
       )
     case "Hang":
-      return Effect.never
+      return Effect.async((resume) => {
+        const aborted = () =>
+          resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: signal.reason })))
+        if (signal.aborted) return aborted()
+        signal.addEventListener("abort", aborted, { once: true })
+        return Effect.sync(() => signal.removeEventListener("abort", aborted))
+      })
   }
 }
 
