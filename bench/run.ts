@@ -42,6 +42,21 @@ const contenders: ReadonlyArray<ContenderSpec> = [
     name: "effect-platform",
     label: "no library: @effect/platform HttpClient over layerUndici, POST + schemaBodyJson (the Effect floor)",
     reference: true
+  },
+  {
+    name: "effect-fibers",
+    label: "no HTTP abstraction: raw undici.request as Effect fibers (the floor of running creates as fibers)",
+    reference: true
+  },
+  {
+    name: "platform-undici-bare",
+    label: "no library: @effect/platform HttpClient over layerUndici, its span off, body as text (the transport's floor)",
+    reference: true
+  },
+  {
+    name: "platform-fetch-bare",
+    label: "no library: @effect/platform HttpClient over FetchHttpClient.layer, its span off, body as text",
+    reference: true
   }
 ]
 

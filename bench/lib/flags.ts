@@ -23,7 +23,8 @@ export const usage = `npm run bench -- [flags]
   --memory-calls N  calls of the memory run; heap also read at N/10 (default 100000)
   --cold-spawns K   fresh processes per contender for cold start (default 7)
   --only a,b        only these contenders (undici, fetch, sdk, effect-undici, effect-fetch,
-                    effect-platform)
+                    and the references effect-platform, effect-fibers, platform-undici-bare,
+                    platform-fetch-bare)
   --out DIR         where results go (default bench/results)
   --quick           smoke run: 100 calls, 1 round, 1 cold spawn, 500 memory calls
   --help`

@@ -156,8 +156,9 @@ export const makeCall = (
       captureStackTrace: false,
       attributes: { "http.request.method": request.method, "server.address": client.baseUrl, "url.path": request.url }
     }
-    // Effect's own tracer keeps spans that nothing exports or reads back; making one costs more
-    // than the rest of the call's bookkeeping. A call's span exists whenever a real tracer is there.
+    // Effect's own tracer keeps spans that nothing exports or reads back, and making one cost a sixth
+    // of a call's CPU against a transport that answers at once. With any other tracer the call has
+    // its span.
     return Effect.tracerWith((tracer) =>
       tracer === defaultTracer()
         ? run(undefined)
@@ -192,11 +193,11 @@ const attemptTimeout = (limit: Duration.Duration): Failure => ({
 })
 
 /**
- * Runs one attempt under its time limit, then closes its scope, which aborts the request whatever
- * the outcome. After a failure, a timeout or an interruption that frees the socket at once. After a
- * success the body has been read to its end, but the abort is still paid for: without it the fetch
- * transport keeps per-request state alive until its signal is collected, and memory grew with every
- * call (6 to 11 % of the heap from 10 000 to 100 000 calls in `npm run bench`, against -0.5 % with it).
+ * Runs one attempt under its time limit, then releases its scope. Closing the scope aborts the
+ * request: after a failure, a timeout or an interruption that frees the socket at once. An attempt
+ * that succeeded has read its body to the end, so nothing holds a socket and the abort is skipped:
+ * over fetch it cost 200 to 250 µs of CPU per call (the abort runs fetch's whole abort algorithm on a
+ * finished request), and the heap after 100 000 calls, once finalizers have run, is the same without it.
  *
  * On Effect's live clock the limit is a host timer that aborts the request: the transport's
  * promise rejects and the attempt ends with that failure, read as the timeout, with no fiber forked.
@@ -225,17 +226,18 @@ const timed = <A>(
     return Effect.uninterruptibleMask((restore) =>
       Effect.flatMap(Effect.exit(restore(attempt)), (exit) => {
         clearTimeout(timer)
+        if (Exit.isSuccess(exit)) return exit
         // Whatever failed after the limit failed because of the abort.
-        const result = timedOut && Exit.isFailure(exit) && !Exit.isInterrupted(exit) ? Exit.fail(attemptTimeout(limit)) : exit
+        const result = timedOut && !Exit.isInterrupted(exit) ? Exit.fail(attemptTimeout(limit)) : exit
         return Effect.zipRight(Scope.close(scope, exit), result)
       })
     )
   })
 }
 
-/** Closes the attempt's scope when the attempt ends, however it ends. */
+/** Closes the attempt's scope unless the attempt succeeded. */
 const releasing = <A>(attempt: Effect.Effect<A, Failure>, scope: Scope.CloseableScope): Effect.Effect<A, Failure> =>
-  Effect.onExit(attempt, (exit) => Scope.close(scope, exit))
+  Effect.onExit(attempt, (exit) => Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, exit))
 
 /** The wait before the next attempt, or none when the failure is final. */
 const nextWait = (

@@ -12,7 +12,8 @@ import type { PhaseSummary, Results } from "../../bench/lib/results.js"
 
 const repoDir = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../..")
 const contenders = ["undici", "fetch", "sdk", "effect-undici", "effect-fetch"]
-const reference = "effect-platform"
+// Not alternatives: the floors the Effect contenders are read against.
+const references = ["effect-platform", "effect-fibers", "platform-undici-bare", "platform-fetch-bare"]
 const outDir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-llamacloud-bench-"))
 const resultsFile = Path.join(outDir, "quick.tmp.json")
 
@@ -63,7 +64,7 @@ describe("the bench harness in quick mode", () => {
     expect(results.machine.node).toBe(process.version)
   })
 
-  it.each([...contenders, reference])("measures %s sequentially and concurrently", (name) => {
+  it.each([...contenders, ...references])("measures %s sequentially and concurrently", (name) => {
     const contender = results.contenders[name]
     expect(contender?.errors).toEqual([])
     expectPhase(contender?.sequential)
@@ -79,7 +80,7 @@ describe("the bench harness in quick mode", () => {
     expect(Number.isFinite(memory?.heapGrowthRatio)).toBe(true)
   })
 
-  it.each([...contenders, reference])("times %s's cold start from process start", (name) => {
+  it.each([...contenders, ...references])("times %s's cold start from process start", (name) => {
     const cold = results.contenders[name]?.coldStart
     finitePositive(cold?.nodeModules?.firstCreateMs)
     finitePositive(cold?.bundled?.firstCreateMs)
