@@ -175,6 +175,15 @@ describe("spans", () => {
 })
 
 describe("the transport's span", () => {
+  it.effect("sends no trace-context header, even inside the app's own span", () =>
+    Effect.gen(function*() {
+      const { tracer } = yield* recordSpans
+      yield* create().pipe(Effect.withSpan("app"), Effect.withTracer(tracer))
+      const [request] = yield* requests
+      const traceHeaders = Object.keys(request!.headers).filter((name) => name === "traceparent" || name.startsWith("b3"))
+      assert.deepStrictEqual(traceHeaders, [])
+    }).pipe(Effect.provide(chatLayer([ok]))))
+
   it.effect("can be turned back on with transformClient, and its headers hold no key", () =>
     Effect.gen(function*() {
       const { spans, tracer } = yield* recordSpans
