@@ -151,18 +151,17 @@ export const makeCall = (
         })
       })
 
-    const spanOptions: Tracer.SpanOptions = {
-      kind: "client",
-      captureStackTrace: false,
-      attributes: { "http.request.method": request.method, "server.address": client.baseUrl, "url.path": request.url }
-    }
     // Effect's own tracer keeps spans that nothing exports or reads back, and making one cost a sixth
     // of a call's CPU against a transport that answers at once. With any other tracer the call has
     // its span.
     return Effect.tracerWith((tracer) =>
       tracer === defaultTracer()
         ? run(undefined)
-        : Effect.useSpan(name, spanOptions, (span) => Effect.withParentSpan(run(span), span))
+        : Effect.useSpan(name, {
+          kind: "client",
+          captureStackTrace: false,
+          attributes: { "http.request.method": request.method, "server.address": client.baseUrl, "url.path": request.url }
+        }, (span) => Effect.withParentSpan(run(span), span))
     )
   }
 }
