@@ -200,8 +200,8 @@ const attemptTimeout = (limit: Duration.Duration): Failure => ({
  *
  * On Effect's live clock the limit is a host timer that aborts the request: the transport's
  * promise rejects and the attempt ends with that failure, read as the timeout, with no fiber forked.
- * Forking the attempt to race it against a sleep (what `Effect.timeout` does) costs more than the
- * rest of the attempt together. Any other clock (a `TestClock` above all) only moves when the
+ * Forking the attempt to race it against a sleep (what `Effect.timeout` does) added about 90 µs
+ * of CPU per attempt at concurrency 64, most of a bare platform request's 135. Any other clock (a `TestClock` above all) only moves when the
  * program moves it, so there the attempt is raced against the clock's own sleep, which also stops a
  * transport that ignores its abort signal.
  */
