@@ -10,7 +10,7 @@
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Config, Console, DateTime, Effect, Layer, Option, Redacted } from "effect"
 import { ChatService, type ChatSession, LlamaCloudClient } from "../src/index.js"
-import { LocalServer } from "../src/testing.js"
+import { LocalServer } from "../src/testing/node.js"
 
 const indexIds = process.argv.slice(2)
 

@@ -1,24 +1,47 @@
 /**
- * The LlamaCloud Chat API as an Effect service. Today: creating a session.
+ * The LlamaCloud Chat API as an Effect service: sessions (create, list, retrieve, summary, delete)
+ * and conversations (a turn streamed as events, or collected). Each operation is a description
+ * (`internal/operation.ts`) that one engine runs (`internal/execute.ts`): this module only wires
+ * parameters to descriptions.
  *
  * @since 0.1.0
  */
-import * as HttpBody from "@effect/platform/HttpBody"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { ChatSession } from "./ChatSession.js"
-import { CreateSessionBody, type CreateSessionParams, ScopeQuery, validate } from "./CreateSessionParams.js"
-import { makeCall, scrubber } from "./internal/call.js"
+import * as Stream from "effect/Stream"
+import type { ChatEvent } from "./ChatEvent.js"
+import {
+  CreateSessionBody,
+  type CreateSessionParams,
+  ListPageParams,
+  ListQuery,
+  ListSessionsParams,
+  ScopeQuery,
+  SendMessageBody,
+  SendMessageParams,
+  SessionId,
+  SessionParams,
+  validate as validateCreate,
+  validateWith
+} from "./ChatParams.js"
+import { type ChatReply, fromEvents } from "./ChatReply.js"
+import { ChatSession, ChatSessionDetail, ChatSessionPage } from "./ChatSession.js"
+import { makeExecutor } from "./internal/execute.js"
+import type { Operation } from "./internal/operation.js"
+import { segment } from "./internal/operation.js"
+import { paginate } from "./internal/paginate.js"
+import { scrubber } from "./internal/redact.js"
 import { LlamaCloudClient } from "./LlamaCloudClient.js"
-import { type LlamaCloudError, ValidationError } from "./LlamaCloudError.js"
+import { type CallFacts, DecodeError, type LlamaCloudError, TurnError, ValidationError } from "./LlamaCloudError.js"
 import { RetryPolicy } from "./RetryPolicy.js"
 import { TimeoutPolicy } from "./TimeoutPolicy.js"
+
+const chatRoute = "/api/v1/chat"
+const sessionRoute = "/api/v1/chat/{session_id}"
 
 /**
  * Chat sessions on LlamaCloud.
@@ -33,47 +56,196 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
    */
   static readonly make: Effect.Effect<ChatService.Service, never, LlamaCloudClient> = Effect.gen(function*() {
     const client = yield* LlamaCloudClient
-    const call = makeCall(
-      client,
-      {
-        retry: Option.getOrElse(yield* Effect.serviceOption(RetryPolicy), () => RetryPolicy.defaults),
-        timeout: Option.getOrElse(yield* Effect.serviceOption(TimeoutPolicy), () => TimeoutPolicy.defaults)
-      },
-      describeParseError
-    )
-
+    const engine = makeExecutor(client, {
+      retry: Option.getOrElse(yield* Effect.serviceOption(RetryPolicy), () => RetryPolicy.defaults),
+      timeout: Option.getOrElse(yield* Effect.serviceOption(TimeoutPolicy), () => TimeoutPolicy.defaults)
+    })
     const scrub = scrubber(client.apiKey)
-    const create = (params?: CreateSessionParams): Effect.Effect<ChatSession, LlamaCloudError> => {
-      const checked = validate(params)
-      if (Either.isLeft(checked)) {
-        // The issues quote what was passed: a key passed by mistake as an id must not be quoted back.
-        const error = checked.left
-        return Effect.fail(
-          new ValidationError({
-            status: error.status,
-            issues: error.issues.map((issue) => ({ path: issue.path, message: scrub(issue.message) })),
-            requestId: error.requestId
-          })
-        )
+
+    /** The call's own ids win over the client's defaults; an id set nowhere is not sent at all. */
+    const scope = (params: { readonly organizationId?: string | undefined; readonly projectId?: string | undefined }) => {
+      const organizationId = params.organizationId ?? Option.getOrUndefined(client.organizationId)
+      const projectId = params.projectId ?? Option.getOrUndefined(client.projectId)
+      return {
+        ...(organizationId === undefined ? {} : { organizationId }),
+        ...(projectId === undefined ? {} : { projectId })
       }
-      const valid = checked.right
-      // The call's own ids win over the client's defaults; an id set nowhere is not sent at all.
-      const organizationId = valid.organizationId ?? Option.getOrUndefined(client.organizationId)
-      const projectId = valid.projectId ?? Option.getOrUndefined(client.projectId)
-      const indexIds = valid.indexIds ?? null
-      const request = HttpClientRequest.post("/api/v1/chat", {
-        urlParams: organizationId === undefined && projectId === undefined ? undefined : encodeQuery({
-          ...(organizationId === undefined ? {} : { organizationId }),
-          ...(projectId === undefined ? {} : { projectId })
-        }),
-        body: HttpBody.unsafeJson(encodeBody(
-          valid.sharedAccess === undefined ? { indexIds } : { indexIds, sharedAccess: valid.sharedAccess }
-        ))
-      })
-      return call("ChatService.create", request, decodeSession)
     }
 
-    return ChatService.of({ create })
+    /**
+     * The session id and the parameters checked together, every problem in one error. The issues
+     * quote what was passed: a key passed by mistake as an id must not be quoted back.
+     */
+    const check = <P>(
+      operation: string,
+      parse: (input: unknown) => Either.Either<P, ValidationError>,
+      params: unknown,
+      sessionId?: { readonly value: unknown }
+    ): Either.Either<P, ValidationError> => {
+      const id = sessionId === undefined ? Either.right(undefined) : validateSessionId(sessionId.value)
+      const parsed = parse(params)
+      if (Either.isRight(id) && Either.isRight(parsed)) return parsed
+      const issues = [
+        ...(Either.isLeft(id) ? id.left.issues.map((issue) => ({ ...issue, path: ["sessionId", ...issue.path] })) : []),
+        ...(Either.isLeft(parsed) ? parsed.left.issues : [])
+      ]
+      const facts: CallFacts = sessionId !== undefined && typeof sessionId.value === "string" && sessionId.value !== ""
+        ? { operation, sessionId: scrub(sessionId.value) }
+        : { operation }
+      return Either.left(
+        new ValidationError({
+          ...facts,
+          status: Option.none(),
+          issues: issues.map((issue) => ({ path: issue.path, message: scrub(issue.message) })),
+          requestId: Option.none()
+        })
+      )
+    }
+
+    /** Runs an operation on one session, once its id and parameters are valid. */
+    const onSession = <P, A>(
+      name: string,
+      parse: (input: unknown) => Either.Either<P, ValidationError>,
+      describe: (id: string, params: P) => Operation<A>
+    ) =>
+    (sessionId: string, params?: unknown): Effect.Effect<A, LlamaCloudError> =>
+      Either.match(check(`ChatService.${name}`, parse, params, { value: sessionId }), {
+        onLeft: Effect.fail,
+        onRight: (valid) => engine.run(describe(sessionId, valid))
+      })
+
+    const create = (params?: CreateSessionParams): Effect.Effect<ChatSession, LlamaCloudError> =>
+      Either.match(check("ChatService.create", validateCreate, params), {
+        onLeft: Effect.fail,
+        onRight: (valid) =>
+          engine.run({
+            name: "ChatService.create",
+            method: "POST",
+            route: chatRoute,
+            path: chatRoute,
+            query: encodeScope(scope(valid)),
+            body: encodeCreateBody(
+              valid.sharedAccess === undefined
+                ? { indexIds: valid.indexIds ?? null }
+                : { indexIds: valid.indexIds ?? null, sharedAccess: valid.sharedAccess }
+            ),
+            idempotent: false,
+            answer: { _tag: "Json", decode: decodeSession }
+          })
+      })
+
+    const fetchPage = (name: string, params: ListPageParams) =>
+      engine.run({
+        name,
+        method: "GET",
+        route: chatRoute,
+        path: chatRoute,
+        query: encodeList({ ...scope(params), ...pick(params, "pageSize", "pageToken") }),
+        idempotent: true,
+        answer: { _tag: "Json", decode: decodePage }
+      })
+
+    const listPage = (params?: ListPageParams): Effect.Effect<ChatSessionPage, LlamaCloudError> =>
+      Either.match(check("ChatService.listPage", validateListPage, params), {
+        onLeft: Effect.fail,
+        onRight: (valid) => fetchPage("ChatService.listPage", valid)
+      })
+
+    const list = (params?: ListSessionsParams): Stream.Stream<ChatSession, LlamaCloudError> =>
+      Either.match(check("ChatService.list", validateList, params), {
+        onLeft: Stream.fail,
+        onRight: (valid) =>
+          paginate(
+            (token) =>
+              fetchPage("ChatService.list", {
+                ...valid,
+                ...Option.match(token, { onNone: () => ({}), onSome: (pageToken) => ({ pageToken }) })
+              }),
+            (token) =>
+              new DecodeError({
+                operation: "ChatService.list",
+                status: 200,
+                problem: `the server handed back the page token ${
+                  JSON.stringify(scrub(token).slice(0, 100))
+                } a second time: following it would list the same sessions forever`,
+                bodyExcerpt: "",
+                requestId: Option.none()
+              })
+          )
+      })
+
+    const sessionOperation = <A>(
+      name: string,
+      id: string,
+      params: SessionParams,
+      suffix: string,
+      answer: Operation<A>["answer"]
+    ): Operation<A> => ({
+      name: `ChatService.${name}`,
+      method: answer._tag === "Empty" ? "DELETE" : "GET",
+      route: `${sessionRoute}${suffix}`,
+      path: `${chatRoute}/${segment(id)}${suffix}`,
+      sessionId: id,
+      query: encodeScope(scope(params)),
+      idempotent: true,
+      answer
+    })
+
+    const retrieve = onSession("retrieve", validateSession, (id, params: SessionParams) =>
+      sessionOperation<ChatSessionDetail>("retrieve", id, params, "", { _tag: "Json", decode: decodeDetail }))
+
+    const getSummary = onSession("getSummary", validateSession, (id, params: SessionParams) =>
+      sessionOperation<ChatSession>("getSummary", id, params, "/summary", { _tag: "Json", decode: decodeSession }))
+
+    const deleteSession = onSession("delete", validateSession, (id, params: SessionParams) => ({
+      ...sessionOperation<void>("delete", id, params, "", { _tag: "Empty", value: undefined }),
+      notFoundAfterAmbiguousIsSuccess: true
+    }))
+
+    const turn = (name: string, sessionId: string, params: SendMessageParams): Stream.Stream<ChatEvent, LlamaCloudError> =>
+      Either.match(check(`ChatService.${name}`, validateTurn, params, { value: sessionId }), {
+        onLeft: Stream.fail,
+        onRight: (valid) =>
+          engine.stream({
+            name: `ChatService.${name}`,
+            method: "POST",
+            route: `${sessionRoute}/messages/stream`,
+            path: `${chatRoute}/${segment(sessionId)}/messages/stream`,
+            sessionId,
+            query: encodeScope(scope(valid)),
+            body: encodeSendBody({
+              indexIds: valid.indexIds,
+              prompt: valid.prompt,
+              ...pick(valid, "requireAllIndexes")
+            }),
+            idempotent: false,
+            answer: { _tag: "EventStream" }
+          })
+      })
+
+    const sendMessage = (sessionId: string, params: SendMessageParams) => turn("sendMessage", sessionId, params)
+
+    const ask = (sessionId: string, params: SendMessageParams): Effect.Effect<ChatReply, LlamaCloudError> =>
+      turn("ask", sessionId, params).pipe(
+        Stream.runCollect,
+        Effect.flatMap((events) =>
+          Either.mapLeft(
+            fromEvents(Array.from(events)),
+            (error): LlamaCloudError => new TurnError({ ...error, operation: "ChatService.ask", sessionId: scrub(sessionId) })
+          )
+        )
+      )
+
+    return ChatService.of({
+      create,
+      list,
+      listPage,
+      retrieve,
+      getSummary,
+      delete: deleteSession,
+      sendMessage,
+      ask
+    })
   })
 
   /** The service, needing a `LlamaCloudClient` (and, through it, an `HttpClient`). */
@@ -85,30 +257,82 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
  */
 export declare namespace ChatService {
   /**
+   * The chat resource. Every operation validates its parameters before anything is sent, fails
+   * with exactly one `LlamaCloudError`, and takes `organizationId` / `projectId` to act outside the
+   * client's defaults.
+   *
    * @since 0.1.0
    * @category models
    */
   export interface Service {
     /**
-     * Creates a chat session, optionally bound to at most 10 indexes. The parameters are validated
-     * before anything is sent. Retried only where no duplicate session can result, unless the retry
-     * policy opts in.
+     * Creates a chat session, optionally bound to at most 10 indexes. Retried only where no
+     * duplicate session can result, unless the retry policy opts in.
      */
     readonly create: (params?: CreateSessionParams) => Effect.Effect<ChatSession, LlamaCloudError>
+    /**
+     * Every session, newest first as LlamaCloud lists them, pages fetched as the stream is pulled:
+     * `Stream.take(list(), 1)` fetches one page. A server that hands back a page token it already
+     * gave fails the stream instead of looping.
+     */
+    readonly list: (params?: ListSessionsParams) => Stream.Stream<ChatSession, LlamaCloudError>
+    /** One page of sessions, and the token of the next one. */
+    readonly listPage: (params?: ListPageParams) => Effect.Effect<ChatSessionPage, LlamaCloudError>
+    /** A session with its history of events. */
+    readonly retrieve: (sessionId: string, params?: SessionParams) => Effect.Effect<ChatSessionDetail, LlamaCloudError>
+    /** A session without its history. */
+    readonly getSummary: (sessionId: string, params?: SessionParams) => Effect.Effect<ChatSession, LlamaCloudError>
+    /**
+     * Deletes a session. When an earlier attempt was lost on the way back and the retry finds no
+     * session, the first attempt deleted it: that counts as success.
+     */
+    readonly delete: (sessionId: string, params?: SessionParams) => Effect.Effect<void, LlamaCloudError>
+    /**
+     * Runs one turn: sends the prompt and streams the agent's events as they arrive, ending after
+     * the turn's `Stop`. Never re-posted once the server may have started the turn.
+     */
+    readonly sendMessage: (sessionId: string, params: SendMessageParams) => Stream.Stream<ChatEvent, LlamaCloudError>
+    /**
+     * Runs one turn and collects it into a `ChatReply`; a turn whose `Stop` reports an error fails
+     * with `TurnError`.
+     */
+    readonly ask: (sessionId: string, params: SendMessageParams) => Effect.Effect<ChatReply, LlamaCloudError>
   }
 }
 
-const encodeBody = Schema.encodeSync(CreateSessionBody)
-const encodeQuery = Schema.encodeSync(ScopeQuery)
-// The first issue is enough to know a body is bad and costs half as much; the error then lists all.
-const decodeFirstIssue = Schema.decodeUnknownEither(ChatSession)
-const decodeAllIssues = Schema.decodeUnknownEither(ChatSession, { errors: "all" })
-const decodeSession = (json: unknown) => {
-  const result = decodeFirstIssue(json)
-  return Either.isRight(result) ? result : decodeAllIssues(json)
+const encodeCreateBody = Schema.encodeSync(CreateSessionBody)
+const encodeSendBody = Schema.encodeSync(SendMessageBody)
+const encodeScope = Schema.encodeSync(ScopeQuery)
+const encodeList = Schema.encodeSync(ListQuery)
+
+const validateSessionId = validateWith(SessionId)
+const validateSession = validateWith(SessionParams, { absent: {} })
+const validateList = validateWith(ListSessionsParams, { absent: {} })
+const validateListPage = validateWith(ListPageParams, { absent: {} })
+const validateTurn = validateWith(SendMessageParams)
+
+/** The fields of `value` that are set, for wire structs whose optional fields must be absent, not undefined. */
+const pick = <T extends object, K extends keyof T>(value: T, ...keys: ReadonlyArray<K>): { [P in K]?: Exclude<T[P], undefined> } => {
+  const out: { [P in K]?: Exclude<T[P], undefined> } = {}
+  for (const key of keys) {
+    const field = value[key]
+    if (field !== undefined) out[key] = field as Exclude<T[K], undefined>
+  }
+  return out
 }
 
-const describeParseError = (error: ParseResult.ParseError): string =>
-  ParseResult.ArrayFormatter.formatErrorSync(error)
-    .map((issue) => `${issue.path.length > 0 ? `${issue.path.join(".")}: ` : ""}${issue.message}`)
-    .join("; ")
+/**
+ * The first issue is enough to know a body is bad and costs half as much; the error then lists all.
+ */
+const decoderOf = <A, I>(schema: Schema.Schema<A, I>) => {
+  const first = Schema.decodeUnknownEither(schema)
+  const all = Schema.decodeUnknownEither(schema, { errors: "all" })
+  return (json: unknown) => {
+    const result = first(json)
+    return Either.isRight(result) ? result : all(json)
+  }
+}
+
+const decodeSession = decoderOf(ChatSession)
+const decodeDetail = decoderOf(ChatSessionDetail)
+const decodePage = decoderOf(ChatSessionPage)

@@ -8,6 +8,7 @@ import * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { ChatEvent } from "./ChatEvent.js"
 
 // ISO 8601 date-time, with or without a zone designator and with any number of fraction digits.
 const isoDateTime = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/
@@ -95,4 +96,31 @@ export class ChatSession extends Schema.Class<ChatSession>("ChatSession")({
   /** None until the session has run. */
   jobMetadata: optional(JobMetadata).pipe(Schema.fromKey("job_metadata")),
   sharedAccess: optional(SharedAccess).pipe(Schema.fromKey("shared_access"))
+}) {}
+
+/**
+ * A session with its history: what `ChatService.retrieve` returns. `events` are oldest first and
+ * may include the `*Delta` pieces of each turn.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export class ChatSessionDetail extends ChatSession.extend<ChatSessionDetail>("ChatSessionDetail")({
+  events: Schema.optionalWith(Schema.Array(ChatEvent), { nullable: true, default: () => [] })
+}) {}
+
+/**
+ * One page of `ChatService.listPage`: the sessions, and the token of the next page when there is one.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export class ChatSessionPage extends Schema.Class<ChatSessionPage>("ChatSessionPage")({
+  items: Schema.Array(ChatSession),
+  /** Pass it as `pageToken` to get the next page; none (or empty on the wire) on the last page. */
+  nextPageToken: Schema.optionalToRequired(Schema.NullOr(Schema.String), Schema.OptionFromSelf(Schema.String), {
+    // "No further pages" is spelled three ways on the wire: absent, null or empty.
+    decode: (token) => Option.filter(Option.flatMap(token, Option.fromNullable), (s) => s !== ""),
+    encode: (token) => token
+  }).pipe(Schema.fromKey("next_page_token"))
 }) {}

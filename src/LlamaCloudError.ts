@@ -7,7 +7,46 @@
  */
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
+import { hasProperty } from "effect/Predicate"
 import * as Option from "effect/Option"
+
+/**
+ * Marks every error of this library, as `@effect/platform` marks its own: recognised by
+ * `isLlamaCloudError`, whatever its tag.
+ *
+ * @since 0.2.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("effect-llamacloud/LlamaCloudError")
+
+/**
+ * @since 0.2.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
+
+/**
+ * Which call failed: every error the client returns carries it. Errors built by hand (in tests, say)
+ * may leave it out.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CallFacts {
+  /** The operation, e.g. `ChatService.retrieve`. */
+  readonly operation?: string | undefined
+  /** The session the call was about, for the operations on one session. */
+  readonly sessionId?: string | undefined
+}
+
+/** `ChatService.retrieve (session ses-1): ` — what every message starts with when it is known. */
+const lead = (facts: CallFacts): string =>
+  facts.operation === undefined ? "" :
+  facts.sessionId === undefined ? `${facts.operation}: ` :
+  `${facts.operation} (session ${JSON.stringify(facts.sessionId)}): `
+
+/** Whether the operation is about one existing session (a 404 then means "no such session"). */
+const onOneSession = (facts: CallFacts): boolean => facts.sessionId !== undefined
 
 /**
  * One problem with a request, from local validation or from the server's 422 `detail` list.
@@ -37,16 +76,18 @@ const formatIssue = (issue: ValidationIssue): string =>
  * @since 0.1.0
  * @category errors
  */
-export class AuthError extends Data.TaggedError("AuthError")<{
+export class AuthError extends Data.TaggedError("AuthError")<CallFacts & {
   readonly status: number
   readonly detail: string
   readonly requestId: Option.Option<string>
 }> {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     const advice = this.status === 403
       ? "The key is valid but may not act on this project or organization: check the key's project and the organizationId / projectId sent."
       : "Check that LLAMA_CLOUD_API_KEY holds a current key for the base URL's region."
-    return `LlamaCloud refused the credentials: ${this.detail}. ${advice}${where(Option.some(this.status), this.requestId)}`
+    return `${lead(this)}LlamaCloud refused the credentials: ${this.detail}. ${advice}${where(Option.some(this.status), this.requestId)}`
   }
 }
 
@@ -57,35 +98,43 @@ export class AuthError extends Data.TaggedError("AuthError")<{
  * @since 0.1.0
  * @category errors
  */
-export class ValidationError extends Data.TaggedError("ValidationError")<{
+export class ValidationError extends Data.TaggedError("ValidationError")<CallFacts & {
   readonly status: Option.Option<number>
   readonly issues: ReadonlyArray<ValidationIssue>
   readonly requestId: Option.Option<string>
 }> {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     const origin = Option.isNone(this.status)
       ? "Invalid request, not sent"
       : "LlamaCloud rejected the request as invalid"
     const list = this.issues.length === 0 ? "no details given" : this.issues.map(formatIssue).join("; ")
-    return `${origin}: ${list}. Fix the input and call again.${where(this.status, this.requestId)}`
+    return `${lead(this)}${origin}: ${list}. Fix the input and call again.${where(this.status, this.requestId)}`
   }
 }
 
 /**
- * The resource or route does not exist (HTTP 404).
+ * The session or route does not exist (HTTP 404). On an operation on one session (retrieve,
+ * getSummary, delete, sendMessage) it means no session with that id exists in the project.
  *
  * @since 0.1.0
  * @category errors
  */
-export class NotFoundError extends Data.TaggedError("NotFoundError")<{
+export class NotFoundError extends Data.TaggedError("NotFoundError")<CallFacts & {
   readonly status: number
   readonly detail: string
   readonly requestId: Option.Option<string>
 }> {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return `LlamaCloud found nothing there: ${this.detail}. Check the base URL (LLAMA_CLOUD_BASE_URL) and the ids in the request.${
-      where(Option.some(this.status), this.requestId)
-    }`
+    const advice = onOneSession(this)
+      ? `No chat session with id ${
+        JSON.stringify(this.sessionId)
+      } exists in this project: it was deleted, or it belongs to another project or organization (check organizationId / projectId).`
+      : "Check the base URL (LLAMA_CLOUD_BASE_URL) and the ids in the request."
+    return `${lead(this)}LlamaCloud found nothing there: ${this.detail}. ${advice}${where(Option.some(this.status), this.requestId)}`
   }
 }
 
@@ -95,18 +144,20 @@ export class NotFoundError extends Data.TaggedError("NotFoundError")<{
  * @since 0.1.0
  * @category errors
  */
-export class RateLimitError extends Data.TaggedError("RateLimitError")<{
+export class RateLimitError extends Data.TaggedError("RateLimitError")<CallFacts & {
   readonly status: number
   readonly detail: string
   readonly retryAfter: Option.Option<Duration.Duration>
   readonly requestId: Option.Option<string>
 }> {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     const wait = Option.match(this.retryAfter, {
       onNone: () => "Wait before calling again",
-      onSome: (d) => `The server asks to wait ${Duration.format(d)} before calling again`
+      onSome: (d) => `The server asks to wait ${formatDuration(d)} before calling again`
     })
-    return `LlamaCloud is rate limiting this key: ${this.detail}. ${wait}, or lower the request rate.${
+    return `${lead(this)}LlamaCloud is rate limiting this key: ${this.detail}. ${wait}, or lower the request rate.${
       where(Option.some(this.status), this.requestId)
     }`
   }
@@ -118,63 +169,78 @@ export class RateLimitError extends Data.TaggedError("RateLimitError")<{
  * @since 0.1.0
  * @category errors
  */
-export class ServerError extends Data.TaggedError("ServerError")<{
+export class ServerError extends Data.TaggedError("ServerError")<CallFacts & {
   readonly status: number
   readonly detail: string
   readonly retryAfter: Option.Option<Duration.Duration>
   readonly requestId: Option.Option<string>
 }> {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return `LlamaCloud had a server error: ${this.detail}. This is usually temporary: try again later, and quote the request id if it persists.${
+    return `${lead(this)}LlamaCloud had a server error: ${this.detail}. This is usually temporary: try again later, and quote the request id if it persists.${
       where(Option.some(this.status), this.requestId)
     }`
   }
 }
 
 /**
- * Any other non-2xx answer (e.g. 405, 408, 409).
+ * Any other non-2xx answer (e.g. 405, 408, 409: a session already running a turn answers 409).
  *
  * @since 0.1.0
  * @category errors
  */
-export class ApiError extends Data.TaggedError("ApiError")<{
+export class ApiError extends Data.TaggedError("ApiError")<CallFacts & {
   readonly status: number
   readonly detail: string
   readonly requestId: Option.Option<string>
 }> {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return `LlamaCloud answered with an error: ${this.detail}. Check the request against the API reference.${
-      where(Option.some(this.status), this.requestId)
-    }`
+    const advice = this.status === 409
+      ? "The session is busy (a turn may still be running): wait for it to end and call again."
+      : "Check the request against the API reference."
+    return `${lead(this)}LlamaCloud answered with an error: ${this.detail}. ${advice}${where(Option.some(this.status), this.requestId)}`
   }
 }
 
 /**
  * Why a call never got a complete answer.
  * - `ConnectFailed`: no connection could be made; the server cannot have seen the request.
- * - `ConnectionLost`: the connection broke after the request was sent; the server may have acted on it.
- * - `AttemptTimeout`: one attempt (headers, body and decoding) took longer than the per-attempt timeout.
+ * - `ConnectionLost`: the connection broke after the request was sent (for a turn: before its `Stop`
+ *   event); the server may have acted on it.
+ * - `AttemptTimeout`: one attempt took longer than the per-attempt timeout (for answers read whole:
+ *   headers, body and decoding; for a streamed turn: up to the response headers).
+ * - `IdleTimeout`: a streamed turn sent no event for longer than the idle timeout (keep-alives do
+ *   not count).
  * - `DeadlineExceeded`: the whole call, retries included, took longer than the total deadline.
  *
  * @since 0.1.0
  * @category models
  */
-export type NetworkFailure = "ConnectFailed" | "ConnectionLost" | "AttemptTimeout" | "DeadlineExceeded"
+export type NetworkFailure = "ConnectFailed" | "ConnectionLost" | "AttemptTimeout" | "IdleTimeout" | "DeadlineExceeded"
 
 /**
  * No complete answer arrived: the connection failed or broke, or a timeout fired.
- * `reason` says which; `timeout` is the limit that fired, for the two timeout reasons.
+ * `reason` says which; `timeout` is the limit that fired, for the timeout reasons.
  *
  * @since 0.1.0
  * @category errors
  */
-export class NetworkError extends Data.TaggedError("NetworkError")<{
+export class NetworkError extends Data.TaggedError("NetworkError")<CallFacts & {
   readonly reason: NetworkFailure
   readonly detail: string
   readonly timeout: Option.Option<Duration.Duration>
   readonly cause?: unknown
 }> {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
   override get message(): string {
+    return `${lead(this)}${this.body()}`
+  }
+
+  private body(): string {
     switch (this.reason) {
       case "ConnectFailed":
         return `Could not connect to LlamaCloud: ${this.detail}. Check the base URL and the network; nothing was sent.`
@@ -184,33 +250,63 @@ export class NetworkError extends Data.TaggedError("NetworkError")<{
         return `LlamaCloud did not answer completely within the per-attempt timeout of ${
           this.timeoutText()
         }. Raise it with TimeoutPolicy.layer({ perAttempt }) if the server is slow; the server may have acted on the request.`
+      case "IdleTimeout":
+        return `The turn stalled: ${this.detail}, longer than the idle timeout of ${this.timeoutText()}. Raise it with TimeoutPolicy.layer({ idle }) if the agent is slow to answer; the turn may have run on the server.`
       case "DeadlineExceeded":
         return `The call did not finish within its total deadline of ${this.timeoutText()}, retries included. Raise it with TimeoutPolicy.layer({ total }).`
     }
   }
 
   private timeoutText(): string {
-    return Option.match(this.timeout, { onNone: () => "(unset)", onSome: Duration.format })
+    return Option.match(this.timeout, { onNone: () => "(unset)", onSome: formatDuration })
   }
 }
 
 /**
- * A 2xx answer whose body is not JSON or not the documented shape. `problem` says what was wrong;
- * `bodyExcerpt` holds the start of the body.
+ * A 2xx answer whose body is not JSON or not the documented shape, or, in a streamed turn, an event
+ * that is not. `problem` says what was wrong (for an event, which one); `bodyExcerpt` holds the
+ * start of the body or of the event.
  *
  * @since 0.1.0
  * @category errors
  */
-export class DecodeError extends Data.TaggedError("DecodeError")<{
+export class DecodeError extends Data.TaggedError("DecodeError")<CallFacts & {
   readonly status: number
   readonly problem: string
   readonly bodyExcerpt: string
   readonly requestId: Option.Option<string>
 }> {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return `LlamaCloud's answer could not be decoded: ${this.problem}. A proxy may have answered instead of LlamaCloud, or the API changed; quote the request id when reporting it.${
+    return `${lead(this)}LlamaCloud's answer could not be decoded: ${this.problem}. A proxy may have answered instead of LlamaCloud, or the API changed; quote the request id when reporting it.${
       where(Option.some(this.status), this.requestId)
     }`
+  }
+}
+
+/**
+ * The agent's turn ended in failure: its `Stop` event said `is_error`. Only `ChatService.ask` fails
+ * with it (`sendMessage` emits that `Stop` as an event). `error` is the server's message; `usage` what
+ * the turn used before failing.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class TurnError extends Data.TaggedError("TurnError")<CallFacts & {
+  readonly error: Option.Option<string>
+  readonly usage: {
+    readonly durationMs: number
+    readonly totalInputTokens: Option.Option<number>
+    readonly totalOutputTokens: Option.Option<number>
+    readonly turns: number
+  }
+}> {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    const why = Option.getOrElse(this.error, () => "no reason given")
+    return `${lead(this)}The agent's turn failed on LlamaCloud: ${why}. The session keeps the turn in its history; send the message again or check the indexes it searched.`
   }
 }
 
@@ -229,22 +325,27 @@ export type LlamaCloudError =
   | ApiError
   | NetworkError
   | DecodeError
-
-const tags: ReadonlySet<string> = new Set([
-  "AuthError",
-  "ValidationError",
-  "NotFoundError",
-  "RateLimitError",
-  "ServerError",
-  "ApiError",
-  "NetworkError",
-  "DecodeError"
-])
+  | TurnError
 
 /**
+ * Whether a value is one of this library's errors, by its type id.
+ *
  * @since 0.1.0
  * @category guards
  */
-export const isLlamaCloudError = (u: unknown): u is LlamaCloudError =>
-  typeof u === "object" && u !== null && "_tag" in u && typeof u._tag === "string" && tags.has(u._tag) &&
-  u instanceof Error
+export const isLlamaCloudError = (u: unknown): u is LlamaCloudError => hasProperty(u, TypeId)
+
+/**
+ * A duration as text, for messages. `Duration.format` throws on some finite values past what a
+ * date can hold; a message must always render.
+ */
+const formatDuration = (d: Duration.Duration): string => {
+  const millis = Duration.toMillis(d)
+  if (!Number.isFinite(millis)) return "forever"
+  if (millis > 365 * 24 * 3600_000) return `${Math.round(millis / (24 * 3600_000))} days`
+  try {
+    return Duration.format(d)
+  } catch {
+    return `${Math.round(millis)} ms`
+  }
+}

@@ -17,15 +17,22 @@ import * as Option from "effect/Option"
  * @category tags
  */
 export class TimeoutPolicy extends Context.Tag("effect-llamacloud/TimeoutPolicy")<TimeoutPolicy, TimeoutPolicy.Settings>() {
-  /** 60 s per attempt, no total deadline. */
+  /**
+   * 60 s per attempt, 120 s between the events of a streamed turn, no total deadline. The idle
+   * limit leaves room for an agent that searches several indexes and reasons before its next
+   * event (the server sends keep-alives meanwhile, which do not count); a turn that stalls longer
+   * is reported rather than awaited forever.
+   */
   static readonly defaults: TimeoutPolicy.Settings = {
     perAttempt: Duration.seconds(60),
+    idle: Duration.seconds(120),
     total: Option.none()
   }
 
   /** Settings from the defaults with some fields changed. */
   static readonly make = (options: TimeoutPolicy.Options = {}): TimeoutPolicy.Settings => ({
     perAttempt: options.perAttempt === undefined ? TimeoutPolicy.defaults.perAttempt : Duration.decode(options.perAttempt),
+    idle: options.idle === undefined ? TimeoutPolicy.defaults.idle : Duration.decode(options.idle),
     total: options.total === undefined ? TimeoutPolicy.defaults.total : Option.some(Duration.decode(options.total))
   })
 
@@ -44,11 +51,18 @@ export declare namespace TimeoutPolicy {
    */
   export interface Settings {
     /**
-     * The limit on one attempt: connecting, sending, the response headers, the whole body and its
-     * decoding. When it fires the request is aborted and its socket closed.
+     * The limit on one attempt. For answers read whole: connecting, sending, the response headers,
+     * the whole body and its decoding. For a streamed turn: connecting up to the response headers.
+     * When it fires the request is aborted and its socket closed.
      */
     readonly perAttempt: Duration.Duration
-    /** An optional deadline on the whole call, retries and their waits included. */
+    /**
+     * The longest gap between two events of a streamed turn (and before its first event). Only an
+     * event ends the wait: a keep-alive comment does not. When it fires the turn fails with
+     * `NetworkError` reason `IdleTimeout` and its socket is closed. `Duration.infinity` disables it.
+     */
+    readonly idle: Duration.Duration
+    /** An optional deadline on the whole call, retries and their waits included (for a turn: until its `Stop`). */
     readonly total: Option.Option<Duration.Duration>
   }
 
@@ -58,6 +72,7 @@ export declare namespace TimeoutPolicy {
    */
   export interface Options {
     readonly perAttempt?: Duration.DurationInput | undefined
+    readonly idle?: Duration.DurationInput | undefined
     readonly total?: Duration.DurationInput | undefined
   }
 }

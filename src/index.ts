@@ -6,7 +6,7 @@
 
 export { ChatService } from "./ChatService.js"
 export { ChatSession, JobMetadata, SharedAccess, Timestamp } from "./ChatSession.js"
-export { CreateSessionParams, MAX_INDEX_IDS } from "./CreateSessionParams.js"
+export { CreateSessionParams, MAX_INDEX_IDS } from "./ChatParams.js"
 export { DEFAULT_BASE_URL, LlamaCloudClient, parseCustomHeaders } from "./LlamaCloudClient.js"
 export {
   ApiError,

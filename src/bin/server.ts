@@ -1,35 +1,9 @@
 /**
  * `npm run server`: the local LlamaCloud (src/testing/LocalServer.ts) as a process, for trying a
- * client by hand or pointing a load test at it. Runs until SIGINT / SIGTERM.
+ * client by hand or pointing a load test at it. Runs until SIGINT / SIGTERM. Flags and fault specs:
+ * `npm run server -- --help` (the `usage` text below).
  *
- *   npm run server -- [flags]
- *
- *   --port N                 port to listen on (default 4010; 0 picks a free one)
- *   --host HOST              address to listen on (default 127.0.0.1)
- *   --api-key KEY            accept only this key (repeatable; default: any non-empty key)
- *   --fault SPEC             add a fault to the script (repeatable; one per create request, in order)
- *   --random-fault RATE:SPEC once the script is exhausted, apply SPEC to a RATE (0..1) share of requests
- *   --seed N                 seed for --random-fault, for reproducible runs
- *   --help                   print this and exit
- *
- *   These change the most recent --fault or --random-fault:
- *   --header NAME=VALUE      add a response header (status faults; repeatable)
- *   --body TEXT              the response body (status and body200 faults)
- *   --content-type TYPE      the response content type (status and body200 faults)
- *   --creates-session BOOL   whether the server creates the session before misbehaving (true|false)
- *
- *   SPEC is one of:
- *     status:CODE            reply CODE (body: FastAPI's {"detail": ...} unless --body)
- *     reset-before           reset the socket before any response byte
- *     reset-mid-body         headers and half the body, then reset
- *     close-after-headers    headers, then close without a body
- *     delay:MS               answer normally after MS milliseconds
- *     stall                  headers and half the body, then nothing
- *     drip:MS                the normal body, one byte every MS milliseconds
- *     body200[:TEXT]         a 200 with body TEXT (everything after the first colon; or --body)
- *     large:BYTES            a valid session of BYTES bytes
- *
- *   e.g. npm run server -- --fault status:429 --header retry-after=2 --fault reset-before \
+ *   e.g. npm run server -- --fault status:429 --header retry-after=2 --fault cut:3 --route stream \
  *          --random-fault 0.1:status:503
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
@@ -40,7 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as LocalServer from "../testing/LocalServer.js"
+import { LocalServer } from "../testing/node.js"
 
 const { Fault } = LocalServer
 
@@ -49,16 +23,23 @@ const usage = `Usage: npm run server -- [flags]
   --port N                 port to listen on (default 4010; 0 picks a free one)
   --host HOST              address to listen on (default 127.0.0.1)
   --api-key KEY            accept only this key (repeatable; default: any non-empty key)
-  --fault SPEC             add a fault to the script (repeatable; one per create request, in order)
+  --fault SPEC             add a fault to the script (repeatable; each goes to the first request it is aimed at)
   --random-fault RATE:SPEC once the script is exhausted, apply SPEC to a RATE (0..1) share of requests
   --seed N                 seed for --random-fault, for reproducible runs
+  --think-ms N             how long the agent thinks before a turn's first event (default 0)
+  --keep-alive-ms N        keep-alive comment interval while it thinks (default 15000)
+  --event-ms N             pause between a turn's events (default 0)
+  --event-names MODE       SSE event names: none (default), type, delta-message
   --help                   print this and exit
 
 These change the most recent --fault or --random-fault:
+  --route ROUTE[,ROUTE]    aim it at these routes: create, list, retrieve, summary, delete, stream
+                           (default: every route; stream faults: stream)
   --header NAME=VALUE      add a response header (status faults; repeatable)
   --body TEXT              the response body (status and body200 faults)
   --content-type TYPE      the response content type (status and body200 faults)
-  --creates-session BOOL   whether the server creates the session before misbehaving (true|false)
+  --performs BOOL          whether the server carries the request out before misbehaving (true|false)
+  --creates-session BOOL   the same as --performs
 
 SPEC is one of:
   status:CODE              reply CODE (body: FastAPI's {"detail": ...} unless --body)
@@ -70,9 +51,20 @@ SPEC is one of:
   drip:MS                  the normal body, one byte every MS milliseconds
   body200[:TEXT]           a 200 with body TEXT (everything after the first colon; or --body)
   large:BYTES              a valid session of BYTES bytes
+Stream faults (turns):
+  cut:N                    N events, then the connection closes mid-body
+  cut-mid:N                N events and half the next, then a reset
+  stall-stream:N           N events, then nothing
+  drip-stream:MS           the whole stream, one byte every MS milliseconds
+  malformed:N              event N is not JSON
+  unknown-event:N          an event of an unknown type before event N
+  oversized:N:BYTES        event N grown to BYTES bytes
+  no-stop                  every event but stop, then the body ends
+  after-stop               events after stop, and the connection left open
+  keep-alives:MS           keep-alive comments every MS milliseconds, never an event
 
 Example:
-  npm run server -- --fault status:429 --header retry-after=2 --fault reset-before --random-fault 0.1:status:503`
+  npm run server -- --fault status:429 --header retry-after=2 --fault cut:3 --random-fault 0.1:status:503`
 
 class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
 
@@ -84,6 +76,8 @@ interface Settings {
   readonly script: ReadonlyArray<LocalServer.Fault>
   readonly random?: { readonly rate: number; readonly fault: LocalServer.Fault }
   readonly seed?: number
+  readonly pacing: LocalServer.Pacing
+  readonly eventNames?: NonNullable<LocalServer.EventFormat["eventNames"]>
 }
 
 const integer = (flag: string, text: string, min: number): Either.Either<number, UsageError> => {
@@ -119,6 +113,31 @@ const parseSpec = (spec: string): Either.Either<LocalServer.Fault, UsageError> =
       return Either.right(Fault.body200(argument ?? ""))
     case "large":
       return needs((bytes) => Fault.largeBody(bytes), 0)
+    case "cut":
+      return needs((n) => Fault.cutStream(n), 0)
+    case "cut-mid":
+      return needs((n) => Fault.cutStream(n, { midEvent: true, reset: true }), 0)
+    case "stall-stream":
+      return needs((n) => Fault.stallStream(n), 0)
+    case "drip-stream":
+      return needs((ms) => Fault.dripStream(ms), 1)
+    case "malformed":
+      return needs((n) => Fault.malformedEvent(n), 0)
+    case "unknown-event":
+      return needs((n) => Fault.unknownEvent(n), 0)
+    case "oversized": {
+      const [at = "", bytes = ""] = (argument ?? "").split(":")
+      return Either.flatMap(
+        integer(`fault "${name}"`, at, 0),
+        (n) => Either.map(integer(`fault "${name}"`, bytes, 1), (size) => Fault.oversizedEvent(n, size))
+      )
+    }
+    case "no-stop":
+      return Either.right(Fault.noStop())
+    case "after-stop":
+      return Either.right(Fault.eventsAfterStop())
+    case "keep-alives":
+      return needs((ms) => Fault.keepAlivesOnly(ms), 1)
     default:
       return Either.left(new UsageError({ message: `unknown fault "${spec}" (see --help)` }))
   }
@@ -132,10 +151,19 @@ const modify = (
 ): Either.Either<LocalServer.Fault, UsageError> => {
   const unfit = Either.left(new UsageError({ message: `${flag} does not apply to a ${fault._tag} fault` }))
   switch (flag) {
+    case "--performs":
     case "--creates-session":
       return value === "true" || value === "false" ?
-        Either.right({ ...fault, createsSession: value === "true" }) :
-        Either.left(new UsageError({ message: `--creates-session wants true or false, got "${value}"` }))
+        Either.right({ ...fault, performs: value === "true" }) :
+        Either.left(new UsageError({ message: `${flag} wants true or false, got "${value}"` }))
+    case "--route": {
+      const names = value.split(",").map((name) => name.trim())
+      const unknown = names.filter((name) => !LocalServer.routes.some((route) => route === name))
+      const chosen = LocalServer.routes.filter((route) => names.includes(route))
+      return unknown.length === 0 && chosen.length > 0 ?
+        Either.right({ ...fault, route: chosen }) :
+        Either.left(new UsageError({ message: `--route wants routes among ${LocalServer.routes.join(", ")}, got "${value}"` }))
+    }
     case "--header": {
       const eq = value.indexOf("=")
       if (eq <= 0) return Either.left(new UsageError({ message: `--header wants NAME=VALUE, got "${value}"` }))
@@ -153,7 +181,7 @@ const modify = (
 }
 
 const parseArgs = (args: ReadonlyArray<string>): Either.Either<Settings, UsageError> => {
-  let settings: Settings = { help: false, port: 4010, host: "127.0.0.1", apiKeys: [], script: [] }
+  let settings: Settings = { help: false, port: 4010, host: "127.0.0.1", apiKeys: [], script: [], pacing: {} }
   // Which fault the modifier flags apply to: the last one added.
   let last: "script" | "random" | undefined
   const valueFlags = [
@@ -163,6 +191,12 @@ const parseArgs = (args: ReadonlyArray<string>): Either.Either<Settings, UsageEr
     "--fault",
     "--random-fault",
     "--seed",
+    "--think-ms",
+    "--keep-alive-ms",
+    "--event-ms",
+    "--event-names",
+    "--route",
+    "--performs",
     "--header",
     "--body",
     "--content-type",
@@ -198,6 +232,21 @@ const parseArgs = (args: ReadonlyArray<string>): Either.Either<Settings, UsageEr
         settings = { ...settings, seed: seed.right }
         break
       }
+      case "--think-ms":
+      case "--keep-alive-ms":
+      case "--event-ms": {
+        const ms = integer(flag, value, flag === "--keep-alive-ms" ? 1 : 0)
+        if (Either.isLeft(ms)) return Either.left(ms.left)
+        const key = flag === "--think-ms" ? "thinkMs" : flag === "--keep-alive-ms" ? "keepAliveMs" : "eventMs"
+        settings = { ...settings, pacing: { ...settings.pacing, [key]: ms.right } }
+        break
+      }
+      case "--event-names":
+        if (value !== "none" && value !== "type" && value !== "delta-message") {
+          return Either.left(new UsageError({ message: `--event-names wants none, type or delta-message, got "${value}"` }))
+        }
+        settings = { ...settings, eventNames: value }
+        break
       case "--fault": {
         const fault = parseSpec(value)
         if (Either.isLeft(fault)) return Either.left(fault.left)
@@ -243,6 +292,8 @@ const serve = (settings: Settings) => {
     port: settings.port,
     host: settings.host,
     ...(settings.apiKeys.length === 0 ? {} : { apiKeys: settings.apiKeys }),
+    pacing: settings.pacing,
+    ...(settings.eventNames === undefined ? {} : { eventFormat: { eventNames: settings.eventNames } }),
     faults: {
       script: settings.script,
       ...(settings.random === undefined ? {} : {
@@ -252,7 +303,7 @@ const serve = (settings: Settings) => {
   }
   const announce = Layer.effectDiscard(Effect.gen(function*() {
     const server = yield* LocalServer.LocalServer
-    yield* Console.log(`local LlamaCloud listening on ${server.url} (POST ${server.url}/api/v1/chat)`)
+    yield* Console.log(`local LlamaCloud listening on ${server.url} (the chat resource at ${server.url}/api/v1/chat)`)
     for (const [i, fault] of settings.script.entries()) {
       yield* Console.log(`  fault script #${i + 1}: ${describeFault(fault)}`)
     }

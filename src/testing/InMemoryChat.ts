@@ -13,7 +13,7 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import { ChatService } from "../ChatService.js"
 import { ChatSession } from "../ChatSession.js"
-import { type CreateSessionParams, validate } from "../CreateSessionParams.js"
+import { type CreateSessionParams, validate } from "../ChatParams.js"
 import type { LlamaCloudError } from "../LlamaCloudError.js"
 
 /**

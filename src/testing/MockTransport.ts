@@ -1,6 +1,8 @@
 /**
  * A scripted `HttpClient` that records every request: for testing code that builds requests or
- * handles responses, without a socket.
+ * handles responses, without a socket. It answers from a script, a function of the request, or a
+ * table of routes, and can stream a turn's events with chosen chunking and timing. Runtime-agnostic:
+ * it uses only the Fetch `Response` and Effect.
  *
  * @since 0.1.0
  */
@@ -9,9 +11,13 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
+import * as Stream from "effect/Stream"
+import * as ChatEvent from "../ChatEvent.js"
 
 /**
  * A request as the transport received it.
@@ -32,6 +38,8 @@ export interface RecordedRequest {
 /**
  * What the mock answers with.
  * - `Reply`: a response with this status, headers and body;
+ * - `Stream`: a response whose body is sent as `body` emits it (see `MockTransport.eventStream`);
+ *   like a real transport's body, it fails when the request is aborted;
  * - `Fail`: a transport failure, as a socket error with this `code` (`ECONNREFUSED`, `ECONNRESET`…);
  * - `Hang`: never answers, for timeouts. Like a real transport, it gives up when the request is
  *   aborted (a failure with the abort's reason) or the fiber interrupted.
@@ -41,8 +49,112 @@ export interface RecordedRequest {
  */
 export type MockReply =
   | { readonly _tag: "Reply"; readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: string }
+  | {
+    readonly _tag: "Stream"
+    readonly status: number
+    readonly headers: Readonly<Record<string, string>>
+    readonly body: Stream.Stream<Uint8Array, Error>
+  }
   | { readonly _tag: "Fail"; readonly code: string }
   | { readonly _tag: "Hang" }
+
+/**
+ * How a mock transport chooses its replies: a script where request n gets entry n (the last entry
+ * repeats), or a function of the request, its number (0-based) and the requests received before it.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type MockReplies =
+  | ReadonlyArray<MockReply>
+  | ((request: RecordedRequest, index: number, earlier: ReadonlyArray<RecordedRequest>) => MockReply)
+
+/**
+ * What a route matched: the `:param` segments of its path (percent-decoded), and how many earlier
+ * requests the same route matched.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RouteMatch {
+  readonly params: Readonly<Record<string, string>>
+  readonly index: number
+}
+
+/**
+ * One route of `MockTransport.routes`. `path` is matched segment by segment against the request's
+ * path (after the base URL's path); a `:name` segment matches any one segment. `reply` is a reply,
+ * a script (the n-th request on this route gets entry n, the last repeats), or a function.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface MockRoute {
+  readonly method: string
+  readonly path: string
+  readonly reply: MockReply | ReadonlyArray<MockReply> | ((request: RecordedRequest, match: RouteMatch) => MockReply)
+}
+
+/**
+ * An event as the server would send it, e.g. `{ type: "tool_call", call_id: "c1", name: "search" }`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface WireEvent {
+  readonly type: string
+  // No `_tag`: that is how a domain `ChatEvent` is told apart from a wire object.
+  readonly _tag?: never
+  readonly [field: string]: unknown
+}
+
+/**
+ * A silence in an event stream, between two items (see `MockTransport.pause`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface MockPause {
+  readonly _tag: "MockPause"
+  readonly duration: Duration.Duration
+}
+
+/**
+ * What an event stream is made of: a `ChatEvent` (sent in its wire form), a wire object (sent as
+ * its JSON), raw SSE text sent verbatim (comments, broken events, `event:` names…), or a pause.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type EventStreamItem = ChatEvent.ChatEvent | WireEvent | string | MockPause
+
+/**
+ * How `MockTransport.eventStream` sends its items. Times run on the Effect `Clock`, so `TestClock`
+ * controls them.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EventStreamOptions {
+  /** Cut the body every this many bytes (instead of one chunk per item). */
+  readonly chunkSize?: number | undefined
+  /** Cut the body at these byte offsets (instead of, or besides, `chunkSize`); inside a character is allowed. */
+  readonly splitAt?: ReadonlyArray<number> | undefined
+  /** The wait before each chunk but the first. */
+  readonly delay?: Duration.DurationInput | undefined
+  /** While paused or held open, send a `: keep-alive` comment this often. */
+  readonly keepAlive?: Duration.DurationInput | undefined
+  /**
+   * After the last item: `"close"` ends the body (the default); `"open"` never ends it, until the
+   * request is aborted; `"reset"` breaks it as a connection reset (`ECONNRESET`) would.
+   */
+  readonly end?: "close" | "open" | "reset" | undefined
+  /** The line ending of the events the mock writes (raw text is sent as given). Default `"\n"`. */
+  readonly lineEnding?: "\n" | "\r\n" | "\r" | undefined
+  readonly status?: number | undefined
+  /** Added to `content-type: text/event-stream`. */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+}
 
 /**
  * The recorded requests of a mock transport.
@@ -52,33 +164,82 @@ export type MockReply =
  */
 export class MockTransport extends Context.Tag("effect-llamacloud/testing/MockTransport")<MockTransport, {
   readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
+  /**
+   * How many requests the client aborted (a timeout, an interruption, a stream left early): what a
+   * real transport would see as a closed socket.
+   */
+  readonly aborted: Effect.Effect<number>
 }>() {
   /**
-   * Provides an `HttpClient` answering from `replies`: a function of the request and its number
-   * (0-based), or a script where request n gets entry n (the last entry repeats). Also provides
-   * `MockTransport`, to read what was sent.
+   * Provides an `HttpClient` answering from `replies`: a function of the request, its number
+   * (0-based) and the requests before it, or a script where request n gets entry n (the last entry
+   * repeats). Also provides `MockTransport`, to read what was sent.
    */
-  static readonly layer = (
-    replies: ReadonlyArray<MockReply> | ((request: RecordedRequest, index: number) => MockReply)
-  ): Layer.Layer<HttpClient.HttpClient | MockTransport> =>
+  static readonly layer = (replies: MockReplies): Layer.Layer<HttpClient.HttpClient | MockTransport> =>
     Layer.unwrapEffect(Effect.gen(function*() {
       const recorded = yield* Ref.make<ReadonlyArray<RecordedRequest>>([])
       const answer = typeof replies === "function"
         ? replies
         : (_: RecordedRequest, index: number): MockReply =>
           replies[Math.min(index, replies.length - 1)] ?? { _tag: "Reply", status: 500, headers: {}, body: "no reply scripted" }
+      let aborts = 0
       const client = HttpClient.make((request, url, signal) =>
         Effect.gen(function*() {
+          signal.addEventListener("abort", () => aborts++, { once: true })
           const entry = record(request, url)
-          const index = (yield* Ref.getAndUpdate(recorded, (all) => [...all, entry])).length
-          return yield* respond(request, answer(entry, index), signal)
+          const earlier = yield* Ref.getAndUpdate(recorded, (all) => [...all, entry])
+          return yield* respond(request, answer(entry, earlier.length, earlier), signal)
         })
       )
       return Layer.merge(
         Layer.succeed(HttpClient.HttpClient, client),
-        Layer.succeed(MockTransport, { requests: Ref.get(recorded) })
+        Layer.succeed(MockTransport, { requests: Ref.get(recorded), aborted: Effect.sync(() => aborts) })
       )
     }))
+
+  /**
+   * Answers by route, for `MockTransport.layer`: the first route whose method and path match the
+   * request answers it; any other request gets `fallback` (by default a 404 naming the request).
+   * `baseUrl`'s path (a URL or a path), when given, is taken off the request's path before matching.
+   *
+   * @example
+   * MockTransport.layer(MockTransport.routes([
+   *   { method: "GET", path: "/api/v1/chat/:sessionId", reply: (_, { params }) => MockTransport.json(200, session(params.sessionId)) },
+   *   { method: "POST", path: "/api/v1/chat/:sessionId/messages/stream", reply: MockTransport.eventStream(events) }
+   * ]))
+   *
+   * @since 0.2.0
+   */
+  static readonly routes = (
+    table: ReadonlyArray<MockRoute>,
+    options: { readonly fallback?: MockReply | undefined; readonly baseUrl?: string | undefined } = {}
+  ): (request: RecordedRequest, index: number, earlier: ReadonlyArray<RecordedRequest>) => MockReply => {
+    const basePath = options.baseUrl === undefined ? "" : pathOf(options.baseUrl).replace(/\/+$/, "")
+    const compiled = table.map((route) => ({ route, method: route.method.toUpperCase(), segments: route.path.split("/") }))
+    const find = (request: RecordedRequest) => {
+      const path = new URL(request.url).pathname
+      if (!path.startsWith(basePath)) return undefined
+      const segments = path.slice(basePath.length).split("/")
+      for (const { method, route, segments: pattern } of compiled) {
+        if (method !== request.method.toUpperCase()) continue
+        const params = matchSegments(pattern, segments)
+        if (params !== undefined) return { route, params }
+      }
+      return undefined
+    }
+    return (request, _, earlier) => {
+      const found = find(request)
+      if (found === undefined) {
+        return options.fallback ??
+          MockTransport.json(404, { detail: `no mock route for ${request.method} ${new URL(request.url).pathname}` })
+      }
+      const index = earlier.filter((before) => find(before)?.route === found.route).length
+      const reply = found.route.reply
+      if (typeof reply === "function") return reply(request, { params: found.params, index })
+      if (isScript(reply)) return reply[Math.min(index, reply.length - 1)] ?? MockTransport.text(500, "no reply scripted")
+      return reply
+    }
+  }
 
   /** A JSON reply. */
   static readonly json = (status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): MockReply => ({
@@ -95,6 +256,37 @@ export class MockTransport extends Context.Tag("effect-llamacloud/testing/MockTr
     headers: Readonly<Record<string, string>> = { "content-type": "text/plain" }
   ): MockReply => ({ _tag: "Reply", status, headers, body })
 
+  /**
+   * A `text/event-stream` reply sending `items` as `options` say: by default one chunk per item,
+   * at once, then the end of the body.
+   *
+   * @example
+   * MockTransport.eventStream([
+   *   { _tag: "TextDelta", content: "Hel" },
+   *   MockTransport.pause("20 seconds"),
+   *   { type: "text_delta", content: "lo" },
+   *   ": a comment\n\n"
+   * ], { chunkSize: 3, keepAlive: "5 seconds", end: "open" })
+   *
+   * @since 0.2.0
+   */
+  static readonly eventStream = (items: ReadonlyArray<EventStreamItem>, options: EventStreamOptions = {}): MockReply => ({
+    _tag: "Stream",
+    status: options.status ?? 200,
+    headers: { "content-type": "text/event-stream", ...options.headers },
+    body: eventStreamBody(items, options)
+  })
+
+  /**
+   * A silence of `duration` at this point of an event stream.
+   *
+   * @since 0.2.0
+   */
+  static readonly pause = (duration: Duration.DurationInput): MockPause => ({
+    _tag: "MockPause",
+    duration: Duration.decode(duration)
+  })
+
   /** A transport failure with this socket error code. */
   static readonly fail = (code: string): MockReply => ({ _tag: "Fail", code })
 
@@ -103,6 +295,7 @@ export class MockTransport extends Context.Tag("effect-llamacloud/testing/MockTr
 }
 
 const decoder = new TextDecoder()
+const encoder = new TextEncoder()
 
 const record = (request: HttpClientRequest.HttpClientRequest, url: URL): RecordedRequest => {
   const body = request.body
@@ -116,6 +309,37 @@ const record = (request: HttpClientRequest.HttpClientRequest, url: URL): Recorde
   return { method: request.method, url: url.toString(), headers, body: text }
 }
 
+// A base URL or a bare path; text that is neither is taken as a path rather than thrown on.
+const pathOf = (base: string): string =>
+  URL.canParse(base, "http://mock.invalid") ? new URL(base, "http://mock.invalid").pathname : base
+
+const isScript = (reply: MockReply | ReadonlyArray<MockReply>): reply is ReadonlyArray<MockReply> => Array.isArray(reply)
+
+/** The `:param`s of `pattern` in `path`, or `undefined` when they do not match. */
+const matchSegments = (
+  pattern: ReadonlyArray<string>,
+  path: ReadonlyArray<string>
+): Record<string, string> | undefined => {
+  if (pattern.length !== path.length) return undefined
+  const params: Record<string, string> = {}
+  for (let i = 0; i < pattern.length; i++) {
+    const want = pattern[i] ?? ""
+    const got = path[i] ?? ""
+    if (want.startsWith(":") && got !== "") params[want.slice(1)] = decodeSegment(got)
+    else if (want !== got) return undefined
+  }
+  return params
+}
+
+// A malformed escape (`%zz`) is kept as sent rather than thrown.
+const decodeSegment = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
+}
+
 const respond = (
   request: HttpClientRequest.HttpClientRequest,
   reply: MockReply,
@@ -127,27 +351,128 @@ const respond = (
         request,
         new Response(nullBodyStatus(reply.status) ? null : reply.body, { status: reply.status, headers: reply.headers })
       ))
+    case "Stream":
+      // The body runs on the caller's runtime, so its sleeps follow the caller's Clock (TestClock
+      // in tests), and it stops when the request is aborted, as a socket would.
+      return Effect.map(Effect.runtime<never>(), (runtime) =>
+        HttpClientResponse.fromWeb(
+          request,
+          new Response(
+            reply.body.pipe(Stream.interruptWhen(aborted(signal)), Stream.toReadableStreamRuntime(runtime)),
+            { status: reply.status, headers: reply.headers }
+          )
+        ))
     case "Fail":
       return Effect.fail(
-        new HttpClientError.RequestError({
-          request,
-          reason: "Transport",
-          cause: Object.assign(new Error(`mock transport failure ${reply.code}`), { code: reply.code })
-        })
+        new HttpClientError.RequestError({ request, reason: "Transport", cause: socketError(reply.code) })
       )
     case "Hang":
-      return Effect.async((resume) => {
-        const aborted = () =>
-          resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: signal.reason })))
-        if (signal.aborted) return aborted()
-        signal.addEventListener("abort", aborted, { once: true })
-        return Effect.sync(() => signal.removeEventListener("abort", aborted))
-      })
+      return Effect.catchAll(
+        aborted(signal),
+        (cause) => Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause }))
+      )
   }
 }
 
+/** Fails with the abort's reason once `signal` is aborted; never succeeds. */
+const aborted = (signal: AbortSignal): Effect.Effect<never, Error> =>
+  Effect.async((resume) => {
+    const abort = () => resume(Effect.fail(abortReason(signal)))
+    if (signal.aborted) return abort()
+    signal.addEventListener("abort", abort, { once: true })
+    return Effect.sync(() => signal.removeEventListener("abort", abort))
+  })
+
+const abortReason = (signal: AbortSignal): Error => {
+  const reason: unknown = signal.reason
+  return reason instanceof Error ? reason : new Error("The request was aborted", { cause: reason })
+}
+
+const socketError = (code: string): Error => Object.assign(new Error(`mock transport failure ${code}`), { code })
+
 // The Fetch `Response` constructor rejects a body on these statuses.
 const nullBodyStatus = (status: number): boolean => status === 204 || status === 205 || status === 304
+
+/** The body of `MockTransport.eventStream`: its bytes cut into chunks, with the waits between them. */
+const eventStreamBody = (items: ReadonlyArray<EventStreamItem>, options: EventStreamOptions): Stream.Stream<Uint8Array, Error> =>
+  Stream.suspend(() => {
+    const lineEnding = options.lineEnding ?? "\n"
+    const parts: Array<Uint8Array> = []
+    const itemEnds: Array<number> = []
+    const pauses: Array<{ readonly at: number; readonly duration: Duration.Duration }> = []
+    let length = 0
+    for (const item of items) {
+      if (typeof item !== "string" && item._tag === "MockPause") {
+        pauses.push({ at: length, duration: item.duration })
+        continue
+      }
+      const bytes = encoder.encode(itemText(item, lineEnding))
+      parts.push(bytes)
+      length += bytes.length
+      itemEnds.push(length)
+    }
+    const body = new Uint8Array(length)
+    let offset = 0
+    for (const part of parts) {
+      body.set(part, offset)
+      offset += part.length
+    }
+
+    const cuts = new Set<number>(pauses.map((pause) => pause.at))
+    if (options.chunkSize === undefined && options.splitAt === undefined) itemEnds.forEach((end) => cuts.add(end))
+    if (options.chunkSize !== undefined && options.chunkSize > 0) {
+      for (let at = options.chunkSize; at < length; at += options.chunkSize) cuts.add(at)
+    }
+    for (const at of options.splitAt ?? []) cuts.add(at)
+    const starts = [...cuts].filter((at) => at > 0 && at < length).sort((a, b) => a - b)
+    starts.unshift(0)
+
+    const keepAlive = Option.map(Option.fromNullable(options.keepAlive), Duration.decode)
+    const comment = encoder.encode(`: keep-alive${lineEnding}`)
+    const pausesAt = (at: number): Stream.Stream<Uint8Array> =>
+      inOrder(pauses.filter((pause) => pause.at === at).map((pause) => silence(pause.duration, keepAlive, comment)))
+
+    const chunks = starts.map((start, i) => {
+      const chunk = Stream.make(body.subarray(start, starts[i + 1] ?? length))
+      const waited = i > 0 && options.delay !== undefined ? Stream.concat(Stream.execute(Effect.sleep(options.delay)), chunk) : chunk
+      return Stream.concat(pausesAt(start), waited)
+    })
+    const sent = length === 0 ? pausesAt(0) : Stream.concat(inOrder(chunks), pausesAt(length))
+    switch (options.end ?? "close") {
+      case "close":
+        return sent
+      case "open":
+        return Stream.concat(sent, silence(Duration.infinity, keepAlive, comment))
+      case "reset":
+        return Stream.concat(sent, Stream.fail(socketError("ECONNRESET")))
+    }
+  })
+
+const inOrder = <A, E>(streams: ReadonlyArray<Stream.Stream<A, E>>): Stream.Stream<A, E> =>
+  Stream.flatten(Stream.fromIterable(streams))
+
+const itemText = (item: Exclude<EventStreamItem, MockPause>, lineEnding: string): string => {
+  if (typeof item === "string") return item
+  const wire = item._tag === undefined ? item : ChatEvent.encode(item)
+  return `data: ${JSON.stringify(wire)}${lineEnding}${lineEnding}`
+}
+
+/** `duration` of silence, broken only by a keep-alive comment every `keepAlive` when set. */
+const silence = (
+  duration: Duration.Duration,
+  keepAlive: Option.Option<Duration.Duration>,
+  comment: Uint8Array
+): Stream.Stream<Uint8Array> => {
+  const every = Option.filter(keepAlive, (d) => Duration.toMillis(d) > 0)
+  if (Option.isNone(every)) return Duration.isFinite(duration) ? Stream.execute(Effect.sleep(duration)) : Stream.never
+  const beat = Stream.repeatEffect(Effect.as(Effect.sleep(every.value), comment))
+  if (!Duration.isFinite(duration)) return beat
+  // Comments at every multiple of `every` strictly inside the silence, then the rest of it.
+  const total = Duration.toMillis(duration)
+  const step = Duration.toMillis(every.value)
+  const beats = Math.max(0, Math.ceil(total / step) - 1)
+  return Stream.concat(Stream.take(beat, beats), Stream.execute(Effect.sleep(Duration.millis(total - beats * step))))
+}
 
 /**
  * The query of a recorded request, as a plain record.

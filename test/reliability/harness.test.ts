@@ -10,7 +10,7 @@ import * as Option from "effect/Option"
 import * as Net from "node:net"
 import { Agent, request } from "undici"
 import { ApiError } from "../../src/LlamaCloudError.js"
-import * as LocalServer from "../../src/testing/LocalServer.js"
+import { LocalServer } from "../../src/testing/node.js"
 import {
   API_KEY,
   handleCounts,

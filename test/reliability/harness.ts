@@ -22,7 +22,7 @@ import { appendFileSync } from "node:fs"
 import * as Http from "node:http"
 import { inspect } from "node:util"
 import { ChatService } from "../../src/ChatService.js"
-import type { CreateSessionParams } from "../../src/CreateSessionParams.js"
+import type { CreateSessionParams } from "../../src/ChatParams.js"
 import { LlamaCloudClient } from "../../src/LlamaCloudClient.js"
 import { isLlamaCloudError, type LlamaCloudError } from "../../src/LlamaCloudError.js"
 
@@ -105,6 +105,8 @@ export const labelOf = (error: LlamaCloudError): string => {
       return `NetworkError(${error.reason})`
     case "ValidationError":
       return error.status._tag === "Some" ? `ValidationError(${error.status.value})` : "ValidationError"
+    case "TurnError":
+      return error._tag
     default:
       return `${error._tag}(${error.status})`
   }

@@ -11,7 +11,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { RetryPolicy } from "../../src/RetryPolicy.js"
 import { TimeoutPolicy } from "../../src/TimeoutPolicy.js"
-import * as LocalServer from "../../src/testing/LocalServer.js"
+import { LocalServer } from "../../src/testing/node.js"
 import {
   clientLayer,
   create,

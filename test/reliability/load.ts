@@ -19,7 +19,7 @@ import { runInNewContext } from "node:vm"
 import { ChatService } from "../../src/ChatService.js"
 import { RetryPolicy } from "../../src/RetryPolicy.js"
 import { TimeoutPolicy } from "../../src/TimeoutPolicy.js"
-import * as LocalServer from "../../src/testing/LocalServer.js"
+import { LocalServer } from "../../src/testing/node.js"
 import { clientLayer, outcomeOf, type Transport } from "./harness.js"
 import type { Counts, Message, Request } from "./server-process.js"
 

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as LocalServer from "../../src/testing/LocalServer.js"
+import { LocalServer } from "../../src/testing/node.js"
 import { clientLayer, create, fetch, outcomeOf, trackResources, transports, unhandled } from "./harness.js"
 import { scenarios, scenarioTest } from "./matrix.js"
 

@@ -14,7 +14,7 @@ import * as Scope from "effect/Scope"
 import type { LlamaCloudError } from "../../src/LlamaCloudError.js"
 import { RetryPolicy } from "../../src/RetryPolicy.js"
 import { TimeoutPolicy } from "../../src/TimeoutPolicy.js"
-import * as LocalServer from "../../src/testing/LocalServer.js"
+import { LocalServer } from "../../src/testing/node.js"
 import {
   clientLayer,
   closedPort,

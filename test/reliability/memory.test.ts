@@ -14,7 +14,7 @@ import { runInNewContext } from "node:vm"
 import type { LlamaCloudError } from "../../src/LlamaCloudError.js"
 import { RetryPolicy } from "../../src/RetryPolicy.js"
 import { TimeoutPolicy } from "../../src/TimeoutPolicy.js"
-import * as LocalServer from "../../src/testing/LocalServer.js"
+import { LocalServer } from "../../src/testing/node.js"
 import { clientLayer, create, outcomeOf, record, transports, undici, unhandled } from "./harness.js"
 
 const MiB = 1024 * 1024

@@ -14,7 +14,7 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import { ChatSession } from "../../src/ChatSession.js"
-import * as LocalServer from "../../src/testing/LocalServer.js"
+import { LocalServer } from "../../src/testing/node.js"
 import { API_KEY, closedPort, pollUntil, record, unhandled } from "./harness.js"
 
 const { Fault } = LocalServer

@@ -1,112 +1,28 @@
+/**
+ * The local server's create route, authentication, validation, routing and connections, over raw
+ * undici requests. Other routes, turns and faults have files of their own in ./localServer/.
+ */
 import { describe, expect, it } from "@effect/vitest"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as Net from "node:net"
-import { Agent, request } from "undici"
-import type { Dispatcher } from "undici"
-import * as LocalServer from "../../src/testing/LocalServer.js"
+import { LocalServer } from "../../src/testing/node.js"
+import {
+  client,
+  errorCode,
+  open,
+  openConnections,
+  parse,
+  send,
+  sessionIdPattern as sessionId,
+  timestampPattern as timestamp,
+  withServer
+} from "./localServer/fixtures.js"
 
 const { Fault } = LocalServer
-
-const auth = { authorization: "Bearer llx-test" }
-const json = { ...auth, "content-type": "application/json" }
-
-interface Reply {
-  readonly status: number
-  readonly headers: Readonly<Record<string, string>>
-  readonly text: string
-}
-
-interface Call {
-  readonly method?: Dispatcher.HttpMethod
-  readonly path?: string
-  readonly headers?: Readonly<Record<string, string>>
-  readonly body?: string
-}
-
-/** A client of its own for the test, so that connection counts are the test's alone. */
-const client = Effect.acquireRelease(
-  Effect.sync(() => new Agent()),
-  (agent) => Effect.promise(() => agent.destroy().catch(() => undefined))
-)
-
-const flatHeaders = (headers: Dispatcher.ResponseData["headers"]): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(headers).flatMap(([name, value]) =>
-      value === undefined ? [] : [[name, Array.isArray(value) ? value.join(", ") : value]]
-    )
-  )
-
-/** Sends a request; succeeds with the response once its headers are in (the body still unread). */
-const open = (agent: Agent, base: string, call: Call = {}, signal?: AbortSignal) =>
-  Effect.tryPromise({
-    try: () =>
-      request(`${base}${call.path ?? "/api/v1/chat"}`, {
-        dispatcher: agent,
-        method: call.method ?? "POST",
-        headers: call.headers ?? json,
-        body: call.body ?? (call.method === undefined || call.method === "POST" ? "{}" : null),
-        ...(signal === undefined ? {} : { signal })
-      }),
-    catch: (error) => error
-  })
-
-/** Sends a request and reads the whole body. */
-const send = (agent: Agent, base: string, call: Call = {}) =>
-  Effect.flatMap(open(agent, base, call), (response) =>
-    Effect.tryPromise({
-      try: async (): Promise<Reply> => ({
-        status: response.statusCode,
-        headers: flatHeaders(response.headers),
-        text: await response.body.text()
-      }),
-      catch: (error) => error
-    }))
-
-const errorCode = (error: unknown): string | undefined => {
-  if (typeof error !== "object" || error === null) return undefined
-  const code = "code" in error ? error.code : undefined
-  const cause = "cause" in error ? errorCode(error.cause) : undefined
-  return cause ?? (typeof code === "string" ? code : undefined)
-}
-
-const parse = (text: string): unknown => JSON.parse(text)
-
-/** Retries `check` every 5 ms for up to 2 s: socket closes reach the server a moment after the client acts. */
-const eventually = <A>(check: Effect.Effect<A, unknown>) =>
-  check.pipe(Effect.retry({ schedule: Schedule.spaced("5 millis"), times: 400 }))
-
-const openConnections = (server: LocalServer.LocalServer["Type"], expected: number) =>
-  eventually(
-    Effect.flatMap(server.connections, ({ open }) =>
-      open === expected ? Effect.void : Effect.fail(`open connections: ${open}, expected ${expected}`))
-  )
-
-/** Runs a test against a server of its own, and checks that no request handler failed. */
-const withServer = <A, E, R>(
-  test: (server: LocalServer.LocalServer["Type"], agent: Agent) => Effect.Effect<A, E, R>,
-  options?: LocalServer.Options
-) =>
-  Effect.gen(function*() {
-    const server = yield* LocalServer.LocalServer
-    const agent = yield* client
-    const result = yield* test(server, agent)
-    // Hang up, and let every handler see it and finish before judging them.
-    yield* Effect.promise(() => agent.destroy())
-    yield* openConnections(server, 0)
-    yield* server.idle
-    expect(yield* server.handlerFailures).toEqual([])
-    return result
-  }).pipe(Effect.provide(LocalServer.layer(options)))
-
-const sessionId = /^ses-[0-9a-f]{24}$/
-const timestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/
 
 describe("LocalServer", () => {
   describe("create session", () => {
@@ -207,7 +123,7 @@ describe("LocalServer", () => {
             { headers: {} },
             { body: "[" },
             { path: "/nope" },
-            { method: "GET" as const }
+            { method: "PUT" as const }
           ], (call) => send(agent, server.url, call))
           expect(replies.map((reply) => reply.status)).toEqual([503, 200, 401, 422, 404, 405])
           const ids = replies.map((reply) => reply.headers["x-request-id"])
@@ -326,246 +242,6 @@ describe("LocalServer", () => {
           const reply = yield* send(agent, server.url, { method: "DELETE" })
           expect(reply.status).toBe(405)
           expect(parse(reply.text)).toEqual({ detail: "Method Not Allowed" })
-        })
-      ))
-  })
-
-  describe("faults", () => {
-    it.scopedLive("plays the script one fault per request, in order, then behaves", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          yield* server.setFaults({ script: [Fault.status(503), Fault.status(502)] })
-          // Other paths and methods leave the script alone.
-          expect((yield* send(agent, server.url, { path: "/nope" })).status).toBe(404)
-          expect((yield* send(agent, server.url, { method: "GET" })).status).toBe(405)
-          const statuses = yield* Effect.forEach([1, 2, 3], () => send(agent, server.url))
-          expect(statuses.map((reply) => reply.status)).toEqual([503, 502, 200])
-          expect(yield* server.sessions).toHaveLength(1)
-        })
-      ))
-
-    it.scopedLive("Status: any status, headers and body; a FastAPI detail by default; no session", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          yield* server.setFaults({
-            script: [
-              Fault.status(429, { headers: { "retry-after": "2" } }),
-              Fault.status(503, { body: "<html><body>503 Service Temporarily Unavailable</body></html>" }),
-              Fault.status(502, { body: "" }),
-              Fault.status(500, { headers: { "x-should-retry": "false" }, body: "oops" })
-            ]
-          })
-          const [limited, html, empty, plain] = yield* Effect.forEach([1, 2, 3, 4], () => send(agent, server.url))
-          expect(limited).toMatchObject({ status: 429, headers: { "retry-after": "2", "content-type": "application/json" } })
-          expect(parse(limited?.text ?? "")).toEqual({ detail: "Too Many Requests" })
-          expect(html).toMatchObject({ status: 503, headers: { "content-type": "text/html; charset=utf-8" } })
-          expect(empty).toMatchObject({ status: 502, text: "", headers: { "content-length": "0" } })
-          expect(empty?.headers["content-type"]).toBeUndefined()
-          expect(plain).toMatchObject({ status: 500, text: "oops", headers: { "x-should-retry": "false" } })
-          expect(yield* server.sessions).toEqual([])
-        })
-      ))
-
-    it.scopedLive("Status with createsSession: the session exists though the client saw an error", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          yield* server.setFaults({ script: [Fault.status(504, { createsSession: true })] })
-          expect((yield* send(agent, server.url)).status).toBe(504)
-          expect(yield* server.sessions).toHaveLength(1)
-        })
-      ))
-
-    it.scopedLive("createsSession: false on a delivery fault: the answer names a session the server never kept", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          yield* server.setFaults({ script: [Fault.delayHeaders(1, { createsSession: false })] })
-          const reply = yield* send(agent, server.url)
-          expect(parse(reply.text)).toMatchObject({ session_id: expect.stringMatching(sessionId) })
-          expect(yield* server.sessions).toEqual([])
-        })
-      ))
-
-    it.scopedLive("ResetBeforeResponse: the client sees a reset and no response; no session", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          yield* server.setFaults({ script: [Fault.resetBeforeResponse()] })
-          const error = yield* Effect.flip(send(agent, server.url))
-          expect(errorCode(error)).toBe("ECONNRESET")
-          expect(yield* server.sessions).toEqual([])
-          expect((yield* send(agent, server.url)).status).toBe(200)
-        })
-      ))
-
-    it.scopedLive("ResetMidBody: headers and half the body arrive, then a reset; the session exists", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          yield* server.setFaults({ script: [Fault.resetMidBody()] })
-          const response = yield* open(agent, server.url)
-          expect(response.statusCode).toBe(200)
-          const length = Number(response.headers["content-length"])
-          expect(length).toBeGreaterThan(100)
-          let received = 0
-          const error = yield* Effect.flip(Effect.tryPromise(async () => {
-            for await (const chunk of response.body) received += Buffer.from(chunk).length
-          }))
-          expect(errorCode(error)).toBe("ECONNRESET")
-          expect(received).toBe(Math.floor(length / 2))
-          expect(yield* server.sessions).toHaveLength(1)
-        })
-      ))
-
-    it.scopedLive("CloseAfterHeaders: headers arrive, then the connection ends with no body", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          yield* server.setFaults({ script: [Fault.closeAfterHeaders()] })
-          const response = yield* open(agent, server.url)
-          expect(response.statusCode).toBe(200)
-          expect(Number(response.headers["content-length"])).toBeGreaterThan(100)
-          const error = yield* Effect.flip(Effect.tryPromise(() => response.body.text()))
-          expect(errorCode(error)).toBe("UND_ERR_SOCKET")
-          expect(yield* server.sessions).toHaveLength(1)
-        })
-      ))
-
-    it.scopedLive("DelayHeaders: the normal answer, late", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          yield* server.setFaults({ script: [Fault.delayHeaders(150)] })
-          const [elapsed, reply] = yield* Effect.timed(send(agent, server.url))
-          expect(Duration.toMillis(elapsed)).toBeGreaterThanOrEqual(140)
-          expect(reply.status).toBe(200)
-          expect(parse(reply.text)).toMatchObject({ session_id: expect.stringMatching(sessionId) })
-        })
-      ))
-
-    it.scopedLive("DelayHeaders: stops waiting when the client gives up, the session already made", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          yield* server.setFaults({ script: [Fault.delayHeaders(60_000)] })
-          const abort = new AbortController()
-          const pending = yield* Effect.fork(Effect.exit(open(agent, server.url, {}, abort.signal)))
-          yield* openConnections(server, 1)
-          abort.abort()
-          expect(Exit.isFailure(yield* pending.await.pipe(Effect.flatten))).toBe(true)
-          yield* openConnections(server, 0)
-          expect(yield* server.sessions).toHaveLength(1)
-        })
-      ))
-
-    it.scopedLive("StallBody: half the body, then nothing until the client leaves", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          yield* server.setFaults({ script: [Fault.stallBody()] })
-          const abort = new AbortController()
-          const response = yield* open(agent, server.url, {}, abort.signal)
-          expect(response.statusCode).toBe(200)
-          const body = yield* Effect.fork(Effect.exit(Effect.tryPromise(() => response.body.text())))
-          const early = yield* body.await.pipe(Effect.timeoutOption("200 millis"))
-          expect(Option.isNone(early)).toBe(true)
-          expect((yield* server.connections).open).toBe(1)
-          abort.abort()
-          yield* openConnections(server, 0)
-          expect(yield* server.sessions).toHaveLength(1)
-        })
-      ))
-
-    it.scopedLive("DripBody and DelayHeaders leave no timer behind when the client gives up", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length
-          const before = timers()
-          yield* server.setFaults({ script: [Fault.dripBody(50), Fault.delayHeaders(60_000)] })
-          const abort = new AbortController()
-          const dripping = yield* open(agent, server.url, {}, abort.signal)
-          expect(dripping.statusCode).toBe(200)
-          yield* Effect.fork(Effect.exit(open(agent, server.url, {}, abort.signal)))
-          yield* openConnections(server, 2)
-          abort.abort()
-          yield* openConnections(server, 0)
-          yield* server.idle
-          expect(timers()).toBeLessThanOrEqual(before)
-        })
-      ))
-
-    it.scopedLive("DripBody: the normal body, one byte per interval", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          yield* server.setFaults({ script: [Fault.dripBody(1)] })
-          const response = yield* open(agent, server.url)
-          const chunks: Array<number> = []
-          const text = yield* Effect.tryPromise(async () => {
-            let all = ""
-            for await (const chunk of response.body) {
-              const bytes = Buffer.from(chunk)
-              chunks.push(bytes.length)
-              all += bytes.toString("utf8")
-            }
-            return all
-          })
-          expect(parse(text)).toMatchObject({ session_id: expect.stringMatching(sessionId) })
-          expect(yield* server.sessions).toHaveLength(1)
-          // Loopback can coalesce a few writes; most should still arrive alone.
-          expect(chunks.length).toBeGreaterThan(text.length / 4)
-        })
-      ))
-
-    it.scopedLive("Body200: a 200 with whatever body and content type it is given", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          yield* server.setFaults({
-            script: [
-              Fault.body200(`{"session_id":`, { contentType: "application/json" }),
-              Fault.body200(`{"id":1}`),
-              Fault.body200("")
-            ]
-          })
-          const [truncated, wrongShape, empty] = yield* Effect.forEach([1, 2, 3], () => send(agent, server.url))
-          expect(truncated).toMatchObject({ status: 200, text: `{"session_id":`, headers: { "content-type": "application/json" } })
-          expect(wrongShape).toMatchObject({ status: 200, text: `{"id":1}` })
-          expect(empty).toMatchObject({ status: 200, text: "" })
-          expect(yield* server.sessions).toHaveLength(3)
-        })
-      ))
-
-    it.scopedLive("LargeBody: a valid session of exactly the requested size", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          const bytes = 5 * 1024 * 1024 + 3
-          yield* server.setFaults({ script: [Fault.largeBody(bytes), Fault.largeBody(10)] })
-          const large = yield* send(agent, server.url)
-          expect(large.headers["content-length"]).toBe(String(bytes))
-          expect(Buffer.byteLength(large.text)).toBe(bytes)
-          const session = parse(large.text)
-          const [created] = yield* server.sessions
-          expect(session).toMatchObject({ session_id: created?.sessionId, job_metadata: null })
-          // Smaller than a session can be: the smallest valid session instead.
-          const small = yield* send(agent, server.url)
-          expect(parse(small.text)).toMatchObject({ generated_title: "" })
-        })
-      ))
-
-    it.scopedLive("random: faults a seeded, reproducible share of requests", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          const round = Effect.gen(function*() {
-            yield* server.reset
-            yield* server.setFaults({ random: { rate: 0.1, fault: Fault.status(503), seed: 42 } })
-            const replies = yield* Effect.forEach(Array.from({ length: 100 }), () => send(agent, server.url), {
-              concurrency: 10
-            })
-            return {
-              failed: replies.filter((reply) => reply.status === 503).length,
-              succeeded: replies.filter((reply) => reply.status === 200).length,
-              sessions: (yield* server.sessions).length
-            }
-          })
-          const first = yield* round
-          expect(first.failed).toBeGreaterThan(2)
-          expect(first.failed).toBeLessThan(25)
-          expect(first.succeeded).toBe(100 - first.failed)
-          expect(first.sessions).toBe(first.succeeded)
-          // Same seed, same draws.
-          expect(yield* round).toEqual(first)
         })
       ))
   })

@@ -6,7 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { ChatService } from "../src/ChatService.js"
-import { type CreateSessionParams, MAX_INDEX_IDS } from "../src/CreateSessionParams.js"
+import { type CreateSessionParams, MAX_INDEX_IDS } from "../src/ChatParams.js"
 import type { ValidationIssue } from "../src/LlamaCloudError.js"
 import { chatLayer, failsWith, ok, requests } from "./fixtures/harness.js"
 
@@ -138,7 +138,7 @@ describe("parameters that are rejected before sending", () => {
   it.effect("with a message that says nothing was sent", () =>
     Effect.gen(function*() {
       const error = yield* rejected({ organizationId: "org-123" })
-      assert.match(error.message, /^Invalid request, not sent: organizationId: must be a UUID, got "org-123"/)
+      assert.match(error.message, /^ChatService.create: Invalid request, not sent: organizationId: must be a UUID, got "org-123"/)
       assert.notInclude(error.message, "HTTP")
     }))
 })

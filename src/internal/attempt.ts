@@ -1,0 +1,97 @@
+/**
+ * One attempt under its per-attempt time limit. The limit aborts the request (closing the
+ * attempt's scope) instead of interrupting the attempt, so that whatever the attempt already knows
+ * decides the outcome: once a status has arrived, the status's error stands even if its body was
+ * cut short by the limit.
+ */
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
+import { type CallFacts, NetworkError } from "../LlamaCloudError.js"
+import { type Failure, failure } from "./retry.js"
+
+/** Node's timers fire at once for delays past this (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MILLIS = 2_147_483_647
+
+// Every instance of Effect's own live clock sleeps on the host's timers; a TestClock or a clock of
+// the user's making does not.
+const liveClockPrototype: unknown = Object.getPrototypeOf(Clock.make())
+
+const attemptTimeout = (limit: Duration.Duration, facts: CallFacts, what: string): Failure =>
+  failure(
+    new NetworkError({ ...facts, reason: "AttemptTimeout", detail: `no ${what} within ${Duration.format(limit)}`, timeout: Option.some(limit) }),
+    "ambiguous"
+  )
+
+/** How far an attempt got. */
+export interface Progress {
+  /** A status other than 2xx has arrived: its error decides the attempt, whatever the limit does. */
+  errorStatus: boolean
+}
+
+/**
+ * Runs `attempt` under `limit`, closing `scope` (which aborts the request and frees its socket)
+ * when the attempt fails or is interrupted. A successful attempt leaves the scope open: a body read
+ * to its end holds no socket, and a streamed body needs it until the stream ends.
+ *
+ * On Effect's live clock the limit is a host timer: no fiber is forked per attempt, which is most
+ * of what a timeout would cost. Any other clock (a `TestClock` above all) only moves when the program
+ * moves it, so there the limit is a fiber sleeping on that clock, raced against the attempt.
+ */
+export const timed = <A>(
+  attempt: Effect.Effect<A, Failure>,
+  scope: Scope.CloseableScope,
+  options: {
+    readonly clock: Clock.Clock
+    readonly limit: Duration.Duration
+    readonly facts: CallFacts
+    /** What did not arrive in time, for the message: "complete answer", "response headers". */
+    readonly what: string
+    /** Set by the attempt as it goes. */
+    readonly progress: Progress
+  }
+): Effect.Effect<A, Failure> =>
+  Effect.suspend(() => {
+    const millis = Duration.toMillis(options.limit)
+    let timedOut = false
+    const fire = () => {
+      timedOut = true
+      return Scope.close(scope, Exit.void)
+    }
+    const settle = (exit: Exit.Exit<A, Failure>): Effect.Effect<A, Failure> => {
+      if (Exit.isSuccess(exit)) return exit
+      // A failure after the limit fired failed because of the abort, unless a status had arrived.
+      const result = timedOut && !Exit.isInterrupted(exit) && !statusArrived(exit)
+        ? Exit.fail(attemptTimeout(options.limit, options.facts, options.what))
+        : exit
+      return Effect.zipRight(Scope.close(scope, exit), result)
+    }
+    if (!(millis < MAX_TIMER_MILLIS)) return Effect.flatMap(Effect.exit(attempt), settle)
+    if (Object.getPrototypeOf(options.clock) === liveClockPrototype) {
+      return Effect.uninterruptibleMask((restore) => {
+        const timer = setTimeout(() => Effect.runFork(fire()), millis)
+        return Effect.flatMap(Effect.exit(restore(attempt)), (exit) => {
+          clearTimeout(timer)
+          return settle(exit)
+        })
+      })
+    }
+    // The limit aborts the request; a transport that ignores the abort is interrupted with it, unless
+    // an error status has arrived, whose body is then given another `limit` to be read.
+    const watchdog = Effect.sleep(options.limit).pipe(
+      Effect.zipRight(Effect.suspend(fire)),
+      Effect.zipRight(Effect.suspend(() => options.progress.errorStatus ? Effect.sleep(options.limit) : Effect.void)),
+      Effect.zipRight(Effect.fail(attemptTimeout(options.limit, options.facts, options.what)))
+    )
+    return Effect.uninterruptibleMask((restore) => Effect.flatMap(Effect.exit(restore(Effect.raceFirst(attempt, watchdog))), settle))
+  })
+
+const statusArrived = (exit: Exit.Exit<unknown, Failure>): boolean =>
+  Exit.isFailure(exit) && Option.match(failureOf(exit), { onNone: () => false, onSome: (f) => f.status !== undefined })
+
+const failureOf = <A>(exit: Exit.Exit<A, Failure>): Option.Option<Failure> =>
+  Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none()

@@ -1,0 +1,153 @@
+/**
+ * Bounded reads of a response body, and a success body turned into the operation's result or a
+ * `DecodeError`. Nothing here holds more than a limit of a body in memory.
+ */
+import type * as Headers from "@effect/platform/Headers"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Stream from "effect/Stream"
+import { type CallFacts, DecodeError } from "../LlamaCloudError.js"
+import type { Decode } from "./operation.js"
+import { detach, type Scrub } from "./redact.js"
+import { type Failure, failure } from "./retry.js"
+import { looksLikeHtml } from "./statusFailure.js"
+import { messageOf } from "./transportFailure.js"
+
+/** The largest body read; bigger answers fail with `DecodeError` instead of filling memory. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024
+/** Error bodies only feed a message: the rest is discarded. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024
+
+export interface Body {
+  readonly text: string
+  readonly tooLarge: boolean
+}
+
+const tooLargeBody: Body = { text: "", tooLarge: true }
+const emptyBody: Body = { text: "", tooLarge: false }
+
+/**
+ * Reads the body, `limit` bytes at the most:
+ * - `whole`: a body over the limit is not wanted at all. A declared length over it is refused
+ *   before reading, an undeclared one is counted as it streams; the result then holds no text.
+ * - `prefix`: the first `limit` bytes are kept and the rest dropped (error bodies only feed a message).
+ * Either way the attempt's scope then aborts the request, which discards what was not read.
+ */
+export const readBody = (
+  response: HttpClientResponse.HttpClientResponse,
+  headers: Headers.Headers,
+  limit: number,
+  mode: "whole" | "prefix"
+): Effect.Effect<Body, HttpClientError.ResponseError> => {
+  const declared = Number(headers["content-length"] ?? Number.NaN)
+  if (Number.isFinite(declared) && declared <= limit) {
+    return Effect.map(response.text, (text) => ({ text, tooLarge: false }))
+  }
+  if (Number.isFinite(declared) && mode === "whole") return Effect.succeed(tooLargeBody)
+  const read = Effect.suspend(() => {
+    const decoder = new TextDecoder()
+    let text = ""
+    let seen = 0
+    let kept = 0
+    return response.stream.pipe(
+      // Stop pulling at the limit: nothing past it is buffered.
+      Stream.takeWhile((chunk) => {
+        const before = seen
+        seen += chunk.byteLength
+        return before < limit
+      }),
+      Stream.runForEach((chunk) =>
+        Effect.sync(() => {
+          const part = chunk.byteLength > limit - kept ? chunk.subarray(0, limit - kept) : chunk
+          kept += part.byteLength
+          text += decoder.decode(part, { stream: true })
+        })
+      ),
+      Effect.map((): Body => {
+        if (seen > limit && mode === "whole") {
+          text = "" // drop the partial body now: nothing may keep 16 MiB alive
+          return tooLargeBody
+        }
+        return { text: text + decoder.decode(), tooLarge: false }
+      })
+    )
+  })
+  // A response without a body (a 204, say) is an empty body, not a connection that broke off.
+  return Effect.catchIf(read, (error) => error.reason === "EmptyBody", () => Effect.succeed(emptyBody))
+}
+
+/** What a success body is checked against, and what its failures name. */
+export interface DecodeContext {
+  readonly status: number
+  readonly headers: Headers.Headers
+  readonly facts: CallFacts & { readonly requestId: Option.Option<string> }
+  readonly scrub: Scrub
+}
+
+/** The deepest JSON a success body may nest: no LlamaCloud answer comes near it, and rendering stays bounded. */
+const MAX_JSON_DEPTH = 64
+
+/** A 2xx body as the operation's result. */
+export const decodeBody = <A>(body: Body, decode: Decode<A>, context: DecodeContext): Either.Either<A, Failure> => {
+  if (body.tooLarge) return decodeFailure(context, `the body is larger than the ${MAX_BODY_BYTES} byte limit`, "")
+  const text = body.text
+  if (text.trim() === "") return decodeFailure(context, "the body is empty", text)
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (cause) {
+    // JSON.parse quotes the text it choked on, which may be part of the key: its words are kept
+    // only when scrubbing changed nothing.
+    const safe = context.scrub(text)
+    const why = safe === text ? ` (${messageOf(cause)})` : ""
+    const what = looksLikeHtml(text, context.headers) ? "an HTML page, not JSON" : `not JSON${why}`
+    return decodeFailure(context, `the body is ${what}`, text)
+  }
+  if (depthExceeds(json, MAX_JSON_DEPTH)) {
+    return decodeFailure(context, `the body nests deeper than ${MAX_JSON_DEPTH} levels`, text)
+  }
+  const result = decode(json)
+  return Either.isRight(result)
+    ? Either.right(result.right)
+    : decodeFailure(context, `the body is not the documented shape: ${describeParseError(result.left)}`, text)
+}
+
+/** Whether parsed JSON nests deeper than `max`, found without recursion. */
+export const depthExceeds = (json: unknown, max: number): boolean => {
+  const stack: Array<readonly [unknown, number]> = [[json, 1]]
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!
+    if (typeof value !== "object" || value === null) continue
+    if (depth > max) return true
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1])
+    }
+  }
+  return false
+}
+
+export const describeParseError = (error: ParseResult.ParseError): string =>
+  ParseResult.ArrayFormatter.formatErrorSync(error)
+    .slice(0, 10)
+    .map((issue) => `${issue.path.length > 0 ? `${issue.path.join(".")}: ` : ""}${issue.message}`)
+    .join("; ")
+
+/** A `DecodeError`: the server answered 2xx, so it acted, and retrying would repeat it. */
+export const decodeFailure = (context: DecodeContext, problem: string, body: string): Either.Either<never, Failure> => {
+  const error = new DecodeError({
+    ...context.facts,
+    status: context.status,
+    problem: detach(context.scrub(problem.length > 1000 ? `${problem.slice(0, 1000)}…` : problem)),
+    // Scrubbed before it is cut, so that a key straddling the cut is still found.
+    bodyExcerpt: detach(context.scrub(body.slice(0, 1200)).slice(0, 200)),
+    requestId: context.facts.requestId
+  })
+  // V8 keeps the frames of an unread stack trace, and with them what the frames referenced: the
+  // whole body. Rendering the trace now lets the body go with the call.
+  void error.stack
+  return Either.left(failure(error, "never"))
+}

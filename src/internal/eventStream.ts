@@ -1,0 +1,201 @@
+/**
+ * A turn's events read from its response body as they arrive: parsed (`sse.ts`), ended after the
+ * turn's `Stop`, and watched by the idle and total limits. Nothing here retries: once a turn's
+ * answer has begun, posting it again would run the turn twice.
+ */
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import type * as Tracer from "effect/Tracer"
+import type { ChatEvent } from "../ChatEvent.js"
+import { type CallFacts, DecodeError, type LlamaCloudError, NetworkError } from "../LlamaCloudError.js"
+import { detach, type Scrub } from "./redact.js"
+import { type EventFailure, makeEventReader } from "./sse.js"
+import { bodyBrokeOff } from "./transportFailure.js"
+
+export interface TurnOptions {
+  readonly facts: CallFacts & { readonly requestId: Option.Option<string> }
+  readonly status: number
+  readonly scrub: Scrub
+  /** The longest wait for the next event; keep-alive comments do not reset it. */
+  readonly idle: Duration.Duration
+  /** When the whole call must have ended, in the clock's milliseconds. */
+  readonly deadline: Option.Option<number>
+  readonly span: Tracer.Span | undefined
+  /** Aborts the request (closes its scope): how a limit stops a read in progress. */
+  readonly abort: Effect.Effect<void>
+}
+
+/** How a turn's stream ended, for its span. */
+type Ending = "stop" | "error_stop" | "failed" | "cancelled"
+
+/**
+ * The events of one turn, ending after its `Stop`. What follows a `Stop` is never read: the stream
+ * ends, and closing the request's scope (the caller's finalizer) discards it with the socket.
+ */
+export const readTurn = (
+  response: HttpClientResponse.HttpClientResponse,
+  options: TurnOptions
+): Stream.Stream<ChatEvent, LlamaCloudError> =>
+  Stream.suspend(() => {
+    const reader = makeEventReader()
+    const { facts, scrub, span } = options
+    let stopped = false
+    let firstAt: number | undefined
+    let openedAt: number | undefined
+    let ending: Ending = "cancelled"
+
+    const badEvent = (failure: EventFailure): LlamaCloudError =>
+      new DecodeError({
+        ...facts,
+        status: options.status,
+        problem: detach(scrub(failure.problem)),
+        bodyExcerpt: detach(scrub(failure.excerpt).slice(0, 200)),
+        requestId: facts.requestId
+      })
+
+    // A bad event may share its chunk with good ones before it: those are emitted, then the failure
+    // is raised where the stream would otherwise end (unless one of them was the turn's `Stop`).
+    let bad: EventFailure | undefined
+    const batches = response.stream.pipe(
+      Stream.mapError((error): LlamaCloudError =>
+        bodyBrokeOff(error, facts, scrub, `the event stream (after ${reader.count()} events)`).error
+      ),
+      Stream.map((chunk) => reader.push(chunk)),
+      Stream.takeUntil(Either.isLeft),
+      Stream.map(Either.getOrElse((failure) => {
+        bad = failure
+        return failure.preceding
+      })),
+      // Chunks that complete no event (keep-alives, a piece of an event) do not reach the idle
+      // limit below: only an event ends its wait.
+      Stream.filter((events) => events.length > 0 || bad !== undefined)
+    )
+
+    const limited = withLimits(batches, options, reader.count)
+
+    const events = limited.pipe(
+      Stream.flattenIterables,
+      Stream.tap((event) =>
+        Effect.suspend(() => {
+          if (firstAt === undefined && span !== undefined) {
+            return Effect.map(Clock.currentTimeMillis, (now) => {
+              firstAt = now
+              span.attribute("llamacloud.turn.time_to_first_event_ms", now - (openedAt ?? now))
+              if (event._tag === "Stop") stopped = true
+            })
+          }
+          if (event._tag === "Stop") stopped = true
+          return Effect.void
+        })
+      ),
+      Stream.takeUntil((event) => event._tag === "Stop"),
+      Stream.tap((event) => {
+        if (event._tag !== "Stop") return Effect.void
+        ending = event.isError ? "error_stop" : "stop"
+        if (span !== undefined) {
+          span.attribute("llamacloud.turn.is_error", event.isError)
+          Option.map(event.usage.totalInputTokens, (n) => span.attribute("gen_ai.usage.input_tokens", n))
+          Option.map(event.usage.totalOutputTokens, (n) => span.attribute("gen_ai.usage.output_tokens", n))
+        }
+        return Effect.void
+      })
+    )
+
+    const ended = Stream.concat(
+      events,
+      Stream.suspend(() =>
+        stopped ? Stream.empty : bad !== undefined ? Stream.fail(badEvent(bad)) : Stream.fail(
+          new NetworkError({
+            ...facts,
+            reason: "ConnectionLost",
+            detail: `the event stream ended after ${reader.count()} events, before the turn's stop event`,
+            timeout: Option.none()
+          })
+        )
+      )
+    )
+
+    return Stream.fromEffect(Effect.map(Clock.currentTimeMillis, (now) => {
+      openedAt = now
+    })).pipe(
+      Stream.drain,
+      Stream.concat(ended),
+      Stream.tapError(() =>
+        Effect.sync(() => {
+          ending = "failed"
+        })
+      ),
+      Stream.ensuring(Effect.sync(() => {
+        if (span === undefined) return
+        span.attribute("llamacloud.turn.events", reader.count())
+        span.attribute("llamacloud.turn.ended", ending)
+      }))
+    )
+  })
+
+/**
+ * The idle limit and the total deadline, kept by one watchdog fiber per turn rather than a timer per
+ * read. Idle time is time spent waiting for the server while the consumer waits for an event: a
+ * consumer that takes its time between reads does not make the turn idle. When a limit passes, the
+ * watchdog aborts the request; the read it interrupts then fails with the limit's error.
+ */
+const withLimits = <A>(
+  batches: Stream.Stream<A, LlamaCloudError>,
+  options: TurnOptions,
+  count: () => number
+): Stream.Stream<A, LlamaCloudError> => {
+  const idleMillis = Duration.toMillis(options.idle)
+  if (!Number.isFinite(idleMillis) && Option.isNone(options.deadline)) return batches
+  return Stream.unwrapScoped(Effect.gen(function*() {
+    const pull = yield* Stream.toPull(batches)
+    let waitingSince: number | undefined
+    let expired: LlamaCloudError | undefined
+
+    const idleError = () =>
+      new NetworkError({
+        ...options.facts,
+        reason: "IdleTimeout",
+        detail: `no event for ${Duration.format(options.idle)}, after ${count()} events`,
+        timeout: Option.some(options.idle)
+      })
+    const deadlineError = () =>
+      new NetworkError({
+        ...options.facts,
+        reason: "DeadlineExceeded",
+        detail: `the turn did not end by its deadline, after ${count()} events`,
+        timeout: Option.none()
+      })
+
+    const watch: Effect.Effect<void> = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      const idleDue = waitingSince === undefined ? now + idleMillis : waitingSince + idleMillis
+      const deadline = Option.getOrElse(options.deadline, () => Number.POSITIVE_INFINITY)
+      if (now >= deadline) {
+        expired = deadlineError()
+        return options.abort
+      }
+      if (waitingSince !== undefined && now >= idleDue) {
+        expired = idleError()
+        return options.abort
+      }
+      return Effect.zipRight(Effect.sleep(Duration.millis(Math.min(idleDue, deadline) - now)), Effect.suspend(() => watch))
+    })
+    yield* Effect.forkScoped(watch)
+
+    const read = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      waitingSince ??= now
+      return pull.pipe(
+        Effect.tap((chunk) => {
+          if (chunk.length > 0) waitingSince = undefined
+        }),
+        // The read a limit interrupted fails with a broken body: the limit is the reason.
+        Effect.mapError((error) => expired === undefined ? error : Option.some(expired))
+      )
+    })
+    return Stream.repeatEffectChunkOption(read)
+  }))
+}

@@ -1,0 +1,324 @@
+/**
+ * The engine every operation runs through: one request built from its description, attempts under
+ * the timeout policy, failures classified, retries under the retry policy and the operation's
+ * idempotency, one span per call. Every HTTP detail of the project lives in `src/internal`, so a
+ * move to another HTTP stack touches these modules only.
+ */
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type * as Headers from "@effect/platform/Headers"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
+import * as StreamNs from "effect/Stream"
+import type * as Tracer from "effect/Tracer"
+import type { ChatEvent } from "../ChatEvent.js"
+import type { LlamaCloudClient } from "../LlamaCloudClient.js"
+import { type CallFacts, type LlamaCloudError, NetworkError } from "../LlamaCloudError.js"
+import { RetryPolicy } from "../RetryPolicy.js"
+import { TimeoutPolicy } from "../TimeoutPolicy.js"
+import { type Progress, timed } from "./attempt.js"
+import { decodeBody, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, readBody } from "./body.js"
+import { readTurn } from "./eventStream.js"
+import type { Operation, Request, StreamOperation } from "./operation.js"
+import { type Scrub, scrubber } from "./redact.js"
+import { type Failure, nextWait, reasonOf } from "./retry.js"
+import { requestIdOf, statusFailure } from "./statusFailure.js"
+import { bodyBrokeOff, transportFailure } from "./transportFailure.js"
+import { withManualRedirect } from "./transportSettings.js"
+
+/** The policies a service was built with; a policy in the caller's context wins over them. */
+export interface Policies {
+  readonly retry: RetryPolicy.Settings
+  readonly timeout: TimeoutPolicy.Settings
+}
+
+/** What an attempt that reached a 2xx status hands on. */
+interface Answered {
+  readonly response: HttpClientResponse.HttpClientResponse
+  readonly headers: Headers.Headers
+  readonly requestId: Option.Option<string>
+}
+
+/**
+ * Builds the engine over one authenticated client:
+ * - `run` for operations answered by a JSON body or by a status alone;
+ * - `stream` for operations answered by an event stream.
+ */
+export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) => {
+  // withScope hands the transport the AbortController of a scope that each attempt owns: closing
+  // that scope aborts the request, so a timeout or an interruption closes the socket at once instead
+  // of when the response is garbage collected.
+  const http = HttpClient.withScope(client.httpClient)
+  const scrub = scrubber(client.apiKey)
+  const server = serverOf(client.baseUrl)
+
+  const policies = (context: Context.Context<never>): Policies => ({
+    retry: Option.getOrElse(Context.getOption(context, RetryPolicy), () => built.retry),
+    timeout: Option.getOrElse(Context.getOption(context, TimeoutPolicy), () => built.timeout)
+  })
+
+  /**
+   * Sends the request and waits for its status: a 2xx is handed on unread, any other status is read
+   * (a bounded prefix) into its error. Runs under the attempt's scope.
+   */
+  const exchange = (
+    request: HttpClientRequest.HttpClientRequest,
+    facts: CallFacts,
+    scope: Scope.Scope,
+    span: Tracer.Span | undefined,
+    progress: Progress
+  ): Effect.Effect<Answered, Failure> =>
+    http.execute(request).pipe(
+      // One update of the context for the scope and the redirect setting, which the client's own
+      // settings then find in place.
+      Effect.mapInputContext((context: Context.Context<never>) => withManualRedirect(Context.add(context, Scope.Scope, scope))),
+      Effect.matchEffect({
+        onFailure: (error) => Effect.fail(transportFailure(error, facts, scrub)),
+        onSuccess: (response) => {
+          // Each read of `headers` converts them anew on some transports: read them once.
+          const headers = response.headers
+          const requestId = requestIdOf(headers, scrub)
+          if (span !== undefined) {
+            span.attribute("http.response.status_code", response.status)
+            if (Option.isSome(requestId)) span.attribute("llamacloud.request_id", requestId.value)
+          }
+          if (response.status >= 200 && response.status < 300) return Effect.succeed({ response, headers, requestId })
+          progress.errorStatus = true
+          return readBody(response, headers, MAX_ERROR_BODY_BYTES, "prefix").pipe(
+            // The status already says what happened: a body that breaks off still yields its error.
+            Effect.orElseSucceed(() => ({ text: "", tooLarge: false })),
+            // The clock (not Date.now) dates a Retry-After given as an HTTP date, so TestClock governs it too.
+            Effect.zipWith(
+              Clock.currentTimeMillis,
+              (body, now) => statusFailure(response.status, headers, body.text, { ...facts, requestId }, scrub, now)
+            ),
+            Effect.flatMap(Effect.fail)
+          )
+        }
+      })
+    )
+
+  /** The retry loop around `attempt`, with the total deadline when one is set. */
+  const withRetries = <X>(
+    operation: Request,
+    facts: CallFacts,
+    context: Context.Context<never>,
+    span: Tracer.Span | undefined,
+    attempt: (scope: Scope.CloseableScope, policy: Policies) => Effect.Effect<X, Failure>,
+    goneMeansDone: Option.Option<X>
+  ): Effect.Effect<X, LlamaCloudError> => {
+    const policy = policies(context)
+    let attempts = 0
+    const one = Effect.flatMap(Scope.make(), (scope) => {
+      span?.attribute("llamacloud.attempts", ++attempts)
+      return attempt(scope, policy)
+    })
+    const loop = (retries: number, started: number, mayHaveActed: boolean): Effect.Effect<X, LlamaCloudError> =>
+      Effect.catchAll(one, (failure) =>
+        Effect.gen(function*() {
+          // A delete whose earlier attempt may have gone through finds nothing on its retry: done.
+          if (mayHaveActed && failure.status === 404 && Option.isSome(goneMeansDone)) return goneMeansDone.value
+          const wait = yield* nextWait(failure, retries, operation.idempotent, policy.retry, policy.timeout, started)
+          if (Option.isNone(wait)) return yield* Effect.fail(failure.error)
+          yield* Effect.logDebug(`${operation.name}: attempt ${retries + 1} failed, retrying`).pipe(
+            Effect.annotateLogs({
+              operation: operation.name,
+              attempt: retries + 1,
+              reason: reasonOf(failure.error),
+              delayMs: Math.round(Duration.toMillis(wait.value))
+            })
+          )
+          yield* Effect.sleep(wait.value)
+          return yield* loop(retries + 1, started, mayHaveActed || failure.safety === "ambiguous")
+        }))
+    const calls = Effect.flatMap(Clock.currentTimeMillis, (started) => loop(0, started, false))
+    return Option.match(policy.timeout.total, {
+      onNone: () => calls,
+      onSome: (total) => Effect.timeoutFail(calls, { duration: total, onTimeout: () => deadlineExceeded(total, facts) })
+    })
+  }
+
+  /** Runs an operation answered by a JSON body or by a status alone. */
+  const run = <A>(operation: Operation<A>): Effect.Effect<A, LlamaCloudError> => {
+    const request = toRequest(operation)
+    const facts = factsOf(operation, scrub)
+    const answer = operation.answer
+    const goneMeansDone = answer._tag === "Empty" && operation.notFoundAfterAmbiguousIsSuccess === true
+      ? Option.some(answer.value)
+      : Option.none()
+    const read = (answered: Answered, scope: Scope.CloseableScope): Effect.Effect<A, Failure> => {
+      if (answer._tag === "Empty") {
+        // Nothing to read, but a body may have come anyway: a short one is read to its end, which
+        // frees the socket; a longer one (or a read that fails) is cut off by aborting the request.
+        return readBody(answered.response, answered.headers, MAX_ERROR_BODY_BYTES, "whole").pipe(
+          Effect.matchEffect({
+            onFailure: () => Scope.close(scope, Exit.void),
+            onSuccess: (body) => body.tooLarge ? Scope.close(scope, Exit.void) : Effect.void
+          }),
+          Effect.as(answer.value)
+        )
+      }
+      return readBody(answered.response, answered.headers, MAX_BODY_BYTES, "whole").pipe(
+        Effect.mapError((error) => bodyBrokeOff(error, facts, scrub)),
+        Effect.flatMap((body) =>
+          decodeBody(body, answer.decode, {
+            status: answered.response.status,
+            headers: answered.headers,
+            facts: { ...facts, requestId: answered.requestId },
+            scrub
+          })
+        )
+      )
+    }
+    return traced(operation, (span) =>
+      Effect.contextWithEffect((context: Context.Context<never>) =>
+        Effect.clockWith((clock) =>
+          withRetries(operation, facts, context, span, (scope, policy) => {
+            const progress = { errorStatus: false }
+            return timed(Effect.flatMap(exchange(request, facts, scope, span, progress), (answered) => read(answered, scope)), scope, {
+              clock,
+              progress,
+              limit: policy.timeout.perAttempt,
+              facts,
+              what: "complete answer"
+            })
+          }, goneMeansDone)
+        )
+      ))
+  }
+
+  /**
+   * Runs an operation answered by an event stream. Attempts end at the response headers: the
+   * per-attempt limit covers them, and a turn is retried only before them (by the failure's safety,
+   * never by idempotency: a turn is not idempotent). Once a 2xx has arrived nothing is retried; the
+   * events are read under the idle and total limits.
+   */
+  const stream = (operation: StreamOperation): Stream.Stream<ChatEvent, LlamaCloudError> =>
+    StreamNs.unwrapScoped(
+      Effect.gen(function*() {
+        const request = toRequest(operation)
+        const facts = factsOf(operation, scrub)
+        const context = yield* Effect.context<never>()
+        const clock = yield* Effect.clock
+        const policy = policies(context)
+        const started = yield* Clock.currentTimeMillis
+        const span = yield* spanFor(operation, server)
+        const opened = withRetries(operation, facts, context, span, (scope, policy) => {
+          const progress = { errorStatus: false }
+          return Effect.map(
+            timed(exchange(request, facts, scope, span, progress), scope, {
+              clock,
+              progress,
+              limit: policy.timeout.perAttempt,
+              facts,
+              what: "response headers"
+            }),
+            (answered) => ({ ...answered, scope })
+          )
+        }, Option.none())
+        const answered = yield* (span === undefined ? opened : Effect.withParentSpan(opened, span))
+        // The request stays open while the events are read: its scope closes with the stream.
+        yield* Effect.addFinalizer(() => Scope.close(answered.scope, Exit.void))
+        return readTurn(answered.response, {
+          facts: { ...facts, requestId: answered.requestId },
+          status: answered.response.status,
+          scrub,
+          idle: policy.timeout.idle,
+          deadline: Option.map(policy.timeout.total, (total) => started + Duration.toMillis(total)),
+          span,
+          abort: Scope.close(answered.scope, Exit.void)
+        })
+      })
+    )
+
+  /** Runs `body` inside the operation's span, when the program has a tracer that keeps spans. */
+  const traced = <A>(operation: Request, body: (span: Tracer.Span | undefined) => Effect.Effect<A, LlamaCloudError>) =>
+    Effect.tracerWith((tracer) =>
+      tracer === defaultTracer()
+        ? body(undefined)
+        : Effect.useSpan(operation.name, spanOptions(operation, server), (span) => Effect.withParentSpan(body(span), span))
+    )
+
+  return { run, stream }
+}
+
+const deadlineExceeded = (total: Duration.Duration, facts: CallFacts) =>
+  new NetworkError({
+    ...facts,
+    reason: "DeadlineExceeded",
+    detail: `the call did not finish within ${Duration.format(total)}`,
+    timeout: Option.some(total)
+  })
+
+const factsOf = (operation: Request, scrub: Scrub): CallFacts =>
+  operation.sessionId === undefined
+    ? { operation: operation.name }
+    : { operation: operation.name, sessionId: scrub(operation.sessionId) }
+
+const defaultAccept = (operation: Operation<unknown> | StreamOperation): string => {
+  switch (operation.answer._tag) {
+    case "Json":
+      return "application/json"
+    case "Empty":
+      return "*/*"
+    case "EventStream":
+      return "text/event-stream"
+  }
+}
+
+const toRequest = (operation: Operation<unknown> | StreamOperation): HttpClientRequest.HttpClientRequest =>
+  HttpClientRequest.make(operation.method)(operation.path, {
+    urlParams: operation.query,
+    headers: { accept: operation.accept ?? defaultAccept(operation) },
+    ...(operation.body === undefined ? {} : { body: HttpBody.unsafeJson(operation.body) })
+  })
+
+// -------------------------------------------------------------------------------------------------
+// spans
+
+interface Server {
+  readonly address: string
+  readonly port: number
+}
+
+const serverOf = (baseUrl: string): Server => {
+  const url = new URL(baseUrl)
+  const port = url.port !== "" ? Number(url.port) : url.protocol === "https:" ? 443 : 80
+  // IPv6 literals come bracketed from URL; the attribute takes the bare address.
+  return { address: url.hostname.replace(/^\[(.*)\]$/, "$1"), port }
+}
+
+/** OpenTelemetry's HTTP client conventions; `url.path` is the route template, never an id. */
+const spanOptions = (operation: Request, server: Server) => ({
+  kind: "client" as const,
+  captureStackTrace: false,
+  attributes: {
+    "http.request.method": operation.method,
+    "server.address": server.address,
+    "server.port": server.port,
+    "url.path": operation.route,
+    "url.template": operation.route
+  }
+})
+
+/** The span of a streamed operation, ended when the stream's scope closes; none under Effect's own tracer. */
+const spanFor = (operation: Request, server: Server): Effect.Effect<Tracer.Span | undefined, never, Scope.Scope> =>
+  Effect.tracerWith((tracer) =>
+    tracer === defaultTracer() ? Effect.succeed(undefined) : Effect.makeSpanScoped(operation.name, spanOptions(operation, server))
+  )
+
+let nativeTracer: Tracer.Tracer | undefined
+/**
+ * The tracer a program has when none is provided. It keeps spans that nothing exports or reads
+ * back, and making one cost a sixth of a call's CPU against an instant transport: under it a call
+ * has no span.
+ */
+const defaultTracer = (): Tracer.Tracer => nativeTracer ??= Effect.runSync(Effect.tracer)

@@ -1,0 +1,104 @@
+/**
+ * What LlamaCloud answers each route, as data: authentication first, then the model's verdict.
+ * Pure: a handler takes the model's state and returns the answer with the state after it, so the
+ * server can apply it atomically, or not at all when a fault says the request never got through.
+ *
+ * @since 0.2.0
+ */
+import * as Either from "effect/Either"
+import * as ChatModel from "../ChatModel.js"
+import { type EventFormat, streamHeaders, wholeBody } from "./eventStream.js"
+import type { CreatedSession } from "./records.js"
+import { detail, jsonReply, noContent, problemReply, type Reply } from "./replies.js"
+import type { Route } from "./routes.js"
+
+/** A routed request, with what the server decided before looking at it. */
+export interface Incoming {
+  readonly requestId: string
+  readonly route: Route
+  readonly sessionId: string | undefined
+  readonly query: Readonly<Record<string, string>>
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+  /** The time of the request, as a wire timestamp. */
+  readonly now: string
+  /** The id a create gives its session. */
+  readonly newSessionId: string
+}
+
+/** The answer, and what it did. */
+export interface Outcome {
+  readonly reply: Reply
+  /** A create's new session. */
+  readonly created?: CreatedSession
+  /** A turn that started: its events are to be streamed, then recorded. */
+  readonly turn?: ChatModel.Turn
+  /** A success body holding a `generated_title`, which a `LargeBody` fault may grow. */
+  readonly growable?: object
+}
+
+// FastAPI's HTTPBearer: a missing header, another scheme or an empty credential is "not authenticated".
+const bearerKey = (header: string | undefined): string | undefined => /^bearer +(\S+) *$/i.exec(header ?? "")?.[1]
+
+/** The 401 for a request without an accepted key, if it has none. */
+export const authenticate = (
+  headers: Readonly<Record<string, string>>,
+  apiKeys: ReadonlyArray<string> | undefined
+): Reply | undefined => {
+  const key = bearerKey(headers["authorization"])
+  const challenge = { "www-authenticate": "Bearer" }
+  if (key === undefined) return detail(401, "Not authenticated", challenge)
+  if (apiKeys !== undefined && !apiKeys.includes(key)) return detail(401, "Invalid authentication token", challenge)
+  return undefined
+}
+
+type Handled = readonly [Outcome, ChatModel.State]
+
+const answered = <A>(
+  state: ChatModel.State,
+  result: Either.Either<A, ChatModel.Problem>,
+  onSuccess: (value: A) => Outcome
+): Handled => [Either.match(result, { onLeft: (problem) => ({ reply: problemReply(problem) }), onRight: onSuccess }), state]
+
+const stepped = <A>(step: ChatModel.Step<A>, onSuccess: (value: A) => Outcome): Handled => {
+  const [result, next] = step
+  return answered(next, result, onSuccess)
+}
+
+/** What the real server answers `incoming`, and the model after it. */
+export const handle = (state: ChatModel.State, incoming: Incoming, format: EventFormat): Handled => {
+  const { query, now } = incoming
+  const session = { sessionId: incoming.sessionId ?? "", query }
+  switch (incoming.route) {
+    case "create":
+      return stepped(
+        ChatModel.create(state, { query, body: ChatModel.parseBody(incoming.body), now, sessionId: incoming.newSessionId }),
+        (created) => ({
+          reply: jsonReply(200, created),
+          growable: created,
+          created: {
+            sessionId: created.session_id,
+            requestId: incoming.requestId,
+            lastUpdatedAt: created.last_updated_at,
+            indexIds: created.index_ids,
+            ...(created.shared_access === undefined ? {} : { sharedAccess: created.shared_access }),
+            ...(query["organization_id"] === undefined ? {} : { organizationId: query["organization_id"] }),
+            ...(query["project_id"] === undefined ? {} : { projectId: query["project_id"] })
+          }
+        })
+      )
+    case "list":
+      return answered(state, ChatModel.list(state, { query }), (page) => ({ reply: jsonReply(200, page) }))
+    case "retrieve":
+      return answered(state, ChatModel.retrieve(state, session), (found) => ({ reply: jsonReply(200, found), growable: found }))
+    case "summary":
+      return answered(state, ChatModel.summary(state, session), (found) => ({ reply: jsonReply(200, found), growable: found }))
+    case "delete":
+      return stepped(ChatModel.remove(state, session), () => ({ reply: noContent }))
+    case "stream":
+      return stepped(
+        ChatModel.startTurn(state, { ...session, body: ChatModel.parseBody(incoming.body), now }),
+        (turn) => ({ reply: { status: 200, headers: streamHeaders, body: wholeBody(turn.events, format) }, turn })
+      )
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The contract every operation keeps, run as tables over `fixtures/operations.ts`: what it sends,
+ * how its failures read, what is retried, and what is checked before anything is sent.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Random from "effect/Random"
+import * as Stream from "effect/Stream"
+import { ChatService } from "../src/ChatService.js"
+import { isLlamaCloudError } from "../src/LlamaCloudError.js"
+import { RetryPolicy } from "../src/RetryPolicy.js"
+import { MockTransport, queryOf } from "../src/testing.js"
+import {
+  API_KEY,
+  BASE_URL,
+  chatLayer,
+  failsWith,
+  ORG_ID,
+  OTHER_ORG_ID,
+  PROJECT_ID,
+  requests,
+  wakeAt,
+  withoutWaiting
+} from "./fixtures/harness.js"
+import { callRow, operations, SESSION_ID } from "./fixtures/operations.js"
+
+const noJitter = Effect.withRandom(Random.fixed([0]))
+const status = (code: number) => MockTransport.json(code, { detail: `HTTP ${code}` })
+
+describe.each(operations)("$operation", (row) => {
+  describe("on the wire", () => {
+    it.effect(`is ${row.method} ${row.path} with Accept ${row.accept} and the client's bearer token`, () =>
+      Effect.gen(function*() {
+        yield* callRow(row)
+        const [request] = yield* requests
+        assert.strictEqual(request?.method, row.method)
+        assert.strictEqual(request?.url, `${BASE_URL}${row.path}`)
+        assert.strictEqual(request?.headers["accept"], row.accept)
+        assert.strictEqual(request?.headers["authorization"], `Bearer ${API_KEY}`)
+      }).pipe(Effect.provide(chatLayer([row.ok]))))
+
+    it.effect(row.body === undefined ? "sends no body" : "sends its JSON body in wire names", () =>
+      Effect.gen(function*() {
+        yield* callRow(row)
+        const [request] = yield* requests
+        if (row.body === undefined) {
+          assert.strictEqual(request?.body, "")
+        } else {
+          assert.deepStrictEqual(JSON.parse(request?.body ?? ""), row.body)
+          assert.strictEqual(request?.headers["content-type"], "application/json")
+        }
+      }).pipe(Effect.provide(chatLayer([row.ok]))))
+
+    it.effect("carries the client's organization and project, and the call's own over them", () =>
+      Effect.gen(function*() {
+        yield* callRow(row)
+        yield* callRow(row, { organizationId: OTHER_ORG_ID })
+        const [first, second] = yield* requests
+        assert.deepStrictEqual(first && queryOf(first), { organization_id: ORG_ID, project_id: PROJECT_ID })
+        assert.deepStrictEqual(second && queryOf(second), { organization_id: OTHER_ORG_ID, project_id: PROJECT_ID })
+      }).pipe(Effect.provide(chatLayer([row.ok], { organizationId: ORG_ID, projectId: PROJECT_ID }))))
+
+    it.effect("sends no scope query when no organization or project is set", () =>
+      Effect.gen(function*() {
+        yield* callRow(row)
+        const [request] = yield* requests
+        assert.strictEqual(new URL(request?.url ?? "").search, "")
+      }).pipe(Effect.provide(chatLayer([row.ok]))))
+  })
+
+  describe("its errors", () => {
+    it.effect("name the operation (and the session) and carry the library's type id", () =>
+      Effect.gen(function*() {
+        const error = yield* failsWith("AuthError")(callRow(row))
+        assert.strictEqual(error.operation, row.operation)
+        assert.strictEqual(error.sessionId, row.onSession ? SESSION_ID : undefined)
+        assert.isTrue(error.message.startsWith(row.operation))
+        if (row.onSession) assert.include(error.message, SESSION_ID)
+        assert.isTrue(isLlamaCloudError(error))
+      }).pipe(Effect.provide(chatLayer([status(401)]))))
+
+    it.effect(
+      row.onSession ? "a 404 says no session with that id exists" : "a 404 points at the base URL",
+      () =>
+        Effect.gen(function*() {
+          const error = yield* failsWith("NotFoundError")(callRow(row))
+          if (row.onSession) {
+            assert.include(error.message, `No chat session with id "${SESSION_ID}" exists in this project`)
+          } else {
+            assert.include(error.message, "base URL")
+          }
+        }).pipe(Effect.provide(chatLayer([status(404)])))
+    )
+  })
+
+  describe("retries", () => {
+    it.effect(`${row.idempotent ? "retries" : "does not retry"} a 500 under the default policy`, () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(noJitter(Effect.either(callRow(row))))
+        if (row.idempotent) yield* wakeAt(500)
+        const result = yield* Fiber.join(fiber)
+        assert.strictEqual(result._tag, row.idempotent ? "Right" : "Left")
+        assert.lengthOf(yield* requests, row.idempotent ? 2 : 1)
+      }).pipe(Effect.provide(chatLayer([status(500), row.ok], {}, RetryPolicy.layer({ jitter: 0 })))))
+
+    it.effect(`${row.idempotent ? "retries" : "does not retry"} a connection lost after sending`, () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(noJitter(Effect.either(callRow(row))))
+        if (row.idempotent) yield* wakeAt(500)
+        const result = yield* Fiber.join(fiber)
+        assert.strictEqual(result._tag, row.idempotent ? "Right" : "Left")
+        assert.lengthOf(yield* requests, row.idempotent ? 2 : 1)
+      }).pipe(Effect.provide(chatLayer([MockTransport.fail("ECONNRESET"), row.ok], {}, RetryPolicy.layer({ jitter: 0 })))))
+
+    it.effect("retries a 503 (the server did not act)", () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(noJitter(callRow(row)))
+        yield* wakeAt(500)
+        yield* Fiber.join(fiber)
+        assert.lengthOf(yield* requests, 2)
+      }).pipe(Effect.provide(chatLayer([status(503), row.ok], {}, RetryPolicy.layer({ jitter: 0 })))))
+  })
+
+  if (row.onSession) {
+    describe("the session id", () => {
+      it.effect("is percent-encoded into the path", () =>
+        Effect.gen(function*() {
+          const chat = yield* ChatService
+          yield* Effect.either(row.name === "create" ? Effect.void : callWithId(chat, row.name, "a/b?c#d e"))
+          const [request] = yield* requests
+          assert.include(request?.url ?? "", "/api/v1/chat/a%2Fb%3Fc%23d%20e")
+        }).pipe(Effect.provide(chatLayer([row.ok]))))
+
+      for (const bad of ["", 42, null, undefined]) {
+        it.effect(`${JSON.stringify(bad) ?? "undefined"} fails with a ValidationError before anything is sent`, () =>
+          Effect.gen(function*() {
+            const chat = yield* ChatService
+            const error = yield* withoutWaiting(failsWith("ValidationError")(callWithId(chat, row.name, bad)))
+            assert.isTrue(error.status._tag === "None")
+            assert.deepStrictEqual(error.issues[0]?.path, ["sessionId"])
+            assert.lengthOf(yield* requests, 0)
+          }).pipe(Effect.provide(chatLayer([row.ok]))))
+      }
+    })
+  }
+})
+
+/** Calls a session operation with an arbitrary id, as plain JavaScript could. */
+const callWithId = (chat: ChatService.Service, name: string, id: unknown) => {
+  const anyId = id as string
+  const turn = { prompt: "hello", indexIds: ["idx-1"] }
+  switch (name) {
+    case "retrieve":
+      return chat.retrieve(anyId)
+    case "getSummary":
+      return chat.getSummary(anyId)
+    case "delete":
+      return chat.delete(anyId)
+    case "sendMessage":
+      return Stream.runDrain(chat.sendMessage(anyId, turn))
+    default:
+      return Effect.asVoid(chat.ask(anyId, turn))
+  }
+}

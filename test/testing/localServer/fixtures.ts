@@ -1,0 +1,210 @@
+/**
+ * What the local server's tests share: a client of their own (raw undici, no library code), a
+ * server per test that must end with no failed handler, and readers of its answers.
+ */
+import { expect } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+import { Agent, request } from "undici"
+import type { Dispatcher } from "undici"
+import { LocalServer } from "../../../src/testing/node.js"
+
+export const auth = { authorization: "Bearer llx-test" }
+export const json = { ...auth, "content-type": "application/json" }
+
+export const sessionIdPattern = /^ses-[0-9a-f]{24}$/
+export const timestampPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/
+
+export interface Reply {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly text: string
+}
+
+export interface Call {
+  readonly method?: Dispatcher.HttpMethod
+  readonly path?: string
+  readonly headers?: Readonly<Record<string, string>>
+  readonly body?: string
+}
+
+/** A client of its own for the test, so that connection counts are the test's alone. */
+export const client = Effect.acquireRelease(
+  Effect.sync(() => new Agent()),
+  (agent) => Effect.promise(() => agent.destroy().catch(() => undefined))
+)
+
+const flatHeaders = (headers: Dispatcher.ResponseData["headers"]): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers).flatMap(([name, value]) =>
+      value === undefined ? [] : [[name, Array.isArray(value) ? value.join(", ") : value]]
+    )
+  )
+
+/** Sends a request; succeeds with the response once its headers are in (the body still unread). */
+export const open = (agent: Agent, base: string, call: Call = {}, signal?: AbortSignal) =>
+  Effect.tryPromise({
+    try: () =>
+      request(`${base}${call.path ?? "/api/v1/chat"}`, {
+        dispatcher: agent,
+        method: call.method ?? "POST",
+        headers: call.headers ?? json,
+        body: call.body ?? (call.method === undefined || call.method === "POST" ? "{}" : null),
+        ...(signal === undefined ? {} : { signal })
+      }),
+    catch: (error) => error
+  })
+
+/** Reads a response's body whole. */
+export const readAll = (response: Dispatcher.ResponseData) =>
+  Effect.tryPromise({
+    try: async (): Promise<Reply> => ({
+      status: response.statusCode,
+      headers: flatHeaders(response.headers),
+      text: await response.body.text()
+    }),
+    catch: (error) => error
+  })
+
+/** Sends a request and reads the whole body. */
+export const send = (agent: Agent, base: string, call: Call = {}) => Effect.flatMap(open(agent, base, call), readAll)
+
+/** The deepest `code` of an error and its causes. */
+export const errorCode = (error: unknown): string | undefined => {
+  if (typeof error !== "object" || error === null) return undefined
+  const code = "code" in error ? error.code : undefined
+  const cause = "cause" in error ? errorCode(error.cause) : undefined
+  return cause ?? (typeof code === "string" ? code : undefined)
+}
+
+export const parse = (text: string): unknown => JSON.parse(text)
+
+/** Retries `check` every 5 ms for up to 2 s: socket closes reach the server a moment after the client acts. */
+export const eventually = <A>(check: Effect.Effect<A, unknown>) =>
+  check.pipe(Effect.retry({ schedule: Schedule.spaced("5 millis"), times: 400 }))
+
+export type Server = LocalServer.LocalServer["Type"]
+
+export const openConnections = (server: Server, expected: number) =>
+  eventually(
+    Effect.flatMap(server.connections, ({ open }) =>
+      open === expected ? Effect.void : Effect.fail(`open connections: ${open}, expected ${expected}`))
+  )
+
+/** Runs a test against a server of its own, and checks that no request handler failed. */
+export const withServer = <A, E, R>(
+  test: (server: Server, agent: Agent) => Effect.Effect<A, E, R>,
+  options?: LocalServer.Options
+) =>
+  Effect.gen(function*() {
+    const server = yield* LocalServer.LocalServer
+    const agent = yield* client
+    const result = yield* test(server, agent)
+    // Hang up, and let every handler see it and finish before judging them.
+    yield* Effect.promise(() => agent.destroy())
+    yield* openConnections(server, 0)
+    yield* server.idle
+    expect(yield* server.handlerFailures).toEqual([])
+    return result
+  }).pipe(Effect.provide(LocalServer.layer(options)))
+
+// -------------------------------------------------------------------------------------------------
+// the resource
+// -------------------------------------------------------------------------------------------------
+
+export interface WireSession {
+  readonly session_id: string
+  readonly last_updated_at: string
+  readonly generated_title: string | null
+  readonly index_ids: ReadonlyArray<string> | null
+  readonly job_metadata: Readonly<Record<string, unknown>> | null
+}
+
+const isSession = (u: unknown): u is WireSession =>
+  typeof u === "object" && u !== null && "session_id" in u && typeof u.session_id === "string"
+
+/** Creates a session over the wire; fails the test unless it is a 200. */
+export const createSession = (agent: Agent, base: string, body: unknown = {}, query = "") =>
+  Effect.flatMap(send(agent, base, { path: `/api/v1/chat${query}`, body: JSON.stringify(body) }), (reply) => {
+    const session = parse(reply.text)
+    return reply.status === 200 && isSession(session) ?
+      Effect.succeed(session) :
+      Effect.fail(`create answered ${reply.status}: ${reply.text}`)
+  })
+
+export const streamPath = (sessionId: string) => `/api/v1/chat/${encodeURIComponent(sessionId)}/messages/stream`
+
+export const defaultTurn = { index_ids: ["idx-a", "idx-b"], prompt: "What is the refund policy for damaged items?" }
+
+/** Posts a turn. */
+export const postTurn = (agent: Agent, base: string, sessionId: string, body: unknown = defaultTurn, signal?: AbortSignal) =>
+  open(agent, base, { path: streamPath(sessionId), body: JSON.stringify(body) }, signal)
+
+/** One Server-Sent Event as read off the wire. */
+export interface Frame {
+  readonly name?: string
+  readonly data: string
+}
+
+/** A stream's text split into frames and comments (LF line endings only: what the server sends by default). */
+export const framesOf = (text: string): { readonly frames: ReadonlyArray<Frame>; readonly comments: ReadonlyArray<string> } => {
+  const frames: Array<Frame> = []
+  const comments: Array<string> = []
+  for (const block of text.split("\n\n")) {
+    if (block === "") continue
+    let name: string | undefined
+    const data: Array<string> = []
+    for (const line of block.split("\n")) {
+      if (line.startsWith(":")) comments.push(line.slice(1).trim())
+      else if (line.startsWith("event: ")) name = line.slice(7)
+      else if (line.startsWith("data: ")) data.push(line.slice(6))
+    }
+    if (data.length > 0) frames.push({ ...(name === undefined ? {} : { name }), data: data.join("\n") })
+  }
+  return { frames, comments }
+}
+
+/** The events of a stream's text, parsed. */
+export const eventsOf = (text: string): ReadonlyArray<Readonly<Record<string, unknown>>> =>
+  framesOf(text).frames.map((frame) => {
+    const value = parse(frame.data)
+    return typeof value === "object" && value !== null ? { ...value } : {}
+  })
+
+/** A session's summary; fails the test unless it is a 200. */
+export const summaryOf = (agent: Agent, base: string, sessionId: string) =>
+  Effect.flatMap(send(agent, base, { method: "GET", path: `/api/v1/chat/${encodeURIComponent(sessionId)}/summary` }), (reply) => {
+    const session = parse(reply.text)
+    return reply.status === 200 && isSession(session) ?
+      Effect.succeed(session) :
+      Effect.fail(`summary answered ${reply.status}: ${reply.text}`)
+  })
+
+/** A session's history, from retrieve; fails the test unless it is a 200. */
+export const historyOf = (agent: Agent, base: string, sessionId: string) =>
+  Effect.flatMap(send(agent, base, { method: "GET", path: `/api/v1/chat/${encodeURIComponent(sessionId)}` }), (reply) => {
+    const body = parse(reply.text)
+    const events = typeof body === "object" && body !== null && "events" in body && Array.isArray(body.events) ?
+      body.events.map((event: unknown) => typeof event === "object" && event !== null ? { ...event } : {}) :
+      undefined
+    return reply.status === 200 && events !== undefined ?
+      Effect.succeed<ReadonlyArray<Readonly<Record<string, unknown>>>>(events) :
+      Effect.fail(`retrieve answered ${reply.status}: ${reply.text}`)
+  })
+
+/** Posts a turn and reads its whole stream. */
+export const runTurn = (agent: Agent, base: string, sessionId: string, body: unknown = defaultTurn) =>
+  Effect.flatMap(postTurn(agent, base, sessionId, body), readAll)
+
+/** Reads a body chunk by chunk until it ends or fails; tells which, with what arrived. */
+export const drain = (response: Dispatcher.ResponseData) =>
+  Effect.promise(async () => {
+    const decoder = new TextDecoder()
+    let text = ""
+    try {
+      for await (const chunk of response.body) text += decoder.decode(chunk, { stream: true })
+      return { text: text + decoder.decode(), error: undefined }
+    } catch (error) {
+      return { text, error: errorCode(error) ?? String(error) }
+    }
+  })
