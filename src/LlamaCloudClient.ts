@@ -235,7 +235,7 @@ const defaultHeaders = (custom: Readonly<Record<string, string>>): Readonly<Reco
   "user-agent": `effect-llamacloud/${VERSION}`,
   ...custom,
   accept: "application/json",
-  "x-nothing": "identity"
+  "accept-encoding": "identity"
 })
 
 // ---------------------------------------------------------------------------------------------

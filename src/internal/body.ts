@@ -15,6 +15,7 @@ import type { Decode } from "./operation.js"
 import { detach, type Scrub } from "./redact.js"
 import { type Failure, failure } from "./retry.js"
 import { looksLikeHtml } from "./statusFailure.js"
+import { boundedDepth } from "./show.js"
 import { messageOf } from "./transportFailure.js"
 
 /** The largest body read; bigger answers fail with `DecodeError` instead of filling memory. */
@@ -107,27 +108,13 @@ export const decodeBody = <A>(body: Body, decode: Decode<A>, context: DecodeCont
     const what = looksLikeHtml(text, context.headers) ? "an HTML page, not JSON" : `not JSON${why}`
     return decodeFailure(context, `the body is ${what}`, text)
   }
-  if (depthExceeds(json, MAX_JSON_DEPTH)) {
+  if (!boundedDepth(json, MAX_JSON_DEPTH)) {
     return decodeFailure(context, `the body nests deeper than ${MAX_JSON_DEPTH} levels`, text)
   }
   const result = decode(json)
   return Either.isRight(result)
     ? Either.right(result.right)
     : decodeFailure(context, `the body is not the documented shape: ${describeParseError(result.left)}`, text)
-}
-
-/** Whether parsed JSON nests deeper than `max`, found without recursion. */
-export const depthExceeds = (json: unknown, max: number): boolean => {
-  const stack: Array<readonly [unknown, number]> = [[json, 1]]
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!
-    if (typeof value !== "object" || value === null) continue
-    if (depth > max) return true
-    for (const child of Array.isArray(value) ? value : Object.values(value)) {
-      if (typeof child === "object" && child !== null) stack.push([child, depth + 1])
-    }
-  }
-  return false
 }
 
 export const describeParseError = (error: ParseResult.ParseError): string =>
