@@ -6,7 +6,10 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Random from "effect/Random"
+import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import { inspect } from "node:util"
+import { TimeoutPolicy } from "../src/TimeoutPolicy.js"
 import { ChatService } from "../src/ChatService.js"
 import { isLlamaCloudError } from "../src/LlamaCloudError.js"
 import { RetryPolicy } from "../src/RetryPolicy.js"
@@ -26,6 +29,9 @@ import {
 import { callRow, operations, SESSION_ID } from "./fixtures/operations.js"
 
 const noJitter = Effect.withRandom(Random.fixed([0]))
+const aborted = Effect.flatMap(MockTransport, (mock) => mock.aborted)
+/** The key spelled with JSON escapes: only a scrub after parsing finds it. */
+const escapedKey = [...API_KEY].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")
 const status = (code: number) => MockTransport.json(code, { detail: `HTTP ${code}` })
 
 describe.each(operations)("$operation", (row) => {
@@ -120,6 +126,53 @@ describe.each(operations)("$operation", (row) => {
         yield* Fiber.join(fiber)
         assert.lengthOf(yield* requests, 2)
       }).pipe(Effect.provide(chatLayer([status(503), row.ok], {}, RetryPolicy.layer({ jitter: 0 })))))
+  })
+
+  describe("the per-attempt timeout", () => {
+    it.effect(`fires while the server is silent, aborts the request and ${row.idempotent ? "is retried" : "is not retried"}`, () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(noJitter(Effect.either(callRow(row))))
+        yield* wakeAt(2_000)
+        if (row.idempotent) yield* wakeAt(2_500)
+        const result = yield* Fiber.join(fiber)
+        const [first] = yield* requests
+        assert.isDefined(first)
+        assert.strictEqual(yield* aborted, 1, "the silent attempt was aborted")
+        if (row.idempotent) {
+          assert.strictEqual(result._tag, "Right")
+        } else {
+          assert.isTrue(result._tag === "Left" && result.left._tag === "NetworkError" && result.left.reason === "AttemptTimeout")
+        }
+      }).pipe(Effect.provide(chatLayer(
+        [MockTransport.hang, row.ok],
+        {},
+        Layer.mergeAll(TimeoutPolicy.layer({ perAttempt: "2 seconds" }), RetryPolicy.layer({ jitter: 0 }))
+      ))))
+  })
+
+  describe("the key", () => {
+    it.effect("is in none of its error's renderings when the server echoes it in the body and the headers", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(callRow(row))
+        for (const text of [error.message, String(error), JSON.stringify(error), inspect(error, { depth: 10 })]) {
+          assert.notInclude(text, API_KEY)
+        }
+        assert.strictEqual(error._tag, "ValidationError")
+      }).pipe(Effect.provide(chatLayer([
+        MockTransport.text(
+          422,
+          `{"detail": [{"loc": ["body", "${escapedKey}"], "msg": "bad key ${escapedKey}", "type": "x"}, {"loc": [], "msg": "${API_KEY}", "type": "y"}]}`,
+          { "content-type": "application/json", "x-request-id": `req-${API_KEY}` }
+        )
+      ]))))
+
+    it.effect("is in no error when passed by mistake as a session id or a scope id", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(callRow(row, { organizationId: API_KEY }))
+        assert.strictEqual(error._tag, "ValidationError")
+        assert.notInclude(JSON.stringify(error) + error.message, API_KEY)
+        assert.lengthOf(yield* requests, 0)
+      }).pipe(Effect.provide(chatLayer([row.ok]))))
   })
 
   if (row.onSession) {

@@ -6,7 +6,9 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as FastCheck from "effect/FastCheck"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Stream from "effect/Stream"
@@ -337,4 +339,42 @@ describe("ask", () => {
       const last = all.at(-1)
       assert.isTrue(last?._tag === "Stop" && last.isError)
     }).pipe(Effect.provide(chatLayer([sseReply([stopWith({ is_error: true, error: "index unavailable" })])]))))
+})
+
+describe("a turn whose answer has begun is never posted again", () => {
+  const faults = {
+    reset: MockTransport.eventStream([thinkingDelta!, thinking!], { end: "reset" }),
+    cut: sseReply([thinkingDelta, thinking]),
+    malformed: MockTransport.eventStream([thinkingDelta!, "data: {oops\n\n"]),
+    stalled: MockTransport.eventStream([thinkingDelta!], { end: "open", keepAlive: "1 second" })
+  } as const
+
+  it.effect.prop(
+    "whatever the retry policy",
+    [
+      FastCheck.constantFrom(...(Object.keys(faults) as Array<keyof typeof faults>)),
+      FastCheck.integer({ min: 0, max: 6 }),
+      FastCheck.boolean()
+    ],
+    ([fault, maxRetries, retryAmbiguous]) =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Effect.either(events()))
+        // Move far past every wait a retry could take, and past the idle limit.
+        for (let i = 0; i < 20; i++) {
+          yield* TestClock.adjust("10 seconds")
+          if (Option.isSome(yield* Fiber.poll(fiber))) break
+        }
+        const result = yield* Fiber.join(fiber)
+        assert.strictEqual(result._tag, "Left")
+        assert.lengthOf(yield* requests, 1)
+      }).pipe(Effect.provide(chatLayer(
+        [faults[fault], sseReply()],
+        {},
+        Layer.mergeAll(
+          RetryPolicy.layer({ maxRetries, retryAmbiguous, jitter: 0 }),
+          TimeoutPolicy.layer({ idle: "5 seconds" })
+        )
+      ))),
+    { fastCheck: { numRuns: 30 } }
+  )
 })

@@ -11,10 +11,11 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Random from "effect/Random"
 import * as TestClock from "effect/TestClock"
 import { RetryPolicy } from "../src/RetryPolicy.js"
 import { TimeoutPolicy } from "../src/TimeoutPolicy.js"
-import { MockTransport } from "../src/testing.js"
+import { type MockReply, MockTransport } from "../src/testing.js"
 import {
   chatLayer,
   chatOver,
@@ -216,4 +217,52 @@ describe("the per-attempt timeout on the live clock", () => {
         Effect.provide(TimeoutPolicy.layer({ perAttempt: limit }))
       ))
   }
+})
+
+describe("once a status has arrived", () => {
+  /** An error status whose body stalls after its first bytes, until the request is aborted. */
+  const stalledError = (status: number, then: MockReply) => {
+    const state = { requests: 0 }
+    const client = HttpClient.make((request, _url, signal) =>
+      Effect.sync(() => {
+        state.requests++
+        if (state.requests > 1 && then._tag === "Reply") {
+          return HttpClientResponse.fromWeb(request, new Response(then.body, { status: then.status, headers: then.headers }))
+        }
+        const body = new ReadableStream<Uint8Array>({
+          start: (controller) => {
+            controller.enqueue(new TextEncoder().encode(`{"detail": "`))
+            signal.addEventListener("abort", () => controller.error(signal.reason), { once: true })
+          }
+        })
+        return HttpClientResponse.fromWeb(request, new Response(body, { status, headers: { "content-type": "application/json" } }))
+      })
+    )
+    return { state, transport: Layer.succeed(HttpClient.HttpClient, client) }
+  }
+
+  it.effect("a 503 whose body stalls past the limit is still a 503, and retried", () => {
+    const { state, transport } = stalledError(503, ok)
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Effect.withRandom(create(), Random.fixed([0])))
+      yield* sleepingUntil(1_000)
+      yield* TestClock.adjust("1 second")
+      yield* wakeAt(1_500)
+      const session = yield* Fiber.join(fiber)
+      assert.strictEqual(session.sessionId, "ses-1")
+      assert.strictEqual(state.requests, 2)
+    }).pipe(Effect.provide(chatOver(transport, {}, Layer.mergeAll(TimeoutPolicy.layer({ perAttempt: "1 second" }), RetryPolicy.layer({ jitter: 0 })))))
+  })
+
+  it.effect("a 401 whose body stalls past the limit is an AuthError, not a timeout", () => {
+    const { transport } = stalledError(401, ok)
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(failsWith("AuthError")(create()))
+      yield* sleepingUntil(1_000)
+      yield* TestClock.adjust("1 second")
+      const error = yield* Fiber.join(fiber)
+      assert.strictEqual(error.status, 401)
+      assert.notInclude(error.message, "timeout")
+    }).pipe(Effect.provide(chatOver(transport, {}, TimeoutPolicy.layer({ perAttempt: "1 second" }))))
+  })
 })

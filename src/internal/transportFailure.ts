@@ -20,23 +20,50 @@ const neverConnected = new Set([
   "UND_ERR_CONNECT_TIMEOUT"
 ])
 
+// Runtimes without Node's error codes (Deno, workerd) say the same in words.
+const refusedInWords = /connection refused|os error 111|failed to lookup address|dns error|name or service not known|no such host/i
+
+// Codes that mean the request was never sent because something local is wrong: an invalid header,
+// a TLS handshake that could not succeed (TLS spoken to a plain-HTTP port, an untrusted
+// certificate). Trying again cannot help.
+const invalidBeforeSending = (code: string): boolean =>
+  code === "ERR_INVALID_CHAR" || code === "ERR_INVALID_HTTP_TOKEN" || code === "UND_ERR_INVALID_ARG" ||
+  code === "ERR_INVALID_URL" || code === "EPROTO" || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_") ||
+  code.startsWith("CERT_") || code === "DEPTH_ZERO_SELF_SIGNED_CERT" || code === "SELF_SIGNED_CERT_IN_CHAIN" ||
+  code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" || code === "UNABLE_TO_GET_ISSUER_CERT_LOCALLY"
+
+/**
+ * A cause that no socket produced: a TypeError or ReferenceError with no code and no cause of its
+ * own is the transport failing to run (the undici client under Bun: `dispatcher.request is not a
+ * function`), not a network failure. fetch's own "fetch failed" TypeError always wraps a cause.
+ */
+const isProgrammingError = (root: unknown): boolean =>
+  (root instanceof TypeError || root instanceof ReferenceError) && codeOf(root) === undefined &&
+  (root as { readonly cause?: unknown }).cause === undefined && !/fetch failed|network|socket|connect/i.test(root.message)
+
 /** A failure before or while the response headers arrived. */
 export const transportFailure = (error: HttpClientError.HttpClientError, facts: CallFacts, scrub: Scrub): Failure => {
   const root = rootCause(error.cause)
   const code = codeOf(root)
   const detail = scrub(describeCause(root, error.reason))
   const cause = sanitise(root, scrub)
+  const connectFailed = (what: string, safety: "safe" | "never") =>
+    failure(new NetworkError({ ...facts, reason: "ConnectFailed", detail: `${what}${detail}`, timeout: Option.none(), cause }), safety)
   if (error._tag === "RequestError" && error.reason !== "Transport") {
     // The request could not even be built: nothing was sent, and trying again cannot help.
-    return failure(
-      new NetworkError({ ...facts, reason: "ConnectFailed", detail: `the request could not be built: ${detail}`, timeout: Option.none(), cause }),
-      "never"
-    )
+    return connectFailed("the request could not be built: ", "never")
   }
-  const connectFailed = error._tag === "RequestError" && code !== undefined && neverConnected.has(code)
+  if (error._tag === "RequestError") {
+    if (code !== undefined && neverConnected.has(code)) return connectFailed("", "safe")
+    if (code !== undefined && invalidBeforeSending(code)) return connectFailed("the request could not be sent: ", "never")
+    if (code === undefined && refusedInWords.test(messageOf(root))) return connectFailed("", "safe")
+    if (isProgrammingError(root)) {
+      return connectFailed("the HTTP client failed before sending (is this transport supported on this runtime?): ", "never")
+    }
+  }
   return failure(
-    new NetworkError({ ...facts, reason: connectFailed ? "ConnectFailed" : "ConnectionLost", detail, timeout: Option.none(), cause }),
-    connectFailed ? "safe" : "ambiguous"
+    new NetworkError({ ...facts, reason: "ConnectionLost", detail, timeout: Option.none(), cause }),
+    "ambiguous"
   )
 }
 
