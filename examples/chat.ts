@@ -40,7 +40,7 @@ const args = parseArgs(process.argv.slice(2))
 const write = (text: string) => Effect.sync(() => process.stdout.write(text))
 
 /** What the user sees of each event as it arrives. */
-const render = (state: { answered: boolean; thinking: boolean }) => (event: ChatEvent): Effect.Effect<void> => {
+const render = (state: { answered: boolean; thinking: boolean }) => (event: ChatEvent.ChatEvent): Effect.Effect<void> => {
   switch (event._tag) {
     case "ThinkingDelta":
       if (state.thinking) return Effect.void
