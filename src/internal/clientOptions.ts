@@ -1,0 +1,176 @@
+/**
+ * `LlamaCloudClient`'s explicit options, checked at run time: callers from plain JavaScript bypass
+ * the types, and every mistake must be a `ConfigError` naming the option, never a defect.
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as ConfigError from "effect/ConfigError"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import * as Redacted from "effect/Redacted"
+import { defaultHeaders } from "./clientHeaders.js"
+import { invalidHeaderValue, isHeaderName, transportHeaders, trimHeaderValue } from "./headerValue.js"
+import { show } from "./show.js"
+
+/**
+ * LlamaCloud's public API host (EU region: `https://api.cloud.eu.llamaindex.ai`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const DEFAULT_BASE_URL = "https://api.cloud.llamaindex.ai"
+
+interface Settings {
+  readonly apiKey: Redacted.Redacted<string>
+  readonly baseUrl: string
+  readonly organizationId: Option.Option<string>
+  readonly projectId: Option.Option<string>
+  readonly headers: Readonly<Record<string, string>>
+  readonly transformClient: Option.Option<(client: HttpClient.HttpClient) => unknown>
+}
+
+export const resolve = (options: unknown): Either.Either<Settings, ConfigError.ConfigError> =>
+  Either.gen(function*() {
+    if (options === undefined || options === null) {
+      return yield* Either.left(ConfigError.MissingData(["apiKey"], noKeyGiven))
+    }
+    if (typeof options !== "object") {
+      return yield* Either.left(
+        ConfigError.InvalidData(["options"], `LlamaCloudClient takes an object of options such as { apiKey }, got ${kind(options)}`)
+      )
+    }
+    const apiKey = yield* checkApiKeyOption("apiKey" in options ? options.apiKey : undefined)
+    const baseUrl = yield* optionalString(options, "baseUrl", "a string such as \"https://api.cloud.llamaindex.ai\"")
+    const organizationId = yield* optionalString(options, "organizationId", "a string")
+    const projectId = yield* optionalString(options, "projectId", "a string")
+    const custom = yield* checkHeaders("headers" in options ? options.headers : undefined)
+    const transformClient = yield* checkTransformClient("transformClient" in options ? options.transformClient : undefined)
+    return {
+      apiKey,
+      baseUrl: yield* checkBaseUrl(Option.getOrElse(baseUrl, () => DEFAULT_BASE_URL), ["baseUrl"]),
+      organizationId: Option.filter(organizationId, (s) => s !== ""),
+      projectId: Option.filter(projectId, (s) => s !== ""),
+      headers: defaultHeaders(custom),
+      transformClient
+    }
+  })
+
+const noKeyGiven =
+  "No LlamaCloud API key: pass apiKey (a key from the LlamaCloud dashboard), or use LlamaCloudClient.layerConfig() to read LLAMA_CLOUD_API_KEY"
+
+/** What a value is, for a message: never the value itself, which may be a misplaced key. */
+export const kind = (u: unknown): string =>
+  u === null || u === undefined ?
+    String(u) :
+    Array.isArray(u) ? "an array" : typeof u === "object" ? "an object" : `a ${typeof u}`
+
+const checkTransformClient = (
+  value: unknown
+): Either.Either<Option.Option<(client: HttpClient.HttpClient) => unknown>, ConfigError.ConfigError> => {
+  if (value === undefined || value === null) return Either.right(Option.none())
+  // What it returns is checked when it is called, in transformWith.
+  return typeof value === "function" ?
+    Either.right(Option.some((client: HttpClient.HttpClient): unknown => Reflect.apply(value, undefined, [client]))) :
+    Either.left(ConfigError.InvalidData(["transformClient"], `must be a function, got ${kind(value)}`))
+}
+
+export const transformWith = (
+  transform: (client: HttpClient.HttpClient) => unknown,
+  client: HttpClient.HttpClient
+): Either.Either<HttpClient.HttpClient, ConfigError.ConfigError> =>
+  Either.try({
+    try: () => transform(client),
+    catch: (error) => ConfigError.InvalidData(["transformClient"], `threw ${show(error, 200)}`)
+  }).pipe(
+    Either.filterOrLeft(
+      isHttpClient,
+      (other) => ConfigError.InvalidData(["transformClient"], `must return an HttpClient, got ${kind(other)}`)
+    )
+  )
+
+const isHttpClient = (u: unknown): u is HttpClient.HttpClient => Predicate.hasProperty(u, HttpClient.TypeId)
+
+const optionalString = (
+  options: object,
+  key: string,
+  expected: string
+): Either.Either<Option.Option<string>, ConfigError.ConfigError> => {
+  const value: unknown = Reflect.get(options, key)
+  if (value === undefined || value === null) return Either.right(Option.none())
+  return typeof value === "string" ?
+    Either.right(Option.some(value)) :
+    Either.left(ConfigError.InvalidData([key], `must be ${expected}, got ${kind(value)}`))
+}
+
+const checkApiKeyOption = (value: unknown): Either.Either<Redacted.Redacted<string>, ConfigError.ConfigError> => {
+  if (value === undefined || value === null) return Either.left(ConfigError.MissingData(["apiKey"], noKeyGiven))
+  const key: unknown = Redacted.isRedacted(value) ? Redacted.value(value) : value
+  if (typeof key !== "string") {
+    return Either.left(
+      ConfigError.InvalidData(["apiKey"], `must be a string or a Redacted string (Redacted.make("llx-...")), got ${kind(key)}`)
+    )
+  }
+  return checkApiKey(key, ["apiKey"])
+}
+
+/** The key as it will be sent: whitespace around it dropped, anything a header cannot carry refused. */
+export const checkApiKey = (
+  raw: string,
+  path: Array<string>
+): Either.Either<Redacted.Redacted<string>, ConfigError.ConfigError> => {
+  const key = trimHeaderValue(raw)
+  if (key === "") {
+    return Either.left(ConfigError.InvalidData(path, "The LlamaCloud API key is empty: pass a key from the LlamaCloud dashboard"))
+  }
+  const invalid = invalidHeaderValue(key)
+  return invalid === undefined ?
+    Either.right(Redacted.make(key)) :
+    Either.left(
+      ConfigError.InvalidData(
+        path,
+        `The LlamaCloud API key ${invalid}: copy the key again from the LlamaCloud dashboard (a placeholder such as "llx-..." is not a key)`
+      )
+    )
+}
+
+export const checkBaseUrl = (raw: string, path: Array<string>): Either.Either<string, ConfigError.ConfigError> => {
+  const url = URL.canParse(raw) ? new URL(raw) : undefined
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    return Either.left(ConfigError.InvalidData(path, `The base URL must be an http(s) URL, got ${show(raw, 200)}`))
+  }
+  // Not quoted: it holds a password. fetch refuses such a URL, and the key goes in apiKey.
+  if (url.username !== "" || url.password !== "") {
+    return Either.left(ConfigError.InvalidData(path, "The base URL must not contain a user name or password"))
+  }
+  if (url.search !== "" || url.hash !== "") {
+    return Either.left(ConfigError.InvalidData(path, `The base URL must not have a query or fragment, got ${show(raw, 200)}`))
+  }
+  return Either.right(url.toString().replace(/\/+$/, ""))
+}
+
+/** Custom headers, names in lower case; an `authorization` among them is dropped, the client's wins. */
+const checkHeaders = (value: unknown): Either.Either<Readonly<Record<string, string>>, ConfigError.ConfigError> => {
+  if (value === undefined || value === null) return Either.right({})
+  if (typeof value !== "object" || Array.isArray(value)) {
+    return Either.left(ConfigError.InvalidData(["headers"], `must be an object of header names to values, got ${kind(value)}`))
+  }
+  const headers: Record<string, string> = {}
+  for (const [name, raw] of Object.entries(value)) {
+    const problem = checkHeader(name, raw)
+    if (problem !== undefined) {
+      return Either.left(ConfigError.InvalidData(["headers", isHeaderName(name) ? name : show(name, 60)], problem))
+    }
+    if (typeof raw === "string") headers[name.toLowerCase()] = trimHeaderValue(raw)
+  }
+  delete headers["authorization"]
+  return Either.right(headers)
+}
+
+/** What is wrong with one custom header, in a sentence about it, or undefined. */
+export const checkHeader = (name: string, value: unknown): string | undefined => {
+  if (!isHeaderName(name)) return "is not a valid header name"
+  if (transportHeaders.has(name.toLowerCase())) return `${name} is set by the transport and cannot be a custom header`
+  if (typeof value !== "string") return `The value of ${name} must be a string, got ${kind(value)}`
+  const invalid = invalidHeaderValue(trimHeaderValue(value))
+  return invalid === undefined ? undefined : `The value of ${name} ${invalid}`
+}
