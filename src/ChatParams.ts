@@ -1,7 +1,8 @@
 /**
- * What callers pass to the `ChatService` operations, its validation, and its wire form (query and
- * body). Every parameter is checked here before anything is sent; wire names appear in the wire
- * schemas at the end of this module only.
+ * What callers pass to the `ChatService` operations, and its validation: every parameter is checked
+ * here before anything is sent, by every implementation of the service. Its wire form (query and
+ * body) is in `internal/requestWire.ts`. Over 300 lines because each parameter's schema carries the
+ * messages a user reads, and those belong beside the checks that produce them.
  *
  * @since 0.1.0
  */
@@ -9,9 +10,9 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { SharedAccess } from "./ChatSession.js"
+import type { SharedAccess } from "./ChatSession.js"
 import { show } from "./internal/show.js"
-import { ValidationError, type ValidationIssue } from "./LlamaCloudError.js"
+import { type CallFacts, ValidationError, type ValidationIssue } from "./LlamaCloudError.js"
 
 /**
  * The most indexes one session may be bound to.
@@ -208,56 +209,6 @@ export const SessionId = Schema.String.annotations({
 }).pipe(Schema.minLength(1, { message: () => "the session id must not be empty" }))
 
 // -------------------------------------------------------------------------------------------------
-// wire form
-
-/**
- * The JSON body of `POST /api/v1/chat`: `index_ids` is always present (null for an unbound
- * session), `shared_access` only when set.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const CreateSessionBody = Schema.Struct({
-  indexIds: Schema.NullOr(Schema.Array(Schema.String)).pipe(Schema.propertySignature, Schema.fromKey("index_ids")),
-  sharedAccess: Schema.optionalWith(SharedAccess, { exact: true }).pipe(Schema.fromKey("shared_access"))
-})
-
-/**
- * The query of every chat endpoint: ids are sent only when set (never as an empty `key=`).
- *
- * @since 0.1.0
- * @category schemas
- */
-export const ScopeQuery = Schema.Struct({
-  organizationId: Schema.optionalWith(Schema.String, { exact: true }).pipe(Schema.fromKey("organization_id")),
-  projectId: Schema.optionalWith(Schema.String, { exact: true }).pipe(Schema.fromKey("project_id"))
-})
-
-/**
- * The query of `GET /api/v1/chat`.
- *
- * @since 0.2.0
- * @category schemas
- */
-export const ListQuery = Schema.Struct({
-  ...ScopeQuery.fields,
-  pageSize: Schema.optionalWith(Schema.NumberFromString, { exact: true }).pipe(Schema.fromKey("page_size")),
-  pageToken: Schema.optionalWith(Schema.String, { exact: true }).pipe(Schema.fromKey("page_token"))
-})
-
-/**
- * The JSON body of `POST /api/v1/chat/{session_id}/messages/stream`: `require_all_indexes` only when set.
- *
- * @since 0.2.0
- * @category schemas
- */
-export const SendMessageBody = Schema.Struct({
-  indexIds: Schema.Array(Schema.String).pipe(Schema.propertySignature, Schema.fromKey("index_ids")),
-  prompt: Schema.String,
-  requireAllIndexes: Schema.optionalWith(Schema.Boolean, { exact: true }).pipe(Schema.fromKey("require_all_indexes"))
-})
-
-// -------------------------------------------------------------------------------------------------
 // validation
 
 // `optional` and `NullOr` are unions: a bad value also fails their "Expected undefined" and
@@ -302,3 +253,97 @@ export const validate: (input: unknown) => Either.Either<CreateSessionParams, Va
   CreateSessionParams,
   { absent: {} }
 )
+
+/**
+ * Validates a session id (see {@link validateWith}).
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validateSessionId: (input: unknown) => Either.Either<string, ValidationError> = validateWith(SessionId)
+
+/**
+ * Validates the parameters of `list`; absent means none.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validateList: (input: unknown) => Either.Either<ListSessionsParams, ValidationError> = validateWith(
+  ListSessionsParams,
+  { absent: {} }
+)
+
+/**
+ * Validates the parameters of `listPage`; absent means none.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validateListPage: (input: unknown) => Either.Either<ListPageParams, ValidationError> = validateWith(
+  ListPageParams,
+  { absent: {} }
+)
+
+/**
+ * Validates the parameters of `retrieve`, `getSummary` and `delete`; absent means none.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validateSession: (input: unknown) => Either.Either<SessionParams, ValidationError> = validateWith(
+  SessionParams,
+  { absent: {} }
+)
+
+/**
+ * Validates the parameters of a turn (`sendMessage`, `ask`): they are required.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validateTurn: (input: unknown) => Either.Either<SendMessageParams, ValidationError> = validateWith(
+  SendMessageParams
+)
+
+/**
+ * Checks one call: its session id (when the operation takes one) and its parameters together,
+ * every problem in one `ValidationError` that names the operation, and the session when its id is
+ * usable. Issues quote what was passed: `scrub` takes out what must never be quoted back (an API
+ * key passed by mistake as an id). Any implementation of `ChatService` uses it, so that the same
+ * bad input gives the same error everywhere.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validateCall = <P>(
+  parse: (input: unknown) => Either.Either<P, ValidationError>,
+  params: unknown,
+  call: {
+    /** E.g. `ChatService.retrieve`. */
+    readonly operation: string
+    /** Present for the operations on one session, whatever value was passed. */
+    readonly sessionId?: { readonly value: unknown } | undefined
+    readonly scrub?: ((text: string) => string) | undefined
+  }
+): Either.Either<P, ValidationError> => {
+  const { operation, sessionId } = call
+  const scrub = call.scrub ?? ((text: string) => text)
+  const id = sessionId === undefined ? Either.right(undefined) : validateSessionId(sessionId.value)
+  const parsed = parse(params)
+  if (Either.isRight(id) && Either.isRight(parsed)) return parsed
+  const issues = [
+    ...(Either.isLeft(id) ? id.left.issues.map((issue) => ({ ...issue, path: ["sessionId", ...issue.path] })) : []),
+    ...(Either.isLeft(parsed) ? parsed.left.issues : [])
+  ]
+  const facts: CallFacts = sessionId !== undefined && typeof sessionId.value === "string" && sessionId.value !== ""
+    ? { operation, sessionId: scrub(sessionId.value) }
+    : { operation }
+  return Either.left(
+    new ValidationError({
+      ...facts,
+      status: Option.none(),
+      issues: issues.map((issue) => ({ path: issue.path, message: scrub(issue.message) })),
+      requestId: Option.none()
+    })
+  )
+}

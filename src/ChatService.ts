@@ -15,28 +15,28 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type { ChatEvent } from "./ChatEvent.js"
 import {
-  CreateSessionBody,
   type CreateSessionParams,
-  ListPageParams,
-  ListQuery,
-  ListSessionsParams,
-  ScopeQuery,
-  SendMessageBody,
-  SendMessageParams,
-  SessionId,
-  SessionParams,
+  type ListPageParams,
+  type ListSessionsParams,
+  type SendMessageParams,
+  type SessionParams,
   validate as validateCreate,
-  validateWith
+  validateCall,
+  validateList,
+  validateListPage,
+  validateSession,
+  validateTurn
 } from "./ChatParams.js"
 import { type ChatReply, fromEvents } from "./ChatReply.js"
 import { ChatSession, ChatSessionDetail, ChatSessionPage } from "./ChatSession.js"
 import { makeExecutor } from "./internal/execute.js"
 import type { Operation } from "./internal/operation.js"
 import { segment } from "./internal/operation.js"
-import { paginate } from "./internal/paginate.js"
+import { paginate, repeatedPageToken } from "./internal/paginate.js"
 import { scrubber } from "./internal/redact.js"
+import { createSessionBody, listQuery, scopeQuery, sendMessageBody } from "./internal/requestWire.js"
 import { LlamaCloudClient } from "./LlamaCloudClient.js"
-import { type CallFacts, DecodeError, type LlamaCloudError, TurnError, ValidationError } from "./LlamaCloudError.js"
+import { type LlamaCloudError, TurnError, type ValidationError } from "./LlamaCloudError.js"
 import { RetryPolicy } from "./RetryPolicy.js"
 import { TimeoutPolicy } from "./TimeoutPolicy.js"
 
@@ -72,35 +72,13 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
       }
     }
 
-    /**
-     * The session id and the parameters checked together, every problem in one error. The issues
-     * quote what was passed: a key passed by mistake as an id must not be quoted back.
-     */
+    /** The session id and the parameters checked together; a key passed by mistake as an id is not quoted back. */
     const check = <P>(
       operation: string,
       parse: (input: unknown) => Either.Either<P, ValidationError>,
       params: unknown,
       sessionId?: { readonly value: unknown }
-    ): Either.Either<P, ValidationError> => {
-      const id = sessionId === undefined ? Either.right(undefined) : validateSessionId(sessionId.value)
-      const parsed = parse(params)
-      if (Either.isRight(id) && Either.isRight(parsed)) return parsed
-      const issues = [
-        ...(Either.isLeft(id) ? id.left.issues.map((issue) => ({ ...issue, path: ["sessionId", ...issue.path] })) : []),
-        ...(Either.isLeft(parsed) ? parsed.left.issues : [])
-      ]
-      const facts: CallFacts = sessionId !== undefined && typeof sessionId.value === "string" && sessionId.value !== ""
-        ? { operation, sessionId: scrub(sessionId.value) }
-        : { operation }
-      return Either.left(
-        new ValidationError({
-          ...facts,
-          status: Option.none(),
-          issues: issues.map((issue) => ({ path: issue.path, message: scrub(issue.message) })),
-          requestId: Option.none()
-        })
-      )
-    }
+    ): Either.Either<P, ValidationError> => validateCall(parse, params, { operation, sessionId, scrub })
 
     /** Runs an operation on one session, once its id and parameters are valid. */
     const onSession = <P, A>(
@@ -123,12 +101,8 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
             method: "POST",
             route: chatRoute,
             path: chatRoute,
-            query: encodeScope(scope(valid)),
-            body: encodeCreateBody(
-              valid.sharedAccess === undefined
-                ? { indexIds: valid.indexIds ?? null }
-                : { indexIds: valid.indexIds ?? null, sharedAccess: valid.sharedAccess }
-            ),
+            query: scopeQuery(scope(valid)),
+            body: createSessionBody(valid),
             idempotent: false,
             answer: { _tag: "Json", decode: decodeSession }
           })
@@ -140,7 +114,7 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
         method: "GET",
         route: chatRoute,
         path: chatRoute,
-        query: encodeList({ ...scope(params), ...pick(params, "pageSize", "pageToken") }),
+        query: listQuery({ ...params, ...scope(params) }),
         idempotent: true,
         answer: { _tag: "Json", decode: decodePage }
       })
@@ -161,16 +135,7 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
                 ...valid,
                 ...Option.match(token, { onNone: () => ({}), onSome: (pageToken) => ({ pageToken }) })
               }),
-            (token) =>
-              new DecodeError({
-                operation: "ChatService.list",
-                status: 200,
-                problem: `the server handed back the page token ${
-                  JSON.stringify(scrub(token).slice(0, 100))
-                } a second time: following it would list the same sessions forever`,
-                bodyExcerpt: "",
-                requestId: Option.none()
-              })
+            (token) => repeatedPageToken("ChatService.list", scrub(token))
           )
       })
 
@@ -186,7 +151,7 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
       route: `${sessionRoute}${suffix}`,
       path: `${chatRoute}/${segment(id)}${suffix}`,
       sessionId: id,
-      query: encodeScope(scope(params)),
+      query: scopeQuery(scope(params)),
       idempotent: true,
       answer
     })
@@ -212,12 +177,8 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
             route: `${sessionRoute}/messages/stream`,
             path: `${chatRoute}/${segment(sessionId)}/messages/stream`,
             sessionId,
-            query: encodeScope(scope(valid)),
-            body: encodeSendBody({
-              indexIds: valid.indexIds,
-              prompt: valid.prompt,
-              ...pick(valid, "requireAllIndexes")
-            }),
+            query: scopeQuery(scope(valid)),
+            body: sendMessageBody(valid),
             idempotent: false,
             answer: { _tag: "EventStream" }
           })
@@ -298,27 +259,6 @@ export declare namespace ChatService {
      */
     readonly ask: (sessionId: string, params: SendMessageParams) => Effect.Effect<ChatReply, LlamaCloudError>
   }
-}
-
-const encodeCreateBody = Schema.encodeSync(CreateSessionBody)
-const encodeSendBody = Schema.encodeSync(SendMessageBody)
-const encodeScope = Schema.encodeSync(ScopeQuery)
-const encodeList = Schema.encodeSync(ListQuery)
-
-const validateSessionId = validateWith(SessionId)
-const validateSession = validateWith(SessionParams, { absent: {} })
-const validateList = validateWith(ListSessionsParams, { absent: {} })
-const validateListPage = validateWith(ListPageParams, { absent: {} })
-const validateTurn = validateWith(SendMessageParams)
-
-/** The fields of `value` that are set, for wire structs whose optional fields must be absent, not undefined. */
-const pick = <T extends object, K extends keyof T>(value: T, ...keys: ReadonlyArray<K>): { [P in K]?: Exclude<T[P], undefined> } => {
-  const out: { [P in K]?: Exclude<T[P], undefined> } = {}
-  for (const key of keys) {
-    const field = value[key]
-    if (field !== undefined) out[key] = field as Exclude<T[K], undefined>
-  }
-  return out
 }
 
 /**

@@ -109,14 +109,7 @@ export const readTurn = (
     const ended = Stream.concat(
       events,
       Stream.suspend(() =>
-        stopped ? Stream.empty : bad !== undefined ? Stream.fail(badEvent(bad)) : Stream.fail(
-          new NetworkError({
-            ...facts,
-            reason: "ConnectionLost",
-            detail: `the event stream ended after ${reader.count()} events, before the turn's stop event`,
-            timeout: Option.none()
-          })
-        )
+        stopped ? Stream.empty : Stream.fail(bad !== undefined ? badEvent(bad) : endedBeforeStop(facts, reader.count()))
       )
     )
 
@@ -199,3 +192,12 @@ const withLimits = <A>(
     return Stream.repeatEffectChunkOption(read)
   }))
 }
+
+/** A turn's stream that ended without its `Stop`: the connection broke, after `events` events. */
+export const endedBeforeStop = (facts: CallFacts, events: number): NetworkError =>
+  new NetworkError({
+    ...facts,
+    reason: "ConnectionLost",
+    detail: `the event stream ended after ${events} events, before the turn's stop event`,
+    timeout: Option.none()
+  })

@@ -1,7 +1,7 @@
 /**
  * The engine every operation runs through: one request built from its description, attempts under
  * the timeout policy, failures classified, retries under the retry policy and the operation's
- * idempotency, one span per call. Every HTTP detail of the project lives in `src/internal`, so a
+ * idempotency, one span per call (`span.ts`). Every HTTP detail of the project lives in `src/internal`, so a
  * move to another HTTP stack touches these modules only.
  */
 import * as HttpBody from "@effect/platform/HttpBody"
@@ -30,6 +30,7 @@ import { readTurn } from "./eventStream.js"
 import type { Operation, Request, StreamOperation } from "./operation.js"
 import { type Scrub, scrubber } from "./redact.js"
 import { type Failure, nextWait, reasonOf } from "./retry.js"
+import { serverOf, spanFor, traced } from "./span.js"
 import { requestIdOf, statusFailure } from "./statusFailure.js"
 import { bodyBrokeOff, transportFailure } from "./transportFailure.js"
 import { withManualRedirect } from "./transportSettings.js"
@@ -178,7 +179,7 @@ export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) 
         )
       )
     }
-    return traced(operation, (span) =>
+    return traced(operation, server, (span) =>
       Effect.contextWithEffect((context: Context.Context<never>) =>
         Effect.clockWith((clock) =>
           withRetries(operation, facts, context, span, (scope, policy) => {
@@ -239,14 +240,6 @@ export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) 
       })
     )
 
-  /** Runs `body` inside the operation's span, when the program has a tracer that keeps spans. */
-  const traced = <A>(operation: Request, body: (span: Tracer.Span | undefined) => Effect.Effect<A, LlamaCloudError>) =>
-    Effect.tracerWith((tracer) =>
-      tracer === defaultTracer()
-        ? body(undefined)
-        : Effect.useSpan(operation.name, spanOptions(operation, server), (span) => Effect.withParentSpan(body(span), span))
-    )
-
   return { run, stream }
 }
 
@@ -280,45 +273,3 @@ const toRequest = (operation: Operation<unknown> | StreamOperation): HttpClientR
     headers: { accept: operation.accept ?? defaultAccept(operation) },
     ...(operation.body === undefined ? {} : { body: HttpBody.unsafeJson(operation.body) })
   })
-
-// -------------------------------------------------------------------------------------------------
-// spans
-
-interface Server {
-  readonly address: string
-  readonly port: number
-}
-
-const serverOf = (baseUrl: string): Server => {
-  const url = new URL(baseUrl)
-  const port = url.port !== "" ? Number(url.port) : url.protocol === "https:" ? 443 : 80
-  // IPv6 literals come bracketed from URL; the attribute takes the bare address.
-  return { address: url.hostname.replace(/^\[(.*)\]$/, "$1"), port }
-}
-
-/** OpenTelemetry's HTTP client conventions; `url.path` is the route template, never an id. */
-const spanOptions = (operation: Request, server: Server) => ({
-  kind: "client" as const,
-  captureStackTrace: false,
-  attributes: {
-    "http.request.method": operation.method,
-    "server.address": server.address,
-    "server.port": server.port,
-    "url.path": operation.route,
-    "url.template": operation.route
-  }
-})
-
-/** The span of a streamed operation, ended when the stream's scope closes; none under Effect's own tracer. */
-const spanFor = (operation: Request, server: Server): Effect.Effect<Tracer.Span | undefined, never, Scope.Scope> =>
-  Effect.tracerWith((tracer) =>
-    tracer === defaultTracer() ? Effect.succeed(undefined) : Effect.makeSpanScoped(operation.name, spanOptions(operation, server))
-  )
-
-let nativeTracer: Tracer.Tracer | undefined
-/**
- * The tracer a program has when none is provided. It keeps spans that nothing exports or reads
- * back, and making one cost a sixth of a call's CPU against an instant transport: under it a call
- * has no span.
- */
-const defaultTracer = (): Tracer.Tracer => nativeTracer ??= Effect.runSync(Effect.tracer)

@@ -6,6 +6,7 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { DecodeError } from "../LlamaCloudError.js"
 
 /** One page: its items, and the token of the next when there is one. */
 export interface Page<A> {
@@ -38,4 +39,19 @@ export const paginate = <A, E>(
         return [items, Option.some({ _tag: "Fetch", token: Option.some(token) })]
       })
     })
+  })
+
+/**
+ * The error of a list whose server hands back a page token it already gave: following it would loop.
+ * `token` must already be scrubbed of the key.
+ */
+export const repeatedPageToken = (operation: string, token: string): DecodeError =>
+  new DecodeError({
+    operation,
+    status: 200,
+    problem: `the server handed back the page token ${
+      JSON.stringify(token.slice(0, 100))
+    } a second time: following it would list the same sessions forever`,
+    bodyExcerpt: "",
+    requestId: Option.none()
   })

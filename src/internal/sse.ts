@@ -102,14 +102,7 @@ export const makeEventReader = (options?: { readonly maxEventChars?: number }): 
       return fail(position, `event ${position} is not JSON: ${messageOf(error)}`, data.slice(0, EXCERPT_CHARS))
     }
     const event = ChatEvent.decode(json)
-    if (Either.isLeft(event)) {
-      const { issue, type } = event.left
-      const problem = Option.match(type, {
-        onNone: () => `event ${position} is not a chat event: ${issue}`,
-        onSome: (type) => `event ${position} (${JSON.stringify(type)}) is not the documented shape: ${issue}`
-      })
-      return fail(position, problem, data.slice(0, EXCERPT_CHARS))
-    }
+    if (Either.isLeft(event)) return fail(position, eventProblem(position, event.left), data.slice(0, EXCERPT_CHARS))
     completed.push(event.right)
     decoded++
   }
@@ -161,3 +154,15 @@ export const makeEventReader = (options?: { readonly maxEventChars?: number }): 
 }
 
 const messageOf = (error: unknown): string => error instanceof Error ? error.message : String(error)
+
+/**
+ * What a `DecodeError` says of the event at `position` (1-based) that `ChatEvent.decode` refused.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const eventProblem = (position: number, { issue, type }: ChatEvent.EventProblem): string =>
+  Option.match(type, {
+    onNone: () => `event ${position} is not a chat event: ${issue}`,
+    onSome: (type) => `event ${position} (${JSON.stringify(type)}) is not the documented shape: ${issue}`
+  })
