@@ -3,7 +3,8 @@
  * against the contender and prints one result line. Each contender module calls `runChild` at top
  * level, so by the time `runChild` runs, the contender's imports have been evaluated.
  */
-import type { ChildResult, ChildTask, Contender, MemoryReading, PhaseFigures, Runner } from "./lib/protocol.js"
+import { readMemory } from "./lib/memory.js"
+import type { ChildResult, ChildTask, Contender, PhaseFigures, Runner } from "./lib/protocol.js"
 import { resultMarker } from "./fixture.js"
 import { percentileOfSorted } from "./lib/stats.js"
 
@@ -23,26 +24,6 @@ const measurePhase = async (runner: Runner, calls: number, concurrency: number):
     p50Ms: percentileOfSorted(latencies, 50),
     p99Ms: percentileOfSorted(latencies, 99)
   }
-}
-
-// Collections with turns of the event loop between them, until a collection frees nothing more:
-// a finalizer (fetch registers one per request) runs in a task after the collection that found its
-// object dead, and what it held goes only at a later collection. Read after a single turn, the heap
-// still holds the last few thousand requests of a fetch-based client, leak or no leak.
-const readMemory = async (): Promise<MemoryReading> => {
-  const gc = globalThis.gc
-  if (gc === undefined) throw new Error("memory mode needs node --expose-gc")
-  let previous = Number.POSITIVE_INFINITY
-  for (let round = 0; round < 10; round++) {
-    gc()
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    const heap = process.memoryUsage().heapUsed
-    if (heap >= previous) break
-    previous = heap
-  }
-  gc()
-  const usage = process.memoryUsage()
-  return { heapUsedBytes: usage.heapUsed, rssBytes: usage.rss }
 }
 
 const runTask = async (contender: Contender, task: ChildTask, importedMs: number): Promise<ChildResult> => {

@@ -1,3 +1,5 @@
+import { eventAt } from "./stream/turns.js"
+
 /**
  * What every contender sends and what the bench server answers: one place, so no contender gets an
  * easier request or a smaller body than another.
@@ -18,3 +20,63 @@ export const sessionBody = (n: number): string =>
 
 /** The marker a child puts before its one line of JSON on stdout. */
 export const resultMarker = "@@bench "
+
+/** How many sessions a list page holds, as with `pageSize: 20`. */
+export const pageSize = 20
+
+/** One page of the list: `pageSize` sessions that have run, and the next page's token. */
+export const pageBody = (n: number): string =>
+  JSON.stringify({
+    items: Array.from({ length: pageSize }, (_, i) => ({
+      session_id: `ses-${(n * pageSize + i).toString(36).padStart(8, "0")}`,
+      last_updated_at: "2026-04-22T12:34:41.342245",
+      generated_title: "Main findings of the Q3 report",
+      index_ids: ["idx-abc123", "idx-def456"],
+      job_metadata: {
+        duration_ms: 1834,
+        error: null,
+        export_config_ids: null,
+        is_error: false,
+        total_input_tokens: 5120,
+        total_output_tokens: 734,
+        turns: 2
+      }
+    })),
+    next_page_token: `tok-${n + 1}`
+  })
+
+/** The session whose history retrieve reads. */
+export const historySessionId = "ses-history"
+
+/** How many events that history holds: ten turns of 100 events, deltas included. */
+export const historyEvents = 1_000
+
+/** Retrieve's answer: the session and its history, oldest first (a turn's deltas included). */
+export const historyBody = (): string => {
+  const perTurn = historyEvents / 10
+  const events = Array.from({ length: historyEvents }, (_, i) => {
+    const step = i % perTurn
+    if (step === 0) return { type: "user_input", content: "What were the main findings in Q3?" }
+    if (step === 1) return eventAt(10, 2_000)
+    if (step === 2) return eventAt(11, 2_000)
+    if (step === perTurn - 2) return { type: "text", content: "Revenue grew by 12 % in Q3." }
+    if (step === perTurn - 1) return eventAt(1, 2)
+    return eventAt(12 + (i % 900), 1_000_000)
+  })
+  return JSON.stringify({
+    session_id: historySessionId,
+    last_updated_at: "2026-04-22T12:34:41.342245",
+    generated_title: "Main findings of the Q3 report",
+    index_ids: ["idx-abc123", "idx-def456"],
+    job_metadata: {
+      duration_ms: 1834,
+      error: null,
+      export_config_ids: null,
+      is_error: false,
+      total_input_tokens: 5120,
+      total_output_tokens: 734,
+      turns: 10
+    },
+    events
+  })
+}

@@ -45,8 +45,7 @@ export const readTurn = (
     const reader = makeEventReader()
     const { facts, scrub, span } = options
     let stopped = false
-    let firstAt: number | undefined
-    let openedAt: number | undefined
+    let seenFirst = false
     let ending: Ending = "cancelled"
 
     const badEvent = (failure: EventFailure): LlamaCloudError =>
@@ -78,32 +77,29 @@ export const readTurn = (
 
     const limited = withLimits(batches, options, reader.count)
 
-    const events = limited.pipe(
-      Stream.flattenIterables,
-      Stream.tap((event) =>
-        Effect.suspend(() => {
-          if (firstAt === undefined && span !== undefined) {
-            return Effect.map(Clock.currentTimeMillis, (now) => {
-              firstAt = now
-              span.attribute("llamacloud.turn.time_to_first_event_ms", now - (openedAt ?? now))
-              if (event._tag === "Stop") stopped = true
-            })
-          }
-          if (event._tag === "Stop") stopped = true
-          return Effect.void
-        })
-      ),
-      Stream.takeUntil((event) => event._tag === "Stop"),
-      Stream.tap((event) => {
-        if (event._tag !== "Stop") return Effect.void
+    /** What the span records of each event: when the first came, how the turn ended, its usage. */
+    const observe = (event: ChatEvent): Effect.Effect<void> => {
+      if (event._tag === "Stop") {
+        stopped = true
         ending = event.isError ? "error_stop" : "stop"
         if (span !== undefined) {
           span.attribute("llamacloud.turn.is_error", event.isError)
           Option.map(event.usage.totalInputTokens, (n) => span.attribute("gen_ai.usage.input_tokens", n))
           Option.map(event.usage.totalOutputTokens, (n) => span.attribute("gen_ai.usage.output_tokens", n))
         }
-        return Effect.void
+      }
+      if (span === undefined || seenFirst || span.status._tag !== "Started") return Effect.void
+      seenFirst = true
+      const started = span.status.startTime
+      return Effect.map(Clock.currentTimeNanos, (now) => {
+        span.attribute("llamacloud.turn.time_to_first_event_ms", Number(now - started) / 1e6)
       })
+    }
+
+    const events = limited.pipe(
+      Stream.flattenIterables,
+      Stream.takeUntil((event) => event._tag === "Stop"),
+      Stream.tap(observe)
     )
 
     const ended = Stream.concat(
@@ -113,11 +109,7 @@ export const readTurn = (
       )
     )
 
-    return Stream.fromEffect(Effect.map(Clock.currentTimeMillis, (now) => {
-      openedAt = now
-    })).pipe(
-      Stream.drain,
-      Stream.concat(ended),
+    return ended.pipe(
       Stream.tapError(() =>
         Effect.sync(() => {
           ending = "failed"

@@ -25,6 +25,7 @@ import { ChatService } from "../../src/ChatService.js"
 import type { CreateSessionParams } from "../../src/ChatParams.js"
 import { LlamaCloudClient } from "../../src/LlamaCloudClient.js"
 import { isLlamaCloudError, type LlamaCloudError } from "../../src/LlamaCloudError.js"
+import { LocalServer } from "../../src/testing/node.js"
 
 /** Distinctive, so that a leak anywhere is found by a plain substring search. */
 export const API_KEY = "llx-RELIABILITY-5e3cr3t"
@@ -78,6 +79,15 @@ export const clientLayer = (
   )
 
 export const create = (params?: CreateSessionParams) => Effect.flatMap(ChatService, (chat) => chat.create(params))
+
+/**
+ * One create over each transport against a throwaway server. Node loads and compiles its fetch on
+ * first use, blocking the event loop for a moment, and the first local server pays for the JIT:
+ * neither belongs in a scenario's timing, so test files run this before their first scenario.
+ */
+export const warmUp: Effect.Effect<void> = Effect.forEach(transports, (transport) =>
+  Effect.flatMap(LocalServer.LocalServer, (server) => Effect.exit(Effect.provide(create(), clientLayer(server.url, transport.layer))))
+    .pipe(Effect.provide(LocalServer.layer()), Effect.orDie), { discard: true })
 
 /** A port on 127.0.0.1 with nothing listening: a server was started on it and closed. */
 export const closedPort: Effect.Effect<number> = Effect.async<number>((resume) => {
@@ -176,6 +186,16 @@ const nativeTracer: Tracer.Tracer = Effect.runSync(Effect.tracer)
 /** The attribute `name` of the first span called `spanName`, if any. */
 export const spanAttribute = (spans: ReadonlyArray<Tracer.Span>, spanName: string, name: string): unknown =>
   spans.find((span) => span.name === spanName)?.attributes.get(name)
+
+/**
+ * The numeric attribute `name` summed over every span called `spanName` (a listing makes one span
+ * per page); `undefined` when no such span carries it.
+ */
+export const spanAttributeSum = (spans: ReadonlyArray<Tracer.Span>, spanName: string, name: string): number | undefined => {
+  const values = spans.filter((span) => span.name === spanName).map((span) => span.attributes.get(name))
+  const numbers = values.filter((value): value is number => typeof value === "number")
+  return numbers.length === 0 ? undefined : numbers.reduce((sum, n) => sum + n, 0)
+}
 
 const renderSpan = (span: Tracer.Span): string =>
   inspect({
@@ -318,9 +338,11 @@ if (processWithGuard[guarded] !== true) {
 
 /** One line of the generated report. */
 export interface Row {
-  /** Which table: `matrix`, `sdk`, `interruption`, `load`, `memory`. */
+  /** Which table: `matrix`, `operations`, `streams`, `sdk`, `interruption`, `load`, `memory`. */
   readonly table: string
   readonly id: string
+  /** The `ChatService` operation called (`create`, `retrieve`, `sendMessage`…), where the table has several. */
+  readonly operation?: string
   readonly group: string
   readonly fault: string
   readonly transport: string
@@ -330,6 +352,10 @@ export interface Row {
   readonly attempts: number | null
   /** Requests the server received. */
   readonly serverRequests: number | null
+  /**
+   * What the server did: sessions created (create), turns run (sendMessage, ask), sessions deleted
+   * (delete), 0 for reads.
+   */
   readonly sessions: number | null
   readonly elapsedMs: number
   readonly note?: string

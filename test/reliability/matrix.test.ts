@@ -1,5 +1,5 @@
 /**
- * The fault matrix: every scenario over `NodeHttpClient.layerUndici` and `FetchHttpClient.layer`
+ * The create matrix: every scenario over `NodeHttpClient.layerUndici` and `FetchHttpClient.layer`
  * at once, each against a local server of its own on 127.0.0.1; scenarios one after another, so
  * that the process-wide check for stray sockets and timers belongs to one scenario.
  */
@@ -7,24 +7,17 @@ import { beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import { LocalServer } from "../../src/testing/node.js"
-import { clientLayer, create, fetch, outcomeOf, trackResources, transports, unhandled } from "./harness.js"
-import { scenarios, scenarioTest } from "./matrix.js"
+import { clientLayer, create, fetch, outcomeOf, trackResources, transports, unhandled, warmUp } from "./harness.js"
+import { scenarioTest } from "./matrix.js"
+import { scenarios } from "./scenarios/create.js"
 
 trackResources()
 
-// Node loads and compiles its fetch on first use, blocking the event loop for a moment: do it
-// before any scenario's clock runs.
-beforeAll(() =>
-  Effect.runPromise(
-    Effect.forEach(transports, (transport) =>
-      Effect.flatMap(LocalServer.LocalServer, (server) =>
-        Effect.exit(Effect.provide(create(), clientLayer(server.url, transport.layer))))
-        .pipe(Effect.provide(LocalServer.layer()))).pipe(Effect.asVoid)
-  ))
+beforeAll(() => Effect.runPromise(warmUp))
 
-describe(`fault matrix over ${transports.map((t) => t.label).join(" and ")}`, () => {
+describe(`create's fault matrix over ${transports.map((t) => t.label).join(" and ")}`, () => {
   for (const scenario of scenarios) {
-    it.live(`${scenario.fault} [${scenario.policy}] → ${scenario.expect.outcome}`, () => scenarioTest(scenario, transports))
+    it.live(`${scenario.fault} [${scenario.policy}] → ${scenario.expect.outcome}`, () => scenarioTest("matrix", [scenario], transports))
   }
 
   it("saw no unhandled rejection or uncaught exception", () => {
