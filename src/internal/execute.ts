@@ -225,9 +225,15 @@ export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) 
             (answered) => ({ ...answered, scope })
           )
         }, Option.none())
-        const answered = yield* (span === undefined ? opened : Effect.withParentSpan(opened, span))
-        // The request stays open while the events are read: its scope closes with the stream.
-        yield* Effect.addFinalizer(() => Scope.close(answered.scope, Exit.void))
+        // The request stays open while the events are read: its scope closes with the stream's. The
+        // finalizer is added in the same uninterruptible step that ends the opening, so no
+        // interruption can fall between them and leave the request open.
+        const answered = yield* Effect.uninterruptibleMask((restore) =>
+          Effect.tap(
+            restore(span === undefined ? opened : Effect.withParentSpan(opened, span)),
+            (answered) => Effect.addFinalizer(() => Scope.close(answered.scope, Exit.void))
+          )
+        )
         return readTurn(answered.response, {
           facts: { ...facts, requestId: answered.requestId },
           status: answered.response.status,

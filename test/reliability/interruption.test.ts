@@ -1,7 +1,8 @@
 /**
- * Interrupting the calling fiber, over both transports against a real socket: mid-request the server
- * sees the connection close at once; mid-backoff the wait ends at once and no further request
- * reaches the server.
+ * Stopping a call early, over both transports against a real socket: interrupting the calling
+ * fiber mid-request, mid-body, mid-stream or mid-backoff, and a consumer that takes fewer events
+ * than the turn has (`Stream.take`). Mid-request the server sees the connection close at once;
+ * mid-backoff the wait ends at once; either way no further request reaches the server.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -9,12 +10,14 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import { ChatService } from "../../src/ChatService.js"
 import { RetryPolicy } from "../../src/RetryPolicy.js"
 import { TimeoutPolicy } from "../../src/TimeoutPolicy.js"
 import { LocalServer } from "../../src/testing/node.js"
+import { acted, before, type Call, calls, defaultTurn, type Delivered, type OperationName, prepare } from "./calls.js"
 import {
   clientLayer,
-  create,
   handleCounts,
   keyLeaks,
   observe,
@@ -25,56 +28,160 @@ import {
   settledHandles,
   trackResources,
   transports,
-  unhandled
+  unhandled,
+  warmUp
 } from "./harness.js"
 
 const { Fault } = LocalServer
 
 interface Case {
   readonly name: string
+  readonly operation: OperationName
   readonly fault: string
   readonly script: ReadonlyArray<LocalServer.Fault>
   readonly retry: RetryPolicy.Options
-  /** When the fiber is where the case wants to interrupt it. */
-  readonly ready: "request arrived" | "retry logged"
-  /** Sessions the server has made by then. */
-  readonly sessions: number
+  /** When the call is where the case wants to stop it. */
+  readonly ready: "request arrived" | "retry logged" | { readonly events: number }
+  /** How the caller stops: by interrupting its fiber, or by taking `take` events and no more. */
+  readonly stop: "interrupt" | { readonly take: number }
+  /** What the server has done by then: sessions made, turns run, sessions deleted. */
+  readonly acted: number
 }
 
 const cases: ReadonlyArray<Case> = [
   {
     name: "mid-request, headers not yet sent",
+    operation: "create",
     fault: "headers delayed 60 s",
     script: [Fault.delayHeaders(60_000)],
     retry: {},
     ready: "request arrived",
-    sessions: 1
+    stop: "interrupt",
+    acted: 1
   },
   {
     name: "mid-body, the body stalled",
+    operation: "create",
     fault: "body stalls half way",
     script: [Fault.stallBody()],
     retry: {},
     ready: "request arrived",
-    sessions: 1
+    stop: "interrupt",
+    acted: 1
   },
   {
     name: "mid-backoff, waiting out a server's Retry-After",
+    operation: "create",
     fault: "503 with `retry-after-ms: 600`",
     script: [Fault.status(503, { headers: { "retry-after-ms": "600" } })],
     retry: { maxRetryAfter: "10 seconds" },
     ready: "retry logged",
-    sessions: 0
+    stop: "interrupt",
+    acted: 0
   },
   {
     name: "mid-backoff, waiting out the exponential backoff",
+    operation: "create",
     fault: "503, backoff 600 ms",
     script: [Fault.status(503)],
     retry: { baseDelay: "600 millis", jitter: 0 },
     ready: "retry logged",
-    sessions: 0
+    stop: "interrupt",
+    acted: 0
+  },
+  {
+    name: "mid-request, headers not yet sent",
+    operation: "retrieve",
+    fault: "headers delayed 60 s",
+    script: [Fault.delayHeaders(60_000)],
+    retry: {},
+    ready: "request arrived",
+    stop: "interrupt",
+    acted: 0
+  },
+  {
+    name: "mid-body, the body stalled",
+    operation: "retrieve",
+    fault: "body stalls half way",
+    script: [Fault.stallBody()],
+    retry: {},
+    ready: "request arrived",
+    stop: "interrupt",
+    acted: 0
+  },
+  {
+    name: "mid-page, the first page stalled",
+    operation: "list",
+    fault: "body stalls half way",
+    script: [Fault.stallBody()],
+    retry: {},
+    ready: "request arrived",
+    stop: "interrupt",
+    acted: 0
+  },
+  {
+    name: "mid-request, headers not yet sent",
+    operation: "delete",
+    fault: "headers delayed 60 s (the session deleted meanwhile)",
+    script: [Fault.delayHeaders(60_000)],
+    retry: {},
+    ready: "request arrived",
+    stop: "interrupt",
+    acted: 1
+  },
+  {
+    name: "waiting for the turn's headers",
+    operation: "sendMessage",
+    fault: "headers delayed 60 s",
+    script: [Fault.delayHeaders(60_000)],
+    retry: {},
+    ready: "request arrived",
+    stop: "interrupt",
+    acted: 1
+  },
+  {
+    name: "mid-stream, the consumer waiting for event 4",
+    operation: "sendMessage",
+    fault: "stream stalls after 3 events",
+    script: [Fault.stallStream(3)],
+    retry: {},
+    ready: { events: 3 },
+    stop: "interrupt",
+    acted: 1
+  },
+  {
+    name: "`Stream.take(…, 2)`, the server still sending",
+    operation: "sendMessage",
+    fault: "stream stalls after 5 events",
+    script: [Fault.stallStream(5)],
+    retry: {},
+    ready: { events: 2 },
+    stop: { take: 2 },
+    acted: 1
+  },
+  {
+    name: "mid-stream, collecting the reply",
+    operation: "ask",
+    fault: "stream stalls after 3 events",
+    script: [Fault.stallStream(3)],
+    retry: {},
+    ready: "request arrived",
+    stop: "interrupt",
+    acted: 1
   }
 ]
+
+/** The call a case makes: the operation as the matrix calls it, or a turn cut short by `Stream.take`. */
+const callOf = (c: Case, call: Call): Call["run"] => {
+  if (c.stop === "interrupt") return call.run
+  const take = c.stop.take
+  return (prepared, delivered, turn) =>
+    Effect.flatMap(ChatService, (chat) =>
+      chat.sendMessage(prepared.sessionIds[0] ?? "ses-missing", turn).pipe(
+        Stream.take(take),
+        Stream.runForEach((event) => Effect.sync(() => void delivered.events.push(event)))
+      ))
+}
 
 trackResources()
 
@@ -86,81 +193,95 @@ const WATCH_MS = 1_000
 let mark = 0
 let handlesBefore = handleCounts()
 beforeAll(async () => {
-  // One call over each transport first: Node compiles its fetch on first use, and the first local
-  // server pays for the JIT; neither belongs in an interruption's timing.
-  await Effect.runPromise(
-    Effect.forEach(transports, (transport) =>
-      Effect.flatMap(LocalServer.LocalServer, (server) =>
-        Effect.exit(Effect.provide(create(), clientLayer(server.url, transport.layer))))
-        .pipe(Effect.provide(LocalServer.layer())))
-  )
+  await Effect.runPromise(warmUp)
   mark = resourceMark()
   handlesBefore = handleCounts()
 })
 
-describe.concurrent("interrupting a create", () => {
+describe.concurrent("stopping a call early", () => {
   for (const transport of transports) {
     for (const [order, c] of cases.entries()) {
-      it.live(`over ${transport.label}, ${c.name}: the connection closes at once and nothing more is sent`, () =>
+      const how = c.stop === "interrupt" ? "interrupted" : `stopped by Stream.take(…, ${c.stop.take})`
+      it.live(`over ${transport.label}, ${c.operation} ${how}, ${c.name}: the connection closes at once and nothing more is sent`, () =>
         Effect.gen(function*() {
+          const call = calls[c.operation]
           const observed = observe()
           const server = yield* LocalServer.LocalServer
-          yield* server.setFaults({ script: c.script })
+          const prepared = yield* prepare(server, call.sessions)
+          const was = yield* before(server)
+          yield* server.setFaults({ script: c.script, route: call.route })
           const client = clientLayer(
             server.url,
             transport.layer,
-            Layer.merge(RetryPolicy.layer(c.retry), TimeoutPolicy.layer({ perAttempt: "30 seconds" }))
+            Layer.merge(RetryPolicy.layer(c.retry), TimeoutPolicy.layer({ perAttempt: "30 seconds", idle: "30 seconds" }))
           )
-          const fiber = yield* create().pipe(Effect.provide(client), Effect.provide(observed.layer), Effect.fork)
+          const delivered: Delivered = { events: [], items: [] }
+          const fiber = yield* callOf(c, call)(prepared, delivered, defaultTurn).pipe(
+            Effect.provide(client),
+            Effect.provide(observed.layer),
+            Effect.fork
+          )
 
-          if (c.ready === "request arrived") {
-            yield* pollUntil(server.requests, (all) => all.length === 1)
+          const ready = c.ready
+          if (ready === "request arrived") {
+            yield* pollUntil(server.requests, (all) => all.length === was.requests + 1)
             yield* pollUntil(server.connections, (n) => n.open === 1)
-          } else {
+          } else if (ready === "retry logged") {
             yield* pollUntil(Effect.sync(() => observed.logs.length), (n) => n >= 1)
+          } else {
+            yield* pollUntil(Effect.sync(() => delivered.events.length), (n) => n >= ready.events)
           }
-          expect(Option.isNone(yield* Fiber.poll(fiber)), "the call is still running").toBe(true)
 
-          const interruptedAt = performance.now()
-          const exit = yield* Fiber.interrupt(fiber)
-          const interruptMs = performance.now() - interruptedAt
+          let exit: Exit.Exit<void, unknown>
+          const stoppedAt = performance.now()
+          if (c.stop === "interrupt") {
+            expect(Option.isNone(yield* Fiber.poll(fiber)), "the call is still running").toBe(true)
+            exit = yield* Fiber.interrupt(fiber)
+            expect(Exit.isInterrupted(exit)).toBe(true)
+          } else {
+            // The consumer has its events: the call ends by itself, the server still sending.
+            exit = yield* Fiber.await(fiber).pipe(Effect.timeoutFail({ duration: "2 seconds", onTimeout: () => "take hung" }))
+            expect(Exit.isSuccess(exit), "the take ends with its events").toBe(true)
+            expect(delivered.events).toHaveLength(c.stop.take)
+          }
+          const stopMs = performance.now() - stoppedAt
           // Only an attempt in flight must lose its socket: after a 503 read in full, the idle
           // keep-alive connection is the pool's to keep (Node's fetch keeps one process-wide).
-          const inFlight = c.ready === "request arrived"
+          const inFlight = ready !== "retry logged"
           if (inFlight) yield* pollUntil(server.connections, (n) => n.open === 0)
-          const closedMs = performance.now() - interruptedAt
+          const closedMs = performance.now() - stoppedAt
           const openAfter = (yield* server.connections).open
 
-          expect(Exit.isInterrupted(exit)).toBe(true)
-          expect(interruptMs).toBeLessThan(500)
+          expect(stopMs).toBeLessThan(500)
           if (inFlight) {
-            expect(openAfter).toBe(0)
+            expect(openAfter, "the server still sees the connection open").toBe(0)
             expect(closedMs).toBeLessThan(1_000)
             yield* server.idle.pipe(Effect.timeout("2 seconds"))
           }
 
           yield* Effect.sleep(WATCH_MS)
-          const requests = (yield* server.requests).length
-          expect(requests, "no request after the interruption").toBe(1)
-          expect((yield* server.sessions).length).toBe(c.sessions)
+          const requests = (yield* server.requests).length - was.requests
+          expect(requests, "no request after the call was stopped").toBe(1)
+          expect(yield* acted(call, server, prepared, was), "what the server did").toBe(c.acted)
           expect(yield* server.handlerFailures).toEqual([])
           expect(keyLeaks(renderings(exit, observed))).toEqual([])
 
           record({
             table: "interruption",
-            id: `${transport.name}-${c.name}`,
+            id: `${transport.name}-${c.operation}-${c.name}`,
+            operation: c.operation,
             group: "interruption",
-            fault: `${c.name} (${c.fault})`,
+            fault: `${c.operation}, ${c.name} (${c.fault})`,
             transport: transport.label,
-            policy: "default rules",
-            outcome: "interrupted",
+            policy: c.stop === "interrupt" ? "Fiber.interrupt" : `Stream.take(…, ${c.stop.take})`,
+            outcome: c.stop === "interrupt" ? "interrupted" : "success",
             attempts: null,
             serverRequests: requests,
-            sessions: c.sessions,
-            elapsedMs: Math.round(interruptMs),
+            sessions: c.acted,
+            elapsedMs: Math.round(stopMs),
             figures: {
               order: transports.indexOf(transport) * cases.length + order,
-              interruptMs: Math.round(interruptMs),
+              interruptMs: c.stop === "interrupt" ? Math.round(stopMs) : "n/a",
               serverSawCloseMs: inFlight ? Math.round(closedMs) : "n/a",
               watchedMs: WATCH_MS
             }
