@@ -37,7 +37,8 @@ describe("failures where nothing was sent", () => {
       ["TLS spoken to a plain-HTTP port", withCode("wrong version number", "ERR_SSL_WRONG_VERSION_NUMBER"), false],
       ["an untrusted certificate", withCode("self-signed certificate", "DEPTH_ZERO_SELF_SIGNED_CERT"), false],
       ["an invalid header value", withCode("Invalid character in header content", "ERR_INVALID_CHAR"), false],
-      ["a transport that does not run here", new TypeError("dispatcher.request is not a function"), false]
+      ["a transport that does not run here", new TypeError("dispatcher.request is not a function"), false],
+      ["a runtime that refuses (Deno without permission)", Object.assign(new Error('Requires env access to "NODE_DEBUG", run again with the --allow-env flag'), { name: "NotCapable" }), false]
     ] as const
   ) {
     it.live(`${what}: ConnectFailed, nothing sent, ${retried ? "retried" : "not retried"}`, () => {

@@ -41,6 +41,10 @@ const isProgrammingError = (root: unknown): boolean =>
   (root instanceof TypeError || root instanceof ReferenceError) && codeOf(root) === undefined &&
   (root as { readonly cause?: unknown }).cause === undefined && !/fetch failed|network|socket|connect/i.test(root.message)
 
+/** A runtime that refused the request before it left (Deno without `--allow-net` or `--allow-env`). */
+const refusedByRuntime = (root: unknown): boolean =>
+  root instanceof Error && (/^(PermissionDenied|NotCapable)$/.test(root.name) || /requires \S+ access|permission denied/i.test(root.message))
+
 /** A failure before or while the response headers arrived. */
 export const transportFailure = (error: HttpClientError.HttpClientError, facts: CallFacts, scrub: Scrub): Failure => {
   const root = rootCause(error.cause)
@@ -57,6 +61,7 @@ export const transportFailure = (error: HttpClientError.HttpClientError, facts: 
     if (code !== undefined && neverConnected.has(code)) return connectFailed("", "safe")
     if (code !== undefined && invalidBeforeSending(code)) return connectFailed("the request could not be sent: ", "never")
     if (code === undefined && refusedInWords.test(messageOf(root))) return connectFailed("", "safe")
+    if (refusedByRuntime(root)) return connectFailed("the runtime refused to send the request: ", "never")
     if (isProgrammingError(root)) {
       return connectFailed("the HTTP client failed before sending (is this transport supported on this runtime?): ", "never")
     }
