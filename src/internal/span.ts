@@ -2,8 +2,12 @@
  * One span per operation call, after OpenTelemetry's HTTP client conventions. None under Effect's
  * own tracer, which keeps spans that nothing exports or reads back.
  */
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import type * as Scope from "effect/Scope"
+import * as Predicate from "effect/Predicate"
 import type * as Tracer from "effect/Tracer"
 import type { Request } from "./operation.js"
 
@@ -32,10 +36,36 @@ const spanOptions = (operation: Request, server: Server) => ({
   }
 })
 
+/**
+ * A failure as a span records it: the error's tag, and its message with the session id replaced by
+ * `{session_id}`, as `url.path` holds the route template. The caller's error keeps the id; an
+ * exported span never does.
+ */
+class RecordedFailure extends Error {
+  constructor(error: unknown, sessionId: string) {
+    const message = (error instanceof Error ? error.message : String(error)).split(sessionId).join("{session_id}")
+    super(message)
+    this.name = Predicate.hasProperty(error, "_tag") && typeof error._tag === "string" ? error._tag : this.name
+    // The frames are the engine's own; the message says what failed.
+    this.stack = `${this.name}: ${message}`
+  }
+}
+
+/** Ends the operation's span with its exit, a session id taken out of a failure. */
+const end = (span: Tracer.Span, operation: Request, exit: Exit.Exit<unknown, unknown>): Effect.Effect<void> => {
+  const { sessionId } = operation
+  const recorded = sessionId === undefined || Exit.isSuccess(exit) ?
+    exit :
+    Exit.failCause(Cause.map(exit.cause, (error) => new RecordedFailure(error, sessionId)))
+  return Effect.flatMap(Clock.currentTimeNanos, (now) => Effect.sync(() => span.end(now, recorded)))
+}
+
 /** The span of a streamed operation, ended when the stream's scope closes; none under Effect's own tracer. */
 export const spanFor = (operation: Request, server: Server): Effect.Effect<Tracer.Span | undefined, never, Scope.Scope> =>
   Effect.tracerWith((tracer) =>
-    tracer === defaultTracer() ? Effect.succeed(undefined) : Effect.makeSpanScoped(operation.name, spanOptions(operation, server))
+    tracer === defaultTracer() ?
+      Effect.succeed(undefined) :
+      Effect.acquireRelease(Effect.makeSpan(operation.name, spanOptions(operation, server)), (span, exit) => end(span, operation, exit))
   )
 
 let nativeTracer: Tracer.Tracer | undefined
@@ -55,5 +85,8 @@ export const traced = <A, E>(
   Effect.tracerWith((tracer) =>
     tracer === defaultTracer()
       ? body(undefined)
-      : Effect.useSpan(operation.name, spanOptions(operation, server), (span) => Effect.withParentSpan(body(span), span))
+      : Effect.uninterruptibleMask((restore) =>
+        Effect.flatMap(Effect.makeSpan(operation.name, spanOptions(operation, server)), (span) =>
+          Effect.onExit(restore(Effect.withParentSpan(body(span), span)), (exit) => end(span, operation, exit)))
+      )
   )

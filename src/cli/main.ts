@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+/**
+ * `llamacloud-chat`: the command line's entry point. Runs the command, then exits with its code
+ * (`ExitCode`): 0 done, 1 failed, 2 usage error, 3 auth error, 4 network error.
+ *
+ * @since 0.2.0
+ */
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Logger from "effect/Logger"
+import * as Commands from "./Commands.js"
+import * as ExitCode from "./ExitCode.js"
+
+// A reader that goes away (`| head`) ends the output, not the process with a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(ExitCode.ok)
+  throw error
+})
+
+const main = Commands.run(process.argv).pipe(
+  Effect.as(ExitCode.ok),
+  // Every failure has been shown already: by the command that met it, or by @effect/cli for a usage error.
+  Effect.catchAll((error) => Effect.succeed(ExitCode.fromFailure(error))),
+  Effect.provide(NodeContext.layer),
+  // Logs (`--log-level debug` shows each retry) go to standard error: standard output is the result's.
+  Effect.provide(Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true })))
+)
+
+NodeRuntime.runMain(main, {
+  disablePrettyLogger: true,
+  teardown: (exit, onExit) => {
+    if (Exit.isSuccess(exit)) return onExit(typeof exit.value === "number" ? exit.value : ExitCode.failure)
+    // Ctrl-C (or SIGTERM) ends a chat or the server: that is how they stop.
+    onExit(Cause.isInterruptedOnly(exit.cause) ? ExitCode.ok : ExitCode.failure)
+  }
+})
