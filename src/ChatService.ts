@@ -33,7 +33,7 @@ import { makeExecutor } from "./internal/execute.js"
 import type { Operation } from "./internal/operation.js"
 import { segment } from "./internal/operation.js"
 import { paginate, repeatedPageToken } from "./internal/paginate.js"
-import { scrubber } from "./internal/redact.js"
+import { scrubber, truncate } from "./internal/redact.js"
 import { createSessionBody, listQuery, scopeQuery, sendMessageBody } from "./internal/requestWire.js"
 import { LlamaCloudClient } from "./LlamaCloudClient.js"
 import { type LlamaCloudError, TurnError, type ValidationError } from "./LlamaCloudError.js"
@@ -192,7 +192,14 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
         Effect.flatMap((events) =>
           Either.mapLeft(
             fromEvents(Array.from(events)),
-            (error): LlamaCloudError => new TurnError({ ...error, operation: "ChatService.ask", sessionId: scrub(sessionId) })
+            (error): LlamaCloudError =>
+              new TurnError({
+                ...error,
+                // The agent's error is server text like any other: scrubbed of the key, cut to an excerpt.
+                error: Option.map(error.error, (text) => truncate(scrub(text))),
+                operation: "ChatService.ask",
+                sessionId: scrub(sessionId)
+              })
           )
         )
       )
@@ -209,7 +216,17 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
     })
   })
 
-  /** The service, needing a `LlamaCloudClient` (and, through it, an `HttpClient`). */
+  /**
+   * The service, needing a `LlamaCloudClient` (and, through it, an `HttpClient`).
+   *
+   * @example
+   * ```ts
+   * const Live = ChatService.layer.pipe(
+   *   Layer.provide(LlamaCloudClient.layerConfig()),
+   *   Layer.provide(NodeHttpClient.layerUndici)
+   * )
+   * ```
+   */
   static readonly layer: Layer.Layer<ChatService, never, LlamaCloudClient> = Layer.effect(ChatService, ChatService.make)
 }
 
@@ -227,33 +244,87 @@ export declare namespace ChatService {
    */
   export interface Service {
     /**
+     * @example
+     * ```ts
+     * const session = yield* chat.create({ indexIds: ["idx-handbook"] })
+     * ```
+     *
      * Creates a chat session, optionally bound to at most 10 indexes. Retried only where no
      * duplicate session can result, unless the retry policy opts in.
      */
     readonly create: (params?: CreateSessionParams) => Effect.Effect<ChatSession, LlamaCloudError>
     /**
+     * @example
+     * ```ts
+     * const recent = yield* Stream.runCollect(Stream.take(chat.list({ pageSize: 20 }), 20))
+     * ```
+     *
      * Every session, newest first as LlamaCloud lists them, pages fetched as the stream is pulled:
      * `Stream.take(list(), 1)` fetches one page. A server that hands back a page token it already
      * gave fails the stream instead of looping.
      */
     readonly list: (params?: ListSessionsParams) => Stream.Stream<ChatSession, LlamaCloudError>
-    /** One page of sessions, and the token of the next one. */
+    /**
+     * One page of sessions, and the token of the next one.
+     *
+     * @example
+     * ```ts
+     * const page = yield* chat.listPage({ pageSize: 50 })
+     * const next = yield* Option.match(page.nextPageToken, {
+     *   onNone: () => Effect.succeed(undefined),
+     *   onSome: (pageToken) => chat.listPage({ pageSize: 50, pageToken })
+     * })
+     * ```
+     */
     readonly listPage: (params?: ListPageParams) => Effect.Effect<ChatSessionPage, LlamaCloudError>
-    /** A session with its history of events. */
+    /**
+     * A session with its history of events.
+     *
+     * @example
+     * ```ts
+     * const detail = yield* chat.retrieve(sessionId)
+     * const asked = detail.events.filter((event) => event._tag === "UserInput")
+     * ```
+     */
     readonly retrieve: (sessionId: string, params?: SessionParams) => Effect.Effect<ChatSessionDetail, LlamaCloudError>
-    /** A session without its history. */
+    /**
+     * A session without its history.
+     *
+     * @example
+     * ```ts
+     * const summary = yield* chat.getSummary(sessionId)
+     * ```
+     */
     readonly getSummary: (sessionId: string, params?: SessionParams) => Effect.Effect<ChatSession, LlamaCloudError>
     /**
+     * @example
+     * ```ts
+     * yield* chat.delete(sessionId).pipe(Effect.catchTag("NotFoundError", () => Effect.void))
+     * ```
+     *
      * Deletes a session. When an earlier attempt was lost on the way back and the retry finds no
      * session, the first attempt deleted it: that counts as success.
      */
     readonly delete: (sessionId: string, params?: SessionParams) => Effect.Effect<void, LlamaCloudError>
     /**
+     * @example
+     * ```ts
+     * yield* chat.sendMessage(sessionId, { prompt: "What changed?", indexIds: ["idx-handbook"] }).pipe(
+     *   Stream.runForEach((event) => event._tag === "TextDelta" ? Console.log(event.content) : Effect.void)
+     * )
+     * ```
+     *
      * Runs one turn: sends the prompt and streams the agent's events as they arrive, ending after
      * the turn's `Stop`. Never re-posted once the server may have started the turn.
      */
     readonly sendMessage: (sessionId: string, params: SendMessageParams) => Stream.Stream<ChatEvent, LlamaCloudError>
     /**
+     * @example
+     * ```ts
+     * const reply = yield* chat.ask(sessionId, { prompt: "What changed?", indexIds: ["idx-handbook"] })
+     * console.log(reply.text, reply.usage.totalOutputTokens)
+     * ```
+     *
      * Runs one turn and collects it into a `ChatReply`; a turn whose `Stop` reports an error fails
      * with `TurnError`.
      */

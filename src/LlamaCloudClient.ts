@@ -71,7 +71,14 @@ export class LlamaCloudClient extends Context.Tag("effect-llamacloud/LlamaCloudC
       }
     })
 
-  /** Provides the client from explicit options. */
+  /**
+   * Provides the client from explicit options.
+   *
+   * @example
+   * ```ts
+   * LlamaCloudClient.layer({ apiKey: Redacted.make(process.env.MY_KEY ?? ""), projectId: "…uuid…" })
+   * ```
+   */
   static readonly layer = (
     options: LlamaCloudClient.Options
   ): Layer.Layer<LlamaCloudClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
@@ -82,6 +89,11 @@ export class LlamaCloudClient extends Context.Tag("effect-llamacloud/LlamaCloudC
    * read: `LLAMA_CLOUD_API_KEY` (falling back to `LLAMA_PARSE_API_KEY`), `LLAMA_CLOUD_BASE_URL`,
    * `LLAMA_CLOUD_ORGANIZATION_ID`, `LLAMA_CLOUD_PROJECT_ID` and `LLAMA_CLOUD_CUSTOM_HEADERS` (one
    * `Name: value` per line). Each can be replaced by a `Config` of your own.
+   *
+   * @example
+   * ```ts
+   * ChatService.layer.pipe(Layer.provide(LlamaCloudClient.layerConfig()), Layer.provide(FetchHttpClient.layer))
+   * ```
    *
    * A missing or empty key fails the layer, naming the variables: no unauthenticated request is sent.
    * A value that is wrong is reported under the variable it came from; one that cannot be read at all

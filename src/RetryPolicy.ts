@@ -45,11 +45,25 @@ export class RetryPolicy extends Context.Tag("effect-llamacloud/RetryPolicy")<Re
     }
   }
 
-  /** Provides a policy: the defaults with the given fields changed. */
+  /**
+   * Provides a policy: the defaults with the given fields changed.
+   *
+   * @example
+   * ```ts
+   * program.pipe(Effect.provide(RetryPolicy.layer({ maxRetries: 4, maxRetryAfter: "2 minutes" })))
+   * ```
+   */
   static readonly layer = (options: RetryPolicy.Options = {}): Layer.Layer<RetryPolicy> =>
     Layer.succeed(RetryPolicy, RetryPolicy.make(options))
 
-  /** No retries at all: every failure is returned as it happens. */
+  /**
+   * No retries at all: every failure is returned as it happens.
+   *
+   * @example
+   * ```ts
+   * chat.create().pipe(Effect.provide(RetryPolicy.disabled))
+   * ```
+   */
   static readonly disabled: Layer.Layer<RetryPolicy> = Layer.succeed(RetryPolicy, RetryPolicy.make({ maxRetries: 0 }))
 }
 

@@ -36,7 +36,14 @@ export class TimeoutPolicy extends Context.Tag("effect-llamacloud/TimeoutPolicy"
     total: options.total === undefined ? TimeoutPolicy.defaults.total : Option.some(Duration.decode(options.total))
   })
 
-  /** Provides a policy: the defaults with the given fields changed. */
+  /**
+   * Provides a policy: the defaults with the given fields changed.
+   *
+   * @example
+   * ```ts
+   * program.pipe(Effect.provide(TimeoutPolicy.layer({ perAttempt: "30 seconds", idle: "3 minutes", total: "10 minutes" })))
+   * ```
+   */
   static readonly layer = (options: TimeoutPolicy.Options = {}): Layer.Layer<TimeoutPolicy> =>
     Layer.succeed(TimeoutPolicy, TimeoutPolicy.make(options))
 }

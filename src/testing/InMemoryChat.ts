@@ -70,6 +70,11 @@ export class InMemoryChat extends Context.Tag("effect-llamacloud/testing/InMemor
    * it. Parameters are validated exactly as the real service does, and what the model refuses fails
    * with the error the real client gives for the same answer (404 `NotFoundError`, 409 `ApiError`,
    * 422 `ValidationError`). Each provision has sessions of its own.
+   *
+   * @example
+   * ```ts
+   * it.effect("shows the answer", () => program.pipe(Effect.provide(InMemoryChat.layer)))
+   * ```
    */
   static readonly layer: Layer.Layer<ChatService | InMemoryChat> = Layer.unwrapEffect(Effect.gen(function*() {
     const memory = yield* Ref.make<Memory>({ model: ChatModel.empty, scripts: [] })

@@ -174,6 +174,14 @@ export class MockTransport extends Context.Tag("effect-llamacloud/testing/MockTr
    * Provides an `HttpClient` answering from `replies`: a function of the request, its number
    * (0-based) and the requests before it, or a script where request n gets entry n (the last entry
    * repeats). Also provides `MockTransport`, to read what was sent.
+   *
+   * @example
+   * ```ts
+   * const Test = ChatService.layer.pipe(
+   *   Layer.provide(LlamaCloudClient.layer({ apiKey: Redacted.make("llx-test") })),
+   *   Layer.provideMerge(MockTransport.layer([MockTransport.json(503, { detail: "busy" }), MockTransport.json(200, session)]))
+   * )
+   * ```
    */
   static readonly layer = (replies: MockReplies): Layer.Layer<HttpClient.HttpClient | MockTransport> =>
     Layer.unwrapEffect(Effect.gen(function*() {
