@@ -1,5 +1,5 @@
 /**
- * The driver every contender's child process runs: it receives one task as JSON in argv, runs it
+ * The driver every contender's child process runs: it receives its tasks as JSON in argv, runs them
  * against the contender and prints one result line. Each contender module calls `runChild` at top
  * level, so by the time `runChild` runs, the contender's imports have been evaluated.
  */
@@ -29,14 +29,14 @@ const measurePhase = async (runner: Runner, calls: number, concurrency: number):
 const runTask = async (contender: Contender, task: ChildTask, importedMs: number): Promise<ChildResult> => {
   switch (task.mode) {
     case "cold": {
-      const runner = await contender(task.baseUrl)
+      const runner = await contender(task.baseUrl, "create")
       const readyMs = performance.now()
       await runner.run(1, 1, new Float64Array(1))
       const firstCreateMs = performance.now()
       return { mode: "cold", cold: { importedMs, readyMs, firstCreateMs } }
     }
     case "throughput": {
-      const runner = await contender(task.baseUrl)
+      const runner = await contender(task.baseUrl, task.operation)
       // Opens the pool's sockets and lets the JIT settle before anything is measured.
       await runner.run(task.warmupCalls, task.concurrency, new Float64Array(task.warmupCalls))
       const sequential = await measurePhase(runner, task.sequentialCalls, 1)
@@ -46,7 +46,7 @@ const runTask = async (contender: Contender, task: ChildTask, importedMs: number
     }
     case "memory": {
       const latencies = new Float64Array(task.totalCalls)
-      const runner = await contender(task.baseUrl)
+      const runner = await contender(task.baseUrl, "create")
       const start = await readMemory()
       await runner.run(task.checkpointCalls, task.concurrency, latencies)
       const atCheckpoint = await readMemory()
@@ -65,11 +65,16 @@ const runTask = async (contender: Contender, task: ChildTask, importedMs: number
   }
 }
 
-/** Runs the task in `process.argv[2]` against the contender, prints the result, exits. */
+/** Runs the tasks in `process.argv[2]` against the contender, prints the results, exits. */
 export const runChild = (contender: Contender): void => {
   const importedMs = performance.now()
-  const task: ChildTask = JSON.parse(process.argv[2] ?? "{}")
-  runTask(contender, task, importedMs).then(
+  const tasks: ReadonlyArray<ChildTask> = JSON.parse(process.argv[2] ?? "[]")
+  const run = async () => {
+    const results: Array<ChildResult> = []
+    for (const task of tasks) results.push(await runTask(contender, task, importedMs))
+    return results
+  }
+  run().then(
     (result) => {
       // Exit at once: keep-alive sockets would otherwise hold the process open.
       process.stdout.write(`${resultMarker}${JSON.stringify(result)}\n`, () => process.exit(0))

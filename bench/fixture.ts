@@ -1,9 +1,8 @@
-import { eventAt } from "./stream/turns.js"
-
 /**
  * What every contender sends and what the bench server answers: one place, so no contender gets an
  * easier request or a smaller body than another.
  */
+import { eventAt } from "./stream/turns.js"
 
 /** The indexes every create binds, as in the seed example. */
 export const indexIds = ["idx-abc123", "idx-def456"] as const
@@ -79,4 +78,27 @@ export const historyBody = (): string => {
     },
     events
   })
+}
+
+/**
+ * The calls the request/response contenders make: create (the main figures), one page of the list,
+ * and retrieve of a session with a long history.
+ */
+export type Operation = "create" | "listPage" | "retrieve"
+
+export const operations: ReadonlyArray<Operation> = ["create", "listPage", "retrieve"]
+
+/** An operation as plain HTTP, for the contenders that speak it. */
+export const requestOf = (
+  operation: Operation,
+  baseUrl: string
+): { readonly method: "GET" | "POST"; readonly url: string; readonly body?: string } => {
+  switch (operation) {
+    case "create":
+      return { method: "POST", url: `${baseUrl}${createPath}`, body: JSON.stringify({ index_ids: indexIds }) }
+    case "listPage":
+      return { method: "GET", url: `${baseUrl}${createPath}?page_size=${pageSize}` }
+    case "retrieve":
+      return { method: "GET", url: `${baseUrl}${createPath}/${historySessionId}` }
+  }
 }

@@ -11,7 +11,36 @@ import * as Schema from "effect/Schema"
 import { ChatEvent } from "./ChatEvent.js"
 
 // ISO 8601 date-time, with or without a zone designator and with any number of fraction digits.
-const isoDateTime = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/
+const isoDateTime = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.(\d+))?(?:(Z|z)|([+-])(\d{2})(?::?(\d{2}))?)?$/
+
+const daysIn = (year: number, month: number): number =>
+  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
+
+/**
+ * Milliseconds since the epoch of the parts `isoDateTime` matched, or undefined for a date that does
+ * not exist. Computed from the numbers: building a string for `Date` to parse again took most of a
+ * session's decoding time.
+ */
+const epochMillisOf = (parts: RegExpExecArray): number | undefined => {
+  const year = Number(parts[1])
+  const month = Number(parts[2])
+  const day = Number(parts[3])
+  const hour = Number(parts[4])
+  const minute = Number(parts[5])
+  const second = parts[6] === undefined ? 0 : Number(parts[6])
+  const millis = parts[7] === undefined ? 0 : Number(parts[7].slice(0, 3).padEnd(3, "0"))
+  const offsetHours = parts[10] === undefined ? 0 : Number(parts[10])
+  const offsetMinutes = parts[11] === undefined ? 0 : Number(parts[11])
+  if (
+    month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 ||
+    second > 59 || offsetHours > 23 || offsetMinutes > 59
+  ) return undefined
+  let epochMillis = Date.UTC(year, month - 1, day, hour, minute, second, millis)
+  // Date.UTC reads the years 0 to 99 as 1900 to 1999.
+  if (year < 100) epochMillis = new Date(epochMillis).setUTCFullYear(year)
+  const offset = (offsetHours * 60 + offsetMinutes) * 60_000
+  return epochMillis - (parts[9] === "-" ? -offset : offset)
+}
 
 /**
  * A LlamaCloud timestamp, decoded to a `DateTime.Utc`. The API sends zone-less timestamps with
@@ -29,18 +58,13 @@ export const Timestamp: Schema.Schema<DateTime.Utc, string> = Schema.transformOr
     strict: true,
     decode: (input, _, ast) => {
       const parts = isoDateTime.exec(input)
-      const date = parts?.[1]
-      const time = parts?.[2]
-      if (date === undefined || time === undefined) {
+      if (parts === null) {
         return ParseResult.fail(new ParseResult.Type(ast, input, `expected an ISO 8601 date-time, got ${JSON.stringify(input)}`))
       }
-      const seconds = time.length === 5 ? ":00" : ""
-      const millis = (parts?.[3] ?? "").slice(0, 3).padEnd(3, "0")
-      const zone = parts?.[4] === undefined || parts[4] === "z" ? "Z" : parts[4]
-      return Option.match(DateTime.make(`${date}T${time}${seconds}.${millis}${zone}`), {
-        onNone: () => ParseResult.fail(new ParseResult.Type(ast, input, `not a valid date-time: ${JSON.stringify(input)}`)),
-        onSome: (dt) => ParseResult.succeed(DateTime.toUtc(dt))
-      })
+      const epochMillis = epochMillisOf(parts)
+      return epochMillis === undefined || !Number.isFinite(epochMillis)
+        ? ParseResult.fail(new ParseResult.Type(ast, input, `not a valid date-time: ${JSON.stringify(input)}`))
+        : ParseResult.succeed(DateTime.unsafeMake(epochMillis))
     },
     encode: (dt) => ParseResult.succeed(DateTime.formatIso(dt))
   }

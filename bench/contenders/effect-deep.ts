@@ -8,6 +8,7 @@ import type { Contender } from "../lib/protocol.js"
 import { apiKey, indexIds } from "../fixture.js"
 import { fiberRunner } from "./fibers.js"
 
+// Cold start only: the first create.
 export const effectContender = (transport: Layer.Layer<HttpClient.HttpClient>): Contender => (baseUrl) =>
   fiberRunner(
     ChatService.layer.pipe(

@@ -9,19 +9,19 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
-import { apiKey, createPath, indexIds } from "../fixture.js"
+import { apiKey, requestOf } from "../fixture.js"
 import type { Contender } from "../lib/protocol.js"
 import { fiberRunner } from "./fibers.js"
 
-export const platformBare = (transport: Layer.Layer<HttpClient.HttpClient>): Contender => (baseUrl) =>
+export const platformBare = (transport: Layer.Layer<HttpClient.HttpClient>): Contender => (baseUrl, operation) =>
   fiberRunner(
     transport,
     Effect.map(HttpClient.HttpClient, (client) => {
       const bare = HttpClient.withTracerDisabledWhen(client, () => true)
-      const body = HttpBody.text(JSON.stringify({ index_ids: indexIds }), "application/json")
-      const request = HttpClientRequest.post(`${baseUrl}${createPath}`, {
+      const { body, method, url } = requestOf(operation, baseUrl)
+      const request = HttpClientRequest.make(method)(url, {
         headers: { authorization: `Bearer ${apiKey}`, accept: "application/json" },
-        body
+        ...(body === undefined ? {} : { body: HttpBody.text(body, "application/json") })
       })
       return Effect.flatMap(bare.execute(request), (response) => Effect.map(response.text, JSON.parse))
     })

@@ -3,21 +3,36 @@
  * bundle-size programs are measured the way an app would ship them.
  */
 import * as esbuild from "esbuild"
+import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { gzipSync } from "node:zlib"
 import { benchDir, buildDir, repoDir } from "./paths.js"
 
+const libraryEntry = Path.join(repoDir, "src", "index.ts")
+
+// The contenders import the library from `src/index.js`; as built here they import it by its name,
+// so that it loads from node_modules, one module per file, as an installed package does.
+const libraryAsPackage: esbuild.Plugin = {
+  name: "library-as-package",
+  setup(build) {
+    build.onResolve({ filter: /\/src\/index\.js$/ }, (args) =>
+      Path.resolve(args.resolveDir, args.path.replace(/\.js$/, ".ts")) === libraryEntry
+        ? { path: "effect-llamacloud", external: true }
+        : undefined)
+  }
+}
+
 /**
- * Compiles `bench/<source>.ts` to `bench/.build/<name>.mjs`. By default packages stay external, so
- * a child loads them from node_modules as an installed app does, and only the bench code and the
- * library's `src/` are compiled in; `bundled` puts every package in the one file too, as a bundled
- * deploy (a Lambda, say) ships it.
+ * Compiles `bench/<source>.ts` (or `source` itself, when absolute) to `bench/.build/<name>.mjs`. By default packages stay external, so
+ * a child loads them from node_modules as an installed app does, the library included (see
+ * `buildLibraryPackage`), and only the bench code is compiled in; `bundled` puts every package and
+ * the library in the one file, as a bundled deploy (a Lambda, say) ships it.
  */
 export const buildChild = async (source: string, name: string, options?: { readonly bundled: boolean }): Promise<string> => {
   const bundled = options?.bundled === true
   const outfile = Path.join(buildDir, `${name}${bundled ? ".bundled" : ""}.mjs`)
   await esbuild.build({
-    entryPoints: [Path.join(benchDir, `${source}.ts`)],
+    entryPoints: [Path.isAbsolute(source) ? source : Path.join(benchDir, `${source}.ts`)],
     outfile,
     bundle: true,
     ...(bundled
@@ -26,13 +41,41 @@ export const buildChild = async (source: string, name: string, options?: { reado
         // CommonJS packages (undici) call require() for node built-ins; an ES module has none.
         banner: { js: `import { createRequire as __benchCreateRequire } from "node:module"; const require = __benchCreateRequire(import.meta.url);` }
       }
-      : { packages: "external" as const }),
+      : { packages: "external" as const, plugins: [libraryAsPackage] }),
     platform: "node",
     format: "esm",
     target: "node20",
     logLevel: "silent"
   })
   return outfile
+}
+
+/**
+ * The library as `npm install` would place it: `bench/.build/run-<pid>/node_modules/effect-llamacloud`,
+ * every module of `src/` compiled to its own file (as `tsc` emits `dist/`), with the package's
+ * entry points. The children of this run resolve `effect-llamacloud` to it, and Effect from the
+ * repository's node_modules. `sourceDir` replaces `src/` to measure a proposed change (`--library`).
+ */
+export const buildLibraryPackage = async (sourceDir: string = Path.join(repoDir, "src")): Promise<void> => {
+  const packageDir = Path.join(buildDir, "node_modules", "effect-llamacloud")
+  const sources = Fs.readdirSync(sourceDir, { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))
+    .map((file) => Path.join(sourceDir, file))
+  await esbuild.build({
+    entryPoints: sources,
+    outdir: Path.join(packageDir, "dist"),
+    outbase: sourceDir,
+    bundle: false,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    logLevel: "silent"
+  })
+  const manifest: { exports: Record<string, unknown> } = JSON.parse(Fs.readFileSync(Path.join(repoDir, "package.json"), "utf8"))
+  Fs.writeFileSync(
+    Path.join(packageDir, "package.json"),
+    JSON.stringify({ name: "effect-llamacloud", type: "module", sideEffects: false, exports: manifest.exports }, null, 2)
+  )
 }
 
 export interface BundleSize {

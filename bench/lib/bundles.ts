@@ -3,7 +3,8 @@ import type { MeasuredBundle } from "./build.js"
 import { addedInputs, bundleSize, describeBuildError } from "./build.js"
 import type { BundleResult, Marginal, Results } from "./results.js"
 
-const importStyles = ["barrel", "deep"] as const
+export const importStyles = ["barrel", "deep"] as const
+export type ImportStyle = typeof importStyles[number]
 
 /** `bench/bundle/<name>.ts`, without the extension. */
 export const bundlePrograms: ReadonlyArray<string> = [
@@ -15,10 +16,18 @@ export const bundlePrograms: ReadonlyArray<string> = [
 const isMeasured = (m: MeasuredBundle | { readonly error: string } | undefined): m is MeasuredBundle =>
   m !== undefined && "inputs" in m
 
-/** Sizes every program; the marginal of a style is `baseline-and-library` − `baseline`. */
-export const measureBundles = async (): Promise<Results["bundle"]> => {
+/**
+ * Sizes every program (or those of the given import styles); the marginal of a style is
+ * `baseline-and-library` − `baseline`.
+ */
+export const measureBundles = async (
+  styles: ReadonlyArray<ImportStyle> = importStyles
+): Promise<NonNullable<Results["bundle"]>> => {
+  const chosen = bundlePrograms.filter((program) =>
+    !program.includes("/") || styles.some((style) => program.startsWith(`${style}/`))
+  )
   const measured: Record<string, MeasuredBundle | { readonly error: string }> = Object.fromEntries(
-    await Promise.all(bundlePrograms.map(async (program) => [
+    await Promise.all(chosen.map(async (program) => [
       program,
       await bundleSize(program).catch((error: unknown) => ({ error: describeBuildError(error) }))
     ]))
@@ -28,7 +37,7 @@ export const measureBundles = async (): Promise<Results["bundle"]> => {
       [program, m]
     ) => [program, isMeasured(m) ? { minifiedBytes: m.minifiedBytes, gzipBytes: m.gzipBytes } : m])
   )
-  const marginal: Record<string, Marginal | null> = Object.fromEntries(importStyles.map((style) => {
+  const marginal: Record<string, Marginal | null> = Object.fromEntries(styles.map((style) => {
     const baseline = measured[`${style}/baseline`]
     const both = measured[`${style}/baseline-and-library`]
     return [

@@ -1,32 +1,91 @@
+import * as Path from "node:path"
 import { parseArgs } from "node:util"
 import { defaultResultsDir } from "./paths.js"
 
+/**
+ * What a run measures:
+ * - `create`: create per call, sequential and at concurrency (throughput, CPU, latency), its memory,
+ *   cold start and bundle size;
+ * - `operations`: a list page and retrieve with a long history, a row each;
+ * - `stream`: the streamed turn;
+ * - `startup`: the CLI's time to its first output (cold start to a first create is in `create`);
+ * - `decode`: the response and event decoders in isolation, in one process.
+ */
+export type Suite = "create" | "operations" | "stream" | "startup" | "decode"
+
+export const allSuites: ReadonlyArray<Suite> = ["create", "operations", "stream", "startup", "decode"]
+
+export interface StreamOptions {
+  /** Events of the measured turn (events/s, CPU per event). */
+  readonly turnEvents: number
+  readonly warmupEvents: number
+  /** Rounds of the turn and first-event figures (fewer than for create: a round takes longer). */
+  readonly rounds: number
+  /** Paced turns one at a time per round, and their events. */
+  readonly aloneTurns: number
+  readonly aloneEvents: number
+  /** Paced turns per round in the concurrent phase, their events, and how many at once. */
+  readonly concurrentTurns: number
+  readonly concurrentEvents: number
+  readonly concurrency: number
+  /** Events of the memory turn; heap read after `memoryEvents / 10` and after `memoryEvents - 1`. */
+  readonly memoryEvents: number
+  /** Turns held open at once. */
+  readonly heldTurns: number
+}
+
 export interface Options {
+  readonly suites: ReadonlyArray<Suite>
   readonly quick: boolean
+  /**
+   * The harness's own check: every contender once, tiny sizes, all of a contender's tasks in one
+   * process. Its figures mean nothing; it shows the harness produces them.
+   */
+  readonly smoke: boolean
   /** Calls in each measured phase (sequential and concurrent) of one round. */
   readonly calls: number
   readonly warmupCalls: number
+  /** Calls per phase for the other operations (a retrieve reads a long history). */
+  readonly operationCalls: number
   readonly rounds: number
   readonly concurrency: number
   /** Total calls of the memory run; heap is also read at a tenth of it. */
   readonly memoryCalls: number
   readonly coldSpawns: number
+  readonly stream: StreamOptions
   /** Contender names, or empty for all. */
   readonly only: ReadonlyArray<string>
   readonly outDir: string
+  /**
+   * A copy of `src/` with a proposed change, installed as the library in place of `src/` (what the
+   * contenders load from node_modules; bundled builds still take `src/`). The run writes to
+   * `quick.tmp.json` like a quick run: its figures describe no commit.
+   */
+  readonly library: string | undefined
 }
 
 export const usage = `npm run bench -- [flags]
-  --calls N         calls per measured phase, sequential and concurrent (default 3000)
-  --rounds R        rounds of all contenders, median reported (default 5)
-  --concurrency C   in-flight creates in the concurrent phase (default 64)
-  --memory-calls N  calls of the memory run; heap also read at N/10 (default 100000)
-  --cold-spawns K   fresh processes per contender for cold start (default 7)
-  --only a,b        only these contenders (undici, fetch, sdk, effect-undici, effect-fetch,
-                    and the references effect-platform, effect-fibers, platform-undici-bare,
-                    platform-fetch-bare)
-  --out DIR         where results go (default bench/results)
-  --quick           smoke run: 100 calls, 1 round, 1 cold spawn, 500 memory calls
+  --suite a,b         what to measure: create, operations, stream, startup, decode (default all)
+  --calls N           create calls per measured phase, sequential and concurrent (default 3000)
+  --operation-calls N list-page and retrieve calls per phase (default 600)
+  --rounds R          rounds of all contenders, median reported (default 5)
+  --concurrency C     in-flight calls in the concurrent phase (default 64)
+  --memory-calls N    calls of the create memory run; heap also read at N/10 (default 100000)
+  --cold-spawns K     fresh processes per contender for cold start (default 7)
+  --turn-events N     events of the measured turn (default 100000)
+  --memory-events N   events of the stream memory turn; heap also read at N/10 (default 1000000)
+  --held-turns N      turns held open at once (default 1000)
+  --stream-concurrency C  paced turns at once for the concurrent first-event figure (default 256)
+  --stream-rounds R   rounds of the turn and first-event figures, samples pooled (default 3)
+  --only a,b          only these contenders (create: undici, fetch, sdk, effect-undici, effect-fetch,
+                      effect-platform, effect-fibers, platform-undici-bare, platform-fetch-bare;
+                      stream: undici, platform-undici, platform-fetch, sdk, effect-undici, effect-fetch)
+  --out DIR           where results go (default bench/results)
+  --library DIR       install DIR (a copy of src/ with a proposed change) as the library instead of
+                      src/; results go to quick.tmp.json
+  --quick             a short measuring run: 1 round, small sizes
+  --smoke             the harness's self-check (npm test): tiny sizes, one process per contender,
+                      only undici, sdk, effect-undici and the platform floors over undici unless --only
   --help`
 
 const positiveInteger = (name: string, value: string | undefined, fallback: number): number => {
@@ -36,36 +95,77 @@ const positiveInteger = (name: string, value: string | undefined, fallback: numb
   return n
 }
 
-/** Reads the flags; explicit flags win over the values `--quick` implies. */
+const list = (value: string | undefined): ReadonlyArray<string> =>
+  value === undefined ? [] : value.split(",").map((name) => name.trim()).filter((name) => name !== "")
+
+/** What `--smoke` runs unless `--only` says otherwise: one of each kind of child. */
+export const smokeContenders: ReadonlyArray<string> = ["undici", "sdk", "effect-undici", "platform-undici-bare", "platform-undici"]
+
+/** Reads the flags; explicit flags win over the values `--quick` and `--smoke` imply. */
 export const parseFlags = (argv: ReadonlyArray<string>): Options | "help" => {
   const { values } = parseArgs({
     args: [...argv],
     options: {
+      suite: { type: "string" },
       calls: { type: "string" },
+      "operation-calls": { type: "string" },
       rounds: { type: "string" },
       concurrency: { type: "string" },
       "memory-calls": { type: "string" },
       "cold-spawns": { type: "string" },
+      "turn-events": { type: "string" },
+      "memory-events": { type: "string" },
+      "held-turns": { type: "string" },
+      "stream-concurrency": { type: "string" },
+      "stream-rounds": { type: "string" },
       only: { type: "string" },
       out: { type: "string" },
+      library: { type: "string" },
       quick: { type: "boolean", default: false },
+      smoke: { type: "boolean", default: false },
       help: { type: "boolean", default: false }
     }
   })
   if (values.help === true) return "help"
-  const quick = values.quick === true
-  const calls = positiveInteger("calls", values.calls, quick ? 100 : 3_000)
-  const memoryCalls = positiveInteger("memory-calls", values["memory-calls"], quick ? 500 : 100_000)
+  const smoke = values.smoke === true
+  const quick = values.quick === true || smoke
+  // Three sizes of everything: a measuring run, a quick one, the smoke check.
+  const size = (full: number, short: number, tiny: number) => (smoke ? tiny : quick ? short : full)
+  const suites = list(values.suite)
+  const unknown = suites.filter((suite) => !allSuites.includes(suite as Suite))
+  if (unknown.length > 0) throw new Error(`unknown suite(s): ${unknown.join(", ")}\n${usage}`)
+  const calls = positiveInteger("calls", values.calls, size(3_000, 100, 20))
+  const memoryCalls = positiveInteger("memory-calls", values["memory-calls"], size(100_000, 500, 100))
   if (memoryCalls < 10) throw new Error("--memory-calls must be at least 10")
+  const memoryEvents = positiveInteger("memory-events", values["memory-events"], size(1_000_000, 100_000, 2_000))
+  if (memoryEvents < 20) throw new Error("--memory-events must be at least 20")
+  const concurrency = positiveInteger("stream-concurrency", values["stream-concurrency"], size(256, 256, 8))
   return {
+    suites: suites.length === 0 ? allSuites : (suites as ReadonlyArray<Suite>),
     quick,
+    smoke,
     calls,
-    warmupCalls: Math.min(2_000, Math.max(64, Math.ceil(calls / 5))),
-    rounds: positiveInteger("rounds", values.rounds, quick ? 1 : 5),
-    concurrency: positiveInteger("concurrency", values.concurrency, 64),
+    warmupCalls: smoke ? 10 : Math.min(2_000, Math.max(64, Math.ceil(calls / 5))),
+    operationCalls: positiveInteger("operation-calls", values["operation-calls"], size(600, 60, 10)),
+    rounds: positiveInteger("rounds", values.rounds, size(5, 1, 1)),
+    concurrency: positiveInteger("concurrency", values.concurrency, smoke ? 8 : 64),
     memoryCalls,
-    coldSpawns: positiveInteger("cold-spawns", values["cold-spawns"], quick ? 1 : 7),
-    only: values.only === undefined ? [] : values.only.split(",").map((name) => name.trim()).filter((name) => name !== ""),
-    outDir: values.out ?? defaultResultsDir
+    coldSpawns: positiveInteger("cold-spawns", values["cold-spawns"], size(7, 1, 1)),
+    stream: {
+      turnEvents: positiveInteger("turn-events", values["turn-events"], size(100_000, 20_000, 2_000)),
+      warmupEvents: size(10_000, 5_000, 100),
+      rounds: positiveInteger("stream-rounds", values["stream-rounds"], size(3, 1, 1)),
+      aloneTurns: size(50, 20, 3),
+      aloneEvents: size(10, 10, 3),
+      concurrentTurns: size(concurrency * 2, concurrency * 2, concurrency),
+      concurrentEvents: size(200, 100, 3),
+      concurrency,
+      memoryEvents,
+      heldTurns: positiveInteger("held-turns", values["held-turns"], size(1_000, 1_000, 10))
+    },
+    // The smoke run takes a floor, the SDK and the library over undici: every kind of child, few processes.
+    only: list(values.only).length > 0 || !smoke ? list(values.only) : smokeContenders,
+    outDir: values.out ?? defaultResultsDir,
+    library: values.library === undefined ? undefined : Path.resolve(values.library)
   }
 }

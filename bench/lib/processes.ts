@@ -1,4 +1,4 @@
-/** Child processes for the harness: the bench server and one contender task at a time. */
+/** Child processes for the harness: the bench server and the contenders' children. */
 import * as ChildProcess from "node:child_process"
 import { resultMarker } from "../fixture.js"
 import type { ChildResult, ChildTask } from "./protocol.js"
@@ -15,16 +15,17 @@ const childEnv = (): NodeJS.ProcessEnv =>
 const resultLine = (stdout: string): string | undefined =>
   stdout.split("\n").find((line) => line.startsWith(resultMarker))?.slice(resultMarker.length)
 
-/** Runs one task in a fresh `node` process and returns its result line. */
-export const runTask = (
-  file: string,
-  task: ChildTask,
-  options: { readonly nodeFlags?: ReadonlyArray<string>; readonly timeoutMs: number }
-): Promise<ChildResult> =>
+export interface ChildOptions {
+  readonly nodeFlags?: ReadonlyArray<string>
+  readonly timeoutMs: number
+}
+
+/** Runs `file` in a fresh `node` process with `argument` as JSON in argv, and returns its result line parsed. */
+export const runChildProcess = <R>(file: string, argument: unknown, options: ChildOptions): Promise<R> =>
   new Promise((resolve, reject) => {
     const child = ChildProcess.spawn(
       process.execPath,
-      [...(options.nodeFlags ?? []), file, JSON.stringify(task)],
+      [...(options.nodeFlags ?? []), file, JSON.stringify(argument)],
       { stdio: ["ignore", "pipe", "pipe"], env: childEnv() }
     )
     let stdout = ""
@@ -41,14 +42,30 @@ export const runTask = (
       const line = resultLine(stdout)
       if (code === 0 && line !== undefined) return resolve(JSON.parse(line))
       const why = signal === "SIGKILL" ? `timed out after ${options.timeoutMs} ms` : `exited with ${signal ?? code}`
-      reject(new Error(`${task.mode} child ${why}: ${stderr.trim().split("\n").slice(0, 6).join(" | ")}`))
+      reject(new Error(`child ${why}: ${stderr.trim().split("\n").slice(0, 6).join(" | ")}`))
     })
   })
+
+/** Runs create tasks in one fresh process (a measuring run gives it one); their results in order. */
+export const runTasks = (
+  file: string,
+  tasks: ReadonlyArray<ChildTask>,
+  options: ChildOptions
+): Promise<ReadonlyArray<ChildResult>> => runChildProcess(file, tasks, options)
+
+/** Runs one create task in a fresh `node` process and returns its result. */
+export const runTask = async (file: string, task: ChildTask, options: ChildOptions): Promise<ChildResult> => {
+  const [result] = await runTasks(file, [task], options)
+  if (result === undefined) throw new Error(`${task.mode} child gave no result`)
+  return result
+}
 
 export interface BenchServer {
   readonly baseUrl: string
   /** How many creates the server has answered so far. */
   readonly creates: () => Promise<number>
+  /** Builds a turn's bytes ahead of the measurement. */
+  readonly prepare: (sessionId: string) => Promise<void>
   readonly stop: () => void
 }
 
@@ -71,6 +88,11 @@ export const startServer = (file: string): Promise<BenchServer> =>
           const response = await fetch(`${baseUrl}/__stats`)
           const stats: { creates: number } = await response.json()
           return stats.creates
+        },
+        prepare: async (sessionId) => {
+          const response = await fetch(`${baseUrl}/__prepare?session=${encodeURIComponent(sessionId)}`, { method: "POST" })
+          await response.text()
+          if (response.status !== 200) throw new Error(`the bench server cannot serve ${sessionId}`)
         },
         // Closing its stdin is the server's signal to exit.
         stop: () => child.stdin.end()

@@ -1,22 +1,25 @@
 /**
- * What the harness asks a contender's child process to do, and what the child answers: one line of
- * JSON after `resultMarker` on stdout.
+ * What the harness asks a contender's child process to do, and what the child answers: a list of
+ * tasks as JSON in argv (one in a measuring run, all of a contender's in a smoke run), one line of
+ * JSON results after `resultMarker` on stdout.
  */
+import type { Operation } from "../fixture.js"
 
-/** One create per call; `latencies[i]` gets the i-th call's latency in milliseconds. */
+/** One call of the operation per call; `latencies[i]` gets the i-th call's latency in milliseconds. */
 export interface Runner {
   readonly run: (calls: number, concurrency: number, latencies: Float64Array) => Promise<void>
   readonly close: () => Promise<void>
 }
 
-/** Everything a contender does before its first create: imports are done by then, this builds clients. */
-export type Contender = (baseUrl: string) => Promise<Runner>
+/** Everything a contender does before its first call: imports are done by then, this builds clients. */
+export type Contender = (baseUrl: string, operation: Operation) => Promise<Runner>
 
 export type ChildTask =
   | { readonly mode: "cold"; readonly baseUrl: string }
   | {
     readonly mode: "throughput"
     readonly baseUrl: string
+    readonly operation: Operation
     readonly warmupCalls: number
     readonly sequentialCalls: number
     readonly concurrentCalls: number

@@ -12,7 +12,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Stream from "effect/Stream"
 import { type CallFacts, DecodeError } from "../LlamaCloudError.js"
 import type { Decode } from "./operation.js"
-import { detach, type Scrub } from "./redact.js"
+import { detach, type Scrub, truncate } from "./redact.js"
 import { type Failure, failure } from "./retry.js"
 import { looksLikeHtml } from "./statusFailure.js"
 import { boundedDepth } from "./show.js"
@@ -128,7 +128,8 @@ export const decodeFailure = (context: DecodeContext, problem: string, body: str
   const error = new DecodeError({
     ...context.facts,
     status: context.status,
-    problem: detach(context.scrub(problem.length > 1000 ? `${problem.slice(0, 1000)}…` : problem)),
+    // Scrubbed before it is cut, as the excerpt is: a cut through the key would leave its start.
+    problem: detach(truncate(context.scrub(problem), 1000)),
     // Scrubbed before it is cut, so that a key straddling the cut is still found.
     bodyExcerpt: detach(context.scrub(body.slice(0, 1200)).slice(0, 200)),
     requestId: context.facts.requestId

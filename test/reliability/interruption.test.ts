@@ -150,7 +150,7 @@ const cases: ReadonlyArray<Case> = [
     acted: 1
   },
   {
-    name: "`Stream.take(…, 2)`, the server still sending",
+    name: "after 2 events, the server still sending",
     operation: "sendMessage",
     fault: "stream stalls after 5 events",
     script: [Fault.stallStream(5)],

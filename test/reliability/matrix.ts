@@ -103,8 +103,9 @@ export interface Expected {
   /** Further checks on what the call handed its caller (events, sessions, the reply). */
   readonly delivered?: (delivered: Delivered) => void
   /**
-   * Connections the server may still see open while the client lives (default 1: an idle
-   * keep-alive one). 0 where the client must have closed its socket: a stream it stopped reading.
+   * Connections the server may still see open while the client lives (default: the idle keep-alive
+   * ones the operation may leave, `Call.pooled`). 0 where the client must have closed its socket:
+   * a stream it stopped reading.
    */
   readonly idleConnections?: number
 }
@@ -244,7 +245,7 @@ export const run = (scenario: Scenario, transport: Transport): Effect.Effect<Obs
 
     // Every fault handler ends only when its socket closes: idle means no connection was left hanging.
     const serverIdle = yield* server.idle.pipe(Effect.timeout("3 seconds"), Effect.isSuccess)
-    const idle = expectationFor(scenario, transport).idleConnections ?? 1
+    const idle = expectationFor(scenario, transport).idleConnections ?? call.pooled
     const openWithClient = (yield* pollUntil(server.connections, (c) => c.open <= idle)).open
     const serverRequests = (yield* server.requests).length - was.requests
     const didAct = yield* acted(call, server, prepared, was)
@@ -316,7 +317,7 @@ export const verify = (o: Observation): void => {
   // keep-alive connections remain while the client lives, none once a client that owns its pool
   // (undici) is closed.
   expect(o.serverIdle, `${where}: a request handler was still running 3 s after the call`).toBe(true)
-  expect(o.openWithClient, `${where}: open connections with the client alive`).toBeLessThanOrEqual(e.idleConnections ?? 1)
+  expect(o.openWithClient, `${where}: open connections with the client alive`).toBeLessThanOrEqual(e.idleConnections ?? call.pooled)
   if (o.transport.ownsPool) expect(o.openWithoutClient, `${where}: open connections after the client closed`).toBe(0)
   expect(o.handlerFailures, `${where}: server handler failures`).toBe(0)
   // The key nowhere.
@@ -349,7 +350,8 @@ export const toRow = (table: string) => (o: Observation): Row => ({
     openWithClient: o.openWithClient,
     renderedPlaces: o.renderedPlaces,
     eventsDelivered: o.delivered.events.length,
-    itemsDelivered: o.delivered.items.length
+    itemsDelivered: o.delivered.items.length,
+    ...(o.outcome._tag === "Failure" ? { detail: o.outcome.error._tag === "DecodeError" ? o.outcome.error.problem : detailOf(o.outcome.error) } : {})
   },
   ...(o.outcome._tag === "Failure" ? { note: o.outcome.error.message } : {})
 })

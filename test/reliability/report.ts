@@ -74,21 +74,38 @@ const matrix = (rows: ReadonlyArray<Row>): string => {
   )
 }
 
+/** The tables whose rows are fault scenarios, each run over every transport. */
+const scenarioTables = ["matrix", "operations", "streams"]
+
+const isTurn = (r: Row) => r.operation === "sendMessage" || r.operation === "ask"
+
+/** A turn's failure that came after its 2xx: its events had begun, or the wait for them had. */
+const afterTheHeaders = (r: Row) =>
+  isTurn(r) && /event stream|no event for|did not end by its deadline/.test(String(r.figures?.["detail"] ?? ""))
+
 const summary = (rows: ReadonlyArray<Row>, meta: Meta): string => {
-  const m = rows.filter((r) => r.table === "matrix")
-  const scenarios = new Set(m.map((r) => r.id)).size
+  const m = rows.filter((r) => scenarioTables.includes(r.table))
+  const scenariosOf = (rs: ReadonlyArray<Row>) => new Set(rs.map((r) => `${r.table}/${r.operation ?? "create"}/${r.id}`)).size
+  const scenarios = scenariosOf(m)
   const transports = new Set(m.map((r) => short(r.transport)))
+  const inTable = (table: string) => m.filter((r) => r.table === table)
+  const operations = inTable("operations")
+  const streams = inTable("streams")
   const successes = m.filter((r) => r.outcome === "success").length
   const tags = new Map<string, number>()
   for (const r of m) {
     const tag = r.outcome.replace(/\(.*$/, "")
     tags.set(tag, (tags.get(tag) ?? 0) + 1)
   }
-  const duplicates = m.filter((r) => (r.sessions ?? 0) > 1)
+  const acting = m.filter((r) => (r.operation ?? "create") === "create" || isTurn(r))
+  const duplicates = acting.filter((r) => (r.sessions ?? 0) > 1)
   const defaultDuplicates = duplicates.filter((r) => r.policy.startsWith("default"))
+  const begun = m.filter((r) => r.table === "streams" || afterTheHeaders(r))
+  const reposted = begun.filter((r) => r.serverRequests !== 1)
   const sdk = rows.filter((r) => r.table === "sdk")
   const sdkDuplicates = sdk.filter((r) => (r.sessions ?? 0) > 1)
   const sdkHangs = sdk.filter((r) => r.outcome === "pending")
+  const label = (r: Row) => `${r.operation ?? "create"} ${r.id}`
   return [
     `Run of ${meta.date} on ${meta.machine}, Node ${meta.node}, commit \`${meta.commit}\`: vitest ${
       meta.vitest.passed ? "passed" : "FAILED"
@@ -98,11 +115,25 @@ const summary = (rows: ReadonlyArray<Row>, meta: Meta): string => {
       [...tags.entries()].filter(([tag]) => tag !== "success").map(([tag, n]) => `${n} \`${tag}\``).join(", ")
     }; no defect, no hang, no unhandled rejection, no socket or timer left behind, the API key in none of the ${
       m.reduce((sum, r) => sum + Number(r.figures?.["renderedPlaces"] ?? 0), 0)
-    } error renderings, log lines and spans checked.`,
-    `- **Duplicates:** ${defaultDuplicates.length} runs under the default rules made more than one session (${
-      defaultDuplicates.length === 0 ? "none" : defaultDuplicates.map((r) => r.id).join(", ")
-    }); the ${duplicates.length} runs that did are all \`retryAmbiguous\`, the documented price of that opt-in.`,
-    `- **Official SDK, same faults:** ${sdkDuplicates.length} of ${sdk.length} cases made more than one session (${
+    } error renderings, log lines and spans checked. Of them:`,
+    `  - create in depth (rate limits, redirects, error bodies of every shape): ${scenariosOf(inTable("matrix"))} scenarios;`,
+    `  - every operation × every fault: ${new Set(operations.map((r) => r.id)).size} faults, each met by the ${
+      new Set(operations.map((r) => r.operation)).size
+    } operations it applies to: ${scenariosOf(operations)} scenarios;`,
+    `  - a turn's event stream broken: ${scenariosOf(streams)} scenarios (${
+      scenariosOf(streams.filter((r) => r.operation === "sendMessage"))
+    } on \`sendMessage\`, ${scenariosOf(streams.filter((r) => r.operation === "ask"))} on \`ask\`).`,
+    `- **Duplicates:** ${defaultDuplicates.length} runs under the default rules made a second session or ran a turn twice (${
+      defaultDuplicates.length === 0 ? "none" : defaultDuplicates.map(label).join(", ")
+    }); the ${duplicates.length} runs that did are all \`retryAmbiguous\`, the documented price of that opt-in (${
+      [...new Set(duplicates.map(label))].join(", ")
+    }).`,
+    `- **A turn is never posted again once its answer has begun:** ${begun.length} turn runs failed or ended after their 2xx (every stream fault, and the body faults on a turn), ${
+      begun.filter((r) => r.policy.startsWith("retryAmbiguous")).length
+    } of them under \`retryAmbiguous\`; ${
+      reposted.length === 0 ? "each one" : `all but ${reposted.map(label).join(", ")}`
+    } saw exactly one request at the server.`,
+    `- **Official SDK, same faults (create):** ${sdkDuplicates.length} of ${sdk.length} cases made more than one session (${
       sdkDuplicates.map((r) => `${r.fault}: ${r.sessions}`).join("; ")
     }); ${sdkHangs.length} never settled (${sdkHangs.map((r) => r.fault).join("; ")}).`
   ].join("\n")
@@ -118,7 +149,9 @@ const byOrder = (rows: ReadonlyArray<Row>): ReadonlyArray<Row> =>
 
 const comparison = (rows: ReadonlyArray<Row>): string => {
   const ours = new Map(rows.filter((r) => r.table === "matrix" && short(r.transport) === "fetch").map((r) => [r.id, r]))
-  const interruptions = rows.filter((r) => r.table === "interruption" && short(r.transport) === "fetch")
+  const interruptions = rows.filter((r) =>
+    r.table === "interruption" && short(r.transport) === "fetch" && (r.operation ?? "create") === "create"
+  )
   const lines = byOrder(rows.filter((r) => r.table === "sdk")).map((sdk) => {
     let mine: Row | undefined = ours.get(sdkMatrixId[sdk.id] ?? sdk.id)
     let mineText: string
@@ -140,21 +173,113 @@ const comparison = (rows: ReadonlyArray<Row>): string => {
       }`
     return [sdk.fault, mineText, theirs]
   })
-  return table(["fault", "effect-llamacloud (fetch, matrix policy)", "@llamaindex/llama-cloud (maxRetries 2, timeout 300 ms)"], lines)
+  return table(
+    ["fault", "effect-llamacloud (fetch, matrix policy)", "@llamaindex/llama-cloud (maxRetries 2; timeout 300 ms on the timing rows, 2 s elsewhere)"],
+    lines
+  )
 }
 
 const interruption = (rows: ReadonlyArray<Row>): string =>
   table(
-    ["case", "transport", "interrupt returned ms", "server saw the close ms", "requests after (watched 1 s)", "sessions"],
+    ["case", "stopped by", "transport", "interrupt returned ms", "server saw the close ms", "requests after (watched 1 s)", "server acted"],
     byOrder(rows.filter((r) => r.table === "interruption")).map((r) => [
       r.fault,
+      r.policy.startsWith("Stream.take") ? `\`${r.policy}\`` : "`Fiber.interrupt`",
       short(r.transport),
       r.figures?.["interruptMs"],
       r.figures?.["serverSawCloseMs"],
       (r.serverRequests ?? 1) - 1,
-      r.sessions
+      actedText(r.operation ?? "create", r.sessions)
     ])
   )
+
+/** What the server did, in the operation's words. */
+const actedText = (operation: string, acted: number | null): string => {
+  const n = acted ?? 0
+  switch (operation) {
+    case "create":
+      return n === 1 ? "1 session" : `${n} sessions`
+    case "delete":
+      return n === 1 ? "deleted" : "not deleted"
+    case "sendMessage":
+    case "ask":
+      return n === 1 ? "1 turn" : `${n} turns`
+    default:
+      return ""
+  }
+}
+
+/** `NetworkError(ConnectionLost)` → `ConnectionLost`: the reason says it in a narrow cell. */
+const shortOutcome = (outcome: string) => outcome.replace(/^NetworkError\((.*)\)$/, "$1")
+
+const operationOrder = ["create", "list", "listPage", "retrieve", "getSummary", "delete", "sendMessage", "ask"]
+
+/**
+ * Every operation × every fault: one line per fault, one column per operation; a cell is the
+ * outcome, the requests the server saw, and what it did. Where the transports disagree, the cell
+ * has one entry per transport.
+ */
+const operationsGrid = (rows: ReadonlyArray<Row>): string => {
+  const operations = rows.filter((r) => r.table === "operations")
+  const ids = [...new Set(operations.map((r) => r.id))]
+  const cell = (rs: ReadonlyArray<Row>) => {
+    const text = (r: Row) =>
+      [`\`${shortOutcome(r.outcome)}\``, `${r.serverRequests} req`, actedText(r.operation ?? "", r.sessions)].filter((part) => part !== "")
+        .join(", ")
+    const texts = rs.map(text)
+    if (texts.length === 0) return "—"
+    return texts.every((t) => t === texts[0]) ? texts[0]! : rs.map((r, i) => `${short(r.transport)}: ${texts[i]}`).join(" / ")
+  }
+  const lines = ids.map((id) => {
+    const of = operations.filter((r) => r.id === id)
+    const first = of[0]!
+    return [
+      first.group,
+      first.fault,
+      first.policy,
+      ...operationOrder.map((op) => cell(of.filter((r) => r.operation === op))),
+      Math.max(...of.map((r) => r.elapsedMs))
+    ]
+  })
+  return table(["group", "fault", "policy", ...operationOrder.map((op) => `\`${op}\``), "slowest run ms"], lines)
+}
+
+/** The stream faults: one line per scenario where the transports agree, one per transport where not. */
+const streamsTable = (rows: ReadonlyArray<Row>): string => {
+  const streams = rows.filter((r) => r.table === "streams")
+  const keys = [...new Set(streams.map((r) => `${r.operation}/${r.id}`))]
+  const got = (r: Row) =>
+    r.operation === "ask"
+      ? r.outcome === "success" ? `a reply of ${r.figures?.["eventsDelivered"]} events` : "nothing"
+      : `${r.figures?.["eventsDelivered"]} events`
+  const lines = keys.flatMap((key) => {
+    const group = streams.filter((r) => `${r.operation}/${r.id}` === key)
+    const first = group[0]!
+    const same = group.every((r) =>
+      r.outcome === first.outcome && r.serverRequests === first.serverRequests && r.sessions === first.sessions &&
+      got(r) === got(first) && r.figures?.["detail"] === first.figures?.["detail"]
+    )
+    return (same ? [group] : group.map((r) => [r])).map((rs) => {
+      const r = rs[0]!
+      return [
+        `\`${r.operation}\``,
+        r.fault,
+        r.policy,
+        rs.map((x) => short(x.transport)).join(" + "),
+        `\`${r.outcome}\``,
+        r.figures?.["detail"] ?? "",
+        got(r),
+        r.serverRequests,
+        actedText(r.operation ?? "", r.sessions),
+        rs.map((x) => x.elapsedMs).join(" / ")
+      ]
+    })
+  })
+  return table(
+    ["operation", "fault", "policy", "transport", "outcome", "detail", "the caller got", "server saw", "server ran", "time ms"],
+    lines
+  )
+}
 
 const memory = (rows: ReadonlyArray<Row>): string =>
   table(
@@ -215,6 +340,8 @@ const soakTable = (soak: Soak): string =>
 export const sections = (rows: ReadonlyArray<Row>, meta: Meta, soak: Soak | undefined): Readonly<Record<string, string>> => ({
   summary: summary(rows, meta),
   matrix: matrix(rows),
+  operations: operationsGrid(rows),
+  streams: streamsTable(rows),
   interruption: interruption(rows),
   memory: memory(rows),
   load: loadCi(rows),
