@@ -76,7 +76,7 @@ export class LlamaCloudClient extends Context.Tag("effect-llamacloud/LlamaCloudC
    *
    * @example
    * ```ts
-   * LlamaCloudClient.layer({ apiKey: Redacted.make(process.env.MY_KEY ?? ""), projectId: "…uuid…" })
+   * LlamaCloudClient.layer({ apiKey: Redacted.make(keyFromYourVault), projectId: "0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f" })
    * ```
    */
   static readonly layer = (
