@@ -5,6 +5,7 @@
  */
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -156,16 +157,21 @@ const withLimits = <A>(
         timeout: Option.none()
       })
 
-    const watch: Effect.Effect<void> = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    // Aborting frees the socket and normally fails the read in progress; the deferred also ends the
+    // stream when a transport leaves that read pending after the abort (Node 20's fetch does, on a
+    // body mislabelled as compressed).
+    const limit = yield* Deferred.make<never, LlamaCloudError>()
+    const expire = (error: LlamaCloudError) => Effect.zipRight(options.abort, Deferred.fail(limit, error))
+    const watch: Effect.Effect<unknown> = Effect.flatMap(Clock.currentTimeMillis, (now) => {
       const idleDue = waitingSince === undefined ? now + idleMillis : waitingSince + idleMillis
       const deadline = Option.getOrElse(options.deadline, () => Number.POSITIVE_INFINITY)
       if (now >= deadline) {
         expired = deadlineError()
-        return options.abort
+        return expire(expired)
       }
       if (waitingSince !== undefined && now >= idleDue) {
         expired = idleError()
-        return options.abort
+        return expire(expired)
       }
       return Effect.zipRight(Effect.sleep(Duration.millis(Math.min(idleDue, deadline) - now)), Effect.suspend(() => watch))
     })
@@ -181,7 +187,7 @@ const withLimits = <A>(
         Effect.mapError((error) => expired === undefined ? error : Option.some(expired))
       )
     })
-    return Stream.repeatEffectChunkOption(read)
+    return Stream.interruptWhen(Stream.repeatEffectChunkOption(read), Deferred.await(limit))
   }))
 }
 

@@ -11,6 +11,7 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as Headers from "@effect/platform/Headers"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -93,9 +94,7 @@ export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) 
           }
           if (response.status >= 200 && response.status < 300) return Effect.succeed({ response, headers, requestId })
           progress.errorStatus = true
-          return readBody(response, headers, MAX_ERROR_BODY_BYTES, "prefix").pipe(
-            // The status already says what happened: a body that breaks off still yields its error.
-            Effect.orElseSucceed(() => ({ text: "", tooLarge: false })),
+          return readErrorBody(response, headers, scope).pipe(
             // The clock (not Date.now) dates a Retry-After given as an HTTP date, so TestClock governs it too.
             Effect.zipWith(
               Clock.currentTimeMillis,
@@ -248,6 +247,24 @@ export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) 
 
   return { run, stream }
 }
+
+const emptyBody = { text: "", tooLarge: false }
+
+/**
+ * An error status's body, as much as arrives before the attempt's scope closes. The status already
+ * says what happened: a body that breaks off, or that a limit cuts short, still yields its error.
+ * Racing the read against the scope ends it even where a transport leaves a read pending after the
+ * abort (Node 20's fetch does, on a body mislabelled as compressed); only error statuses pay for it.
+ */
+const readErrorBody = (response: HttpClientResponse.HttpClientResponse, headers: Headers.Headers, scope: Scope.Scope) =>
+  Effect.flatMap(Deferred.make<void>(), (released) =>
+    Effect.zipRight(
+      Scope.addFinalizer(scope, Deferred.succeed(released, undefined)),
+      Effect.raceFirst(
+        Effect.orElseSucceed(readBody(response, headers, MAX_ERROR_BODY_BYTES, "prefix"), () => emptyBody),
+        Effect.as(Deferred.await(released), emptyBody)
+      )
+    ))
 
 const deadlineExceeded = (total: Duration.Duration, facts: CallFacts) =>
   new NetworkError({

@@ -252,10 +252,12 @@ describe.concurrent("stopping a call early", () => {
           const closedMs = performance.now() - stoppedAt
           const openAfter = (yield* server.connections).open
 
-          expect(stopMs).toBeLessThan(500)
+          // Tens of milliseconds as a rule (the report has the figures); the bounds leave room for a
+          // loaded machine running five cases at once, and stay far below any limit in play (30 s).
+          expect(stopMs, "the interruption returned").toBeLessThan(1_000)
           if (inFlight) {
             expect(openAfter, "the server still sees the connection open").toBe(0)
-            expect(closedMs).toBeLessThan(1_000)
+            expect(closedMs, "the server saw the connection close").toBeLessThan(1_500)
             yield* server.idle.pipe(Effect.timeout("2 seconds"))
           }
 

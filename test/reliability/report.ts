@@ -101,7 +101,10 @@ const summary = (rows: ReadonlyArray<Row>, meta: Meta): string => {
   const duplicates = acting.filter((r) => (r.sessions ?? 0) > 1)
   const defaultDuplicates = duplicates.filter((r) => r.policy.startsWith("default"))
   const begun = m.filter((r) => r.table === "streams" || afterTheHeaders(r))
-  const reposted = begun.filter((r) => r.serverRequests !== 1)
+  // The requests before the answer began (attempts that ended before any 2xx), then exactly one.
+  const before2xx = (r: Row) => Number(r.figures?.["attemptsEndedBefore2xx"] ?? 0)
+  const retriedFirst = begun.filter((r) => before2xx(r) > 0 && r.serverRequests === before2xx(r) + 1)
+  const reposted = begun.filter((r) => r.serverRequests !== before2xx(r) + 1)
   const sdk = rows.filter((r) => r.table === "sdk")
   const sdkDuplicates = sdk.filter((r) => (r.sessions ?? 0) > 1)
   const sdkHangs = sdk.filter((r) => r.outcome === "pending")
@@ -128,11 +131,15 @@ const summary = (rows: ReadonlyArray<Row>, meta: Meta): string => {
     }); the ${duplicates.length} runs that did are all \`retryAmbiguous\`, the documented price of that opt-in (${
       [...new Set(duplicates.map(label))].join(", ")
     }).`,
-    `- **A turn is never posted again once its answer has begun:** ${begun.length} turn runs failed or ended after their 2xx (every stream fault, and the body faults on a turn), ${
+    `- **A turn is never posted again once its answer has begun:** ${begun.length} turn runs ended after their 2xx had arrived (every stream fault; the body faults, stalls, drips and the deadline on a turn), ${
       begun.filter((r) => r.policy.startsWith("retryAmbiguous")).length
-    } of them under \`retryAmbiguous\`; ${
-      reposted.length === 0 ? "each one" : `all but ${reposted.map(label).join(", ")}`
-    } saw exactly one request at the server.`,
+    } of them under \`retryAmbiguous\`. ${
+      begun.filter((r) => r.serverRequests === 1).length
+    } saw exactly one request at the server${
+      retriedFirst.length === 0 ? "" : `; the ${retriedFirst.length} others (${
+        [...new Set(retriedFirst.map(label))].join(", ")
+      }) one more for each attempt that had ended before any 2xx, then the one whose answer began`
+    }${reposted.length === 0 ? "" : `; **${[...new Set(reposted.map(label))].join(", ")} posted the turn again after its 2xx**`}.`,
     `- **Official SDK, same faults (create):** ${sdkDuplicates.length} of ${sdk.length} cases made more than one session (${
       sdkDuplicates.map((r) => `${r.fault}: ${r.sessions}`).join("; ")
     }); ${sdkHangs.length} never settled (${sdkHangs.map((r) => r.fault).join("; ")}).`
@@ -248,10 +255,12 @@ const operationsGrid = (rows: ReadonlyArray<Row>): string => {
 const streamsTable = (rows: ReadonlyArray<Row>): string => {
   const streams = rows.filter((r) => r.table === "streams")
   const keys = [...new Set(streams.map((r) => `${r.operation}/${r.id}`))]
+  const events = (r: Row) => {
+    const n = Number(r.figures?.["eventsDelivered"] ?? 0)
+    return n === 1 ? "1 event" : `${n} events`
+  }
   const got = (r: Row) =>
-    r.operation === "ask"
-      ? r.outcome === "success" ? `a reply of ${r.figures?.["eventsDelivered"]} events` : "nothing"
-      : `${r.figures?.["eventsDelivered"]} events`
+    r.operation === "ask" ? r.outcome === "success" ? `a reply of ${events(r)}` : "nothing" : events(r)
   const lines = keys.flatMap((key) => {
     const group = streams.filter((r) => `${r.operation}/${r.id}` === key)
     const first = group[0]!

@@ -1,0 +1,417 @@
+/**
+ * The generated hostile server (hostile.ts) against every operation over both transports: random
+ * statuses, header sets that echo the key, truncated, random, deeply nested, huge and oddly encoded
+ * bodies, broken framing and abrupt closes. Every call must end, in a success or the tag its answer
+ * documents — never a defect or an interruption — with the key nowhere (error renderings, `Cause`,
+ * debug logs, spans), and leave no socket open: the server counts its connections after each call.
+ * A failing case prints its recipe, which is its reproduction (`plan` renders it to the same bytes).
+ * The number of cases that ran is written to hostile-count.json for the report.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Queue from "effect/Queue"
+import { writeFileSync } from "node:fs"
+import { RetryPolicy } from "../../src/RetryPolicy.js"
+import { TimeoutPolicy } from "../../src/TimeoutPolicy.js"
+import { callRow, type OperationRow, operations } from "../fixtures/operations.js"
+import {
+  API_KEY,
+  clientLayer,
+  handleCounts,
+  keyLeaks,
+  observe,
+  outcomeOf,
+  record,
+  renderings,
+  resourceMark,
+  settledHandles,
+  trackResources,
+  type Transport,
+  fetch,
+  transports,
+  undici,
+  unhandled
+} from "./harness.js"
+import {
+  allows,
+  CASES_PER_OPERATION,
+  describeCase,
+  documented,
+  type HostileCase,
+  knownIssue,
+  type HostileServer,
+  plan,
+  type Plan,
+  type Route,
+  sampleCases,
+  SEED,
+  startHostileServer
+} from "./hostile.js"
+
+trackResources()
+
+const retry = RetryPolicy.layer({ maxRetries: 1, baseDelay: "5 millis", maxDelay: "20 millis", maxRetryAfter: "100 millis", jitter: 0 })
+/** For answers the server never finishes: short limits, so that such a case costs a second or two. */
+const waiting = Layer.merge(retry, TimeoutPolicy.layer({ perAttempt: "600 millis", idle: "600 millis", total: "3 seconds" }))
+/** For the known bugs' replays: the shortest limits that still tell a hang from a deadline. */
+const brief = Layer.merge(retry, TimeoutPolicy.layer({ perAttempt: "300 millis", idle: "300 millis", total: "1 second" }))
+/** For every other answer: limits no loaded machine reaches, so that only the answer decides the outcome. */
+const relaxed = Layer.merge(retry, TimeoutPolicy.layer({ perAttempt: "3 seconds", idle: "3 seconds", total: "8 seconds" }))
+const POLICY =
+  "maxRetries 1, maxRetryAfter 100 ms; perAttempt / idle 600 ms, total 3 s for answers never finished, else 3 s / 8 s"
+
+/** The limits a case runs under, and the real time after which its call counts as a hang (total deadline and room for a busy machine). */
+interface Limits {
+  readonly policy: Layer.Layer<never>
+  readonly guardMs: number
+}
+const limitsFor = (answer: Plan): Limits =>
+  answer.waits ? { policy: waiting, guardMs: 3_000 + 2_500 } : { policy: relaxed, guardMs: 8_000 + 2_500 }
+/** Real time the client has to close its sockets once a call has ended. */
+const SOCKET_MS = 2_000
+/** Servers answering in parallel; each answers one case at a time. */
+const LANES = 6
+/** At most this many requests per call: two attempts, and for `list` a second page. */
+const MAX_REQUESTS = 4
+/** The longest message an error may have: every server text in it is cut to a bounded excerpt. */
+const MAX_MESSAGE = 100_000
+
+const routeOf = (row: OperationRow): Route => ({
+  valid: row.ok._tag === "Reply" ? row.ok.body : "",
+  streamed: row.streamed,
+  empty: row.method === "DELETE"
+})
+
+interface Result {
+  readonly index: number
+  readonly label: string
+  readonly ms: number
+  readonly requests: number
+  readonly problems: ReadonlyArray<string>
+  /** The known bug the case runs into, if any. */
+  readonly known: string | undefined
+  readonly case: HostileCase
+}
+
+/** A known bug's own symptoms: the call hangs, or ends in an outcome its answer does not document. */
+const symptom = (problem: string): boolean => problem.startsWith("hang:") || problem.includes(", documented: ")
+
+/** What fails the suite: every problem, except a known bug's own symptoms. */
+const failures = (r: Result): ReadonlyArray<string> => r.known === undefined ? r.problems : r.problems.filter((p) => !symptom(p))
+
+/** The outcome as counted: a known bug's symptom is labelled as such. */
+const counted = (r: Result): string => r.known !== undefined && r.problems.some(symptom) ? `known bug (${r.label})` : r.label
+
+/**
+ * The key's first characters followed by the ellipsis of a cut: server text cut to an excerpt before
+ * it was scrubbed. The generator never cuts the key itself, so only the client can have.
+ */
+const keyCut = Array.from({ length: API_KEY.length - 5 }, (_, i) => `${API_KEY.slice(0, i + 5)}…`)
+
+/** The text around the first trace of the key, for the report. */
+const around = (text: string): string => {
+  const at = text.search(/5e3cr3t|RELIABILITY-5e3/)
+  return JSON.stringify(text.slice(Math.max(0, at - 200), at + 60))
+}
+
+const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Waits until the client has closed every connection it must: all of them when the transport's pool
+ * lives with the layer (undici), otherwise every one the server left busy — except a stalled one the
+ * client may have read as complete and pooled (Node's fetch keeps a process-wide pool).
+ */
+const socketsLeft = (server: HostileServer, transport: Transport, answer: Plan) =>
+  Effect.promise(async () => {
+    const deadline = Date.now() + SOCKET_MS
+    for (;;) {
+      const c = server.connections()
+      const pooled = !transport.ownsPool && answer.mayBePooled ? c.held : 0
+      if (transport.ownsPool ? c.open === 0 : c.busy - pooled <= 0) return undefined
+      if (Date.now() > deadline) return c
+      await sleepMs(2)
+    }
+  })
+
+/** Closes what the client kept for its pool, and lets it see the close before the next case. */
+const reset = (server: HostileServer) =>
+  Effect.promise(async () => {
+    await server.dropAll()
+    await sleepMs(1)
+    await new Promise<void>((resolve) => setImmediate(resolve))
+  })
+
+/** What is wrong with how a call ended: an undocumented outcome, an unbounded message, the key anywhere. */
+const problemsOf = (
+  exit: Exit.Exit<unknown, unknown>,
+  observed: ReturnType<typeof observe>,
+  allowed: ReadonlyArray<string>
+): ReadonlyArray<string> => {
+  const problems: Array<string> = []
+  const outcome = outcomeOf(exit)
+  if (outcome._tag === "Bug") problems.push(`${outcome.label}\n${Cause.pretty(outcome.cause).slice(0, 3_000)}`)
+  else if (!allows(allowed, outcome)) problems.push(`${outcome.label}, documented: ${allowed.join(" | ")}`)
+  if (Exit.isFailure(exit)) {
+    for (const error of Cause.failures(exit.cause)) {
+      const length = error instanceof Error ? error.message.length : 0
+      if (length > MAX_MESSAGE) problems.push(`an error message of ${length} characters`)
+    }
+  }
+  const texts = renderings(exit, observed)
+  const leaks = keyLeaks(texts)
+  if (leaks.length > 0) problems.push(`the key is in ${leaks.join(", ")}: ${around(texts[leaks[0] ?? ""] ?? "")}`)
+  const cut = Object.entries(texts).filter(([, text]) => keyCut.some((part) => text.includes(part)))
+  if (cut.length > 0) problems.push(`the start of the key, cut short, is in ${cut.map(([where]) => where).join(", ")}`)
+  return problems
+}
+
+/** A case rendered for an operation, ahead of the calls: rendering a large body must not hold up other calls' timers. */
+interface Prepared {
+  readonly index: number
+  readonly case: HostileCase
+  readonly plan: Plan
+  readonly allowed: ReadonlyArray<string>
+}
+
+const prepare = (row: OperationRow, c: HostileCase, index: number): Prepared => {
+  const route = routeOf(row)
+  const rendered = plan(c, route)
+  return { index, case: c, plan: rendered.plan, allowed: documented(c, rendered.shape, { name: row.name, route }) }
+}
+
+const runCase = (
+  transport: Transport,
+  row: OperationRow,
+  { allowed, case: c, index, plan: answer }: Prepared,
+  server: HostileServer,
+  { guardMs, policy }: Limits = limitsFor(answer)
+) =>
+  Effect.gen(function*() {
+    server.answerWith(answer)
+    const observed = observe()
+    const started = performance.now()
+    const ended = yield* callRow(row).pipe(
+      Effect.provide(clientLayer(server.url, transport.layer, policy)),
+      Effect.provide(observed.layer),
+      Effect.exit,
+      // A call that does not end is reported, not waited on.
+      Effect.disconnect,
+      Effect.timeoutOption(guardMs)
+    )
+    const ms = performance.now() - started
+    const problems: Array<string> = []
+    const label = Option.match(ended, { onNone: () => "hang", onSome: (exit) => outcomeOf(exit).label })
+    if (Option.isNone(ended)) problems.push(`hang: the call had not ended after ${guardMs} ms`)
+    else problems.push(...problemsOf(ended.value, observed, allowed))
+    const left = yield* socketsLeft(server, transport, answer)
+    if (left !== undefined) problems.push(`sockets still open ${SOCKET_MS} ms after the call: ${JSON.stringify(left)}`)
+    const requests = server.requests()
+    if (requests < 1 || requests > MAX_REQUESTS) problems.push(`${requests} requests`)
+    const bad = server.badRequests()
+    if (bad.length > 0) problems.push(`the key outside Authorization, or no key: ${bad.join("; ")}`)
+    yield* reset(server)
+    return { index, label, ms, requests, problems, known: knownIssue(transport.name, c), case: c } satisfies Result
+  })
+
+
+let servers: ReadonlyArray<HostileServer> = []
+let mark = 0
+let baseline = handleCounts()
+const ran: Array<{ readonly transport: Transport; readonly row: OperationRow; readonly results: ReadonlyArray<Result>; readonly ms: number }> = []
+const suiteStarted = performance.now()
+
+beforeAll(async () => {
+  mark = resourceMark()
+  baseline = handleCounts()
+  servers = await Promise.all(Array.from({ length: LANES }, startHostileServer))
+  // Node's fetch loads on its first call, which can take longer than the per-attempt limit: not a case's doing.
+  const [first] = servers
+  const [row] = operations
+  if (first !== undefined && row !== undefined) {
+    await Effect.runPromise(Effect.forEach(transports, (transport) =>
+      Effect.exit(Effect.provide(callRow(row), clientLayer(first.url, transport.layer, relaxed)))))
+    await first.dropAll()
+  }
+})
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.close()))
+})
+
+const histogram = (results: ReadonlyArray<Result>): Record<string, number> => {
+  const counts: Record<string, number> = {}
+  for (const r of results) counts[counted(r)] = (counts[counted(r)] ?? 0) + 1
+  return Object.fromEntries(Object.entries(counts).sort(([, a], [, b]) => b - a))
+}
+
+const known = (results: ReadonlyArray<Result>): string => {
+  const n = results.filter((r) => r.known !== undefined && r.problems.some(symptom)).length
+  return n === 0 ? "" : `; ${n} hit a known bug`
+}
+
+const msByLabel = (results: ReadonlyArray<Result>): Record<string, number> => {
+  const ms: Record<string, number> = {}
+  for (const r of results) ms[counted(r)] = Math.round((ms[counted(r)] ?? 0) + r.ms)
+  return ms
+}
+
+const report = (transport: Transport, row: OperationRow, results: ReadonlyArray<Result>): string =>
+  results.filter((r) => failures(r).length > 0).slice(0, 5).map((r) =>
+    `${row.name} over ${transport.name}, case ${r.index} (${Math.round(r.ms)} ms, ${r.requests} requests):\n  ${
+      failures(r).join("\n  ")
+    }\n  case: ${describeCase(r.case).slice(0, 2_000)}`
+  ).join("\n\n")
+
+describe(`a generated hostile server (seed ${SEED}, ${CASES_PER_OPERATION} cases per operation and transport)`, () => {
+  for (const transport of transports) {
+    operations.forEach((row, rowIndex) => {
+      it.live(
+        `${row.name} over ${transport.label}: every answer ends in a success or its documented tag, without defect, hang, key or open socket`,
+        () =>
+          Effect.gen(function*() {
+            const cases = sampleCases(row.streamed, SEED + rowIndex, CASES_PER_OPERATION).map((c, i) => prepare(row, c, i))
+            const lanes = yield* Queue.unbounded<HostileServer>()
+            yield* Queue.offerAll(lanes, servers)
+            const started = performance.now()
+            const results = yield* Effect.forEach(
+              cases,
+              (prepared) =>
+                Effect.acquireUseRelease(
+                  Queue.take(lanes),
+                  (server) => runCase(transport, row, prepared, server),
+                  (server) => Queue.offer(lanes, server)
+                ),
+              { concurrency: servers.length }
+            )
+            const ms = performance.now() - started
+            ran.push({ transport, row, results, ms })
+            record({
+              table: "hostile",
+              id: `${transport.name}-${row.name}`,
+              group: "hostile server",
+              fault: `${results.length} generated answers (seed ${SEED + rowIndex})`,
+              transport: transport.label,
+              policy: POLICY,
+              outcome: results.every((r) => failures(r).length === 0)
+                ? `success or documented tag${known(results)}`
+                : `${results.filter((r) => failures(r).length > 0).length} undocumented${known(results)}`,
+              attempts: null,
+              serverRequests: results.reduce((n, r) => n + r.requests, 0),
+              sessions: null,
+              elapsedMs: Math.round(ms),
+              figures: { operation: row.name, cases: results.length, ...histogram(results) }
+            })
+            expect(results.filter((r) => failures(r).length > 0).length, report(transport, row, results)).toBe(0)
+          }),
+        120_000
+      )
+    })
+  }
+})
+
+/** A recipe answering `status` with `body`, complete and well framed. */
+const answering = (status: number, body: HostileCase["body"]): HostileCase => ({
+  status,
+  statusLine: { _tag: "Standard", version: "1.1", reason: "standard" },
+  informational: null,
+  contentType: null,
+  connection: null,
+  headers: [],
+  body,
+  encoding: "identity",
+  framing: "length",
+  ending: { _tag: "Complete", after: "close" },
+  pieces: []
+})
+
+/** Runs recipes on one operation over undici and returns their problems: the findings' regression tests. */
+const replay = (name: OperationRow["name"], cases: ReadonlyArray<HostileCase>) =>
+  Effect.gen(function*() {
+    const row = operations.find((r) => r.name === name)
+    const [server] = servers
+    if (row === undefined || server === undefined) return yield* Effect.dieMessage(`no operation ${name} or no server`)
+    const results = yield* Effect.forEach(cases, (c, i) => runCase(undici, row, prepare(row, c, i), server))
+    return results.flatMap((r) => r.problems.map((problem) => `case ${r.index}: ${problem}`))
+  })
+
+describe("findings, replayed", () => {
+  it.live("a turn's failure that quotes the key, or runs to 200 000 characters, ends in a scrubbed, bounded TurnError", () =>
+    Effect.gen(function*() {
+      const stop = (error: "huge" | { readonly _tag: "Verbatim" }): HostileCase["body"] => ({
+        _tag: "Sse",
+        items: [{ _tag: "Stop", isError: true, error }],
+        end: "none",
+        lineEnd: "\n"
+      })
+      expect(yield* replay("ask", [answering(200, stop({ _tag: "Verbatim" })), answering(200, stop("huge"))])).toEqual([])
+    }))
+
+  it.live("a 2xx field quoting the key where the problem text is cut (1 000 characters) shows no start of the key", () =>
+    Effect.gen(function*() {
+      // The key straddles the cut for one of these offsets whatever the words before it.
+      const offsets = Array.from({ length: 16 }, (_, i) => 850 + 10 * i)
+      const cases = offsets.map((keyAt) =>
+        answering(200, { _tag: "HugeString", size: 3_000, keyAt, form: { _tag: "Verbatim" }, at: "field" })
+      )
+      expect(yield* replay("create", cases)).toEqual([])
+    }))
+})
+
+describe("bugs found by the generator, replayed", () => {
+  // A valid turn, labelled gzip without being gzip, written in three pieces.
+  const mislabelled = (status: number): HostileCase => ({
+    ...answering(status, { _tag: "Valid" }),
+    encoding: "gzip-lie",
+    ending: { _tag: "Complete", after: "keep" },
+    pieces: [0.5, 0.7]
+  })
+  const overFetch = (name: OperationRow["name"], c: HostileCase) =>
+    Effect.gen(function*() {
+      const row = operations.find((r) => r.name === name)
+      const [, server] = servers
+      if (row === undefined || server === undefined) return yield* Effect.dieMessage(`no operation ${name} or no server`)
+      return (yield* runCase(fetch, row, prepare(row, c, 0), server, { policy: brief, guardMs: 3_000 })).problems
+    })
+
+  it.live("a streamed turn over Node's fetch ends within its idle and total limits when its body is mislabelled gzip", () =>
+    Effect.map(overFetch("ask", mislabelled(200)), (problems) => expect(problems).toEqual([])))
+
+  it.live("a 503 over Node's fetch is a ServerError when its body is mislabelled gzip, not the total deadline", () =>
+    Effect.map(overFetch("create", mislabelled(503)), (problems) => expect(problems).toEqual([])))
+})
+
+describe("after every generated case", () => {
+  it.live("no socket, server or timer is left in the process, and nothing was thrown unhandled", () =>
+    Effect.gen(function*() {
+      yield* Effect.promise(() => Promise.all(servers.map((server) => server.close())))
+      const after = yield* settledHandles(mark, baseline)
+      expect(after.left, "timers or sockets left behind").toEqual([])
+      expect(after.counts.sockets).toBeLessThanOrEqual(baseline.sockets)
+      expect(unhandled).toEqual([])
+    }))
+
+  it("counts the cases that ran", () => {
+    const perTransport: Record<string, Record<string, number>> = {}
+    for (const { results, row, transport } of ran) {
+      perTransport[transport.name] = { ...perTransport[transport.name], [row.name]: results.length }
+    }
+    const total = ran.reduce((n, r) => n + r.results.length, 0)
+    writeFileSync(
+      new URL("./hostile-count.json", import.meta.url),
+      `${JSON.stringify({ seed: SEED, casesPerOperation: CASES_PER_OPERATION, total, perTransport }, null, 2)}\n`
+    )
+    const lines = ran.map(({ ms, results, row, transport }) =>
+      `${transport.name.padEnd(7)} ${row.name.padEnd(12)} ${String(results.length).padStart(4)} cases ${
+        String(Math.round(ms)).padStart(6)
+      } ms  ${JSON.stringify(histogram(results))} ms by outcome ${JSON.stringify(msByLabel(results))}`
+    )
+    console.log(
+      `hostile server: ${total} generated cases in ${Math.round(performance.now() - suiteStarted)} ms\n${lines.join("\n")}`
+    )
+    expect(total).toBe(transports.length * operations.length * CASES_PER_OPERATION)
+  })
+})
