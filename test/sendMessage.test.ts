@@ -2,6 +2,8 @@
  * A turn: `sendMessage` streams the agent's events as they arrive, `ask` collects them. Over the
  * mock transport, in virtual time: what ends a turn, what fails it, what is retried and what never is.
  */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
@@ -18,7 +20,7 @@ import type { SendMessageParams } from "../src/ChatParams.js"
 import { RetryPolicy } from "../src/RetryPolicy.js"
 import { TimeoutPolicy } from "../src/TimeoutPolicy.js"
 import { MockTransport, type WireEvent } from "../src/testing.js"
-import { chatLayer, failsWith, requests, sleepingUntil, waitUntil, wakeAt, withoutWaiting } from "./fixtures/harness.js"
+import { chatLayer, chatOver, failsWith, requests, sleepingUntil, waitUntil, wakeAt, withoutWaiting } from "./fixtures/harness.js"
 import { SESSION_ID, sseReply, turnEvents } from "./fixtures/operations.js"
 
 const turn: SendMessageParams = { prompt: "What is in the index?", indexIds: ["idx-1"] }
@@ -377,4 +379,39 @@ describe("a turn whose answer has begun is never posted again", () => {
       ))),
     { fastCheck: { numRuns: 30 } }
   )
+})
+
+describe("backpressure", () => {
+  it.live("a consumer that stops pulling stops the reading of the body: nothing buffers the turn", () => {
+    const state = { pulled: 0 }
+    const encoder = new TextEncoder()
+    const client = HttpClient.make((request) =>
+      Effect.sync(() => {
+        // An endless turn, one event per chunk, produced only when the client asks for more.
+        const body = new ReadableStream<Uint8Array>({
+          pull: (controller) => {
+            state.pulled++
+            controller.enqueue(encoder.encode(`data: ${JSON.stringify({ type: "text_delta", content: `piece ${state.pulled}` })}\n\n`))
+          }
+        }, { highWaterMark: 0 })
+        return HttpClientResponse.fromWeb(request, new Response(body, { status: 200, headers: { "content-type": "text/event-stream" } }))
+      })
+    )
+    return Effect.gen(function*() {
+      const stream = yield* send()
+      const taken: Array<string> = []
+      const fiber = yield* Effect.fork(
+        Stream.runForEach(stream, (event) =>
+          Effect.suspend(() => {
+            if (event._tag === "TextDelta") taken.push(event.content)
+            // The consumer stops after 3 events and never pulls again.
+            return taken.length >= 3 ? Effect.never : Effect.void
+          }))
+      )
+      yield* Effect.sleep("200 millis")
+      assert.lengthOf(taken, 3)
+      assert.isAtMost(state.pulled, 20, "the body was read far ahead of the consumer")
+      yield* Fiber.interrupt(fiber)
+    }).pipe(Effect.provide(chatOver(Layer.succeed(HttpClient.HttpClient, client))))
+  })
 })
