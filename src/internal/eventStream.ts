@@ -24,8 +24,10 @@ export interface TurnOptions {
   readonly scrub: Scrub
   /** The longest wait for the next event; keep-alive comments do not reset it. */
   readonly idle: Duration.Duration
-  /** When the whole call must have ended, in the clock's milliseconds. */
-  readonly deadline: Option.Option<number>
+  /** When the whole call must have ended, in the clock's milliseconds, and the total it was set from. */
+  readonly deadline: Option.Option<{ readonly at: number; readonly total: Duration.Duration }>
+  /** The response's content type: a 200 that is not an event stream is told apart from a cut one. */
+  readonly contentType: string | undefined
   readonly span: Tracer.Span | undefined
   /** Aborts the request (closes its scope): how a limit stops a read in progress. */
   readonly abort: Effect.Effect<void>
@@ -106,9 +108,23 @@ export const readTurn = (
     const ended = Stream.concat(
       events,
       Stream.suspend(() =>
-        stopped ? Stream.empty : Stream.fail(bad !== undefined ? badEvent(bad) : endedBeforeStop(facts, reader.count()))
+        stopped ? Stream.empty : Stream.fail(
+          bad !== undefined ? badEvent(bad) : reader.count() === 0 && !isEventStream(options.contentType)
+            ? notAnEventStream(options.contentType)
+            : endedBeforeStop(facts, reader.count())
+        )
       )
     )
+
+    // A proxy's sign-in page, a JSON body or nothing at all: the server answered, not with a turn.
+    const notAnEventStream = (contentType: string | undefined): LlamaCloudError =>
+      new DecodeError({
+        ...facts,
+        status: options.status,
+        problem: `the answer is not an event stream (content type ${contentType === undefined ? "none" : JSON.stringify(scrub(contentType).slice(0, 100))}) and holds no event`,
+        bodyExcerpt: "",
+        requestId: facts.requestId
+      })
 
     return ended.pipe(
       Stream.tapError(() =>
@@ -154,7 +170,7 @@ const withLimits = <A>(
         ...options.facts,
         reason: "DeadlineExceeded",
         detail: `the turn did not end by its deadline, after ${count()} events`,
-        timeout: Option.none()
+        timeout: Option.map(options.deadline, (deadline) => deadline.total)
       })
 
     // Aborting frees the socket and normally fails the read in progress; the deferred also ends the
@@ -164,7 +180,7 @@ const withLimits = <A>(
     const expire = (error: LlamaCloudError) => Effect.zipRight(options.abort, Deferred.fail(limit, error))
     const watch: Effect.Effect<unknown> = Effect.flatMap(Clock.currentTimeMillis, (now) => {
       const idleDue = waitingSince === undefined ? now + idleMillis : waitingSince + idleMillis
-      const deadline = Option.getOrElse(options.deadline, () => Number.POSITIVE_INFINITY)
+      const deadline = Option.match(options.deadline, { onNone: () => Number.POSITIVE_INFINITY, onSome: (d) => d.at })
       if (now >= deadline) {
         expired = deadlineError()
         return expire(expired)
@@ -192,6 +208,9 @@ const withLimits = <A>(
 }
 
 /** A turn's stream that ended without its `Stop`: the connection broke, after `events` events. */
+const isEventStream = (contentType: string | undefined): boolean =>
+  contentType === undefined || contentType.toLowerCase().includes("event-stream")
+
 export const endedBeforeStop = (facts: CallFacts, events: number): NetworkError =>
   new NetworkError({
     ...facts,

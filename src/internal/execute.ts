@@ -238,7 +238,8 @@ export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) 
           status: answered.response.status,
           scrub,
           idle: policy.timeout.idle,
-          deadline: Option.map(policy.timeout.total, (total) => started + Duration.toMillis(total)),
+          deadline: Option.map(policy.timeout.total, (total) => ({ at: started + Duration.toMillis(total), total })),
+          contentType: answered.headers["content-type"],
           span,
           abort: Scope.close(answered.scope, Exit.void)
         })

@@ -399,7 +399,8 @@ const statuses: ReadonlyArray<FaultRow> = [
 
 /**
  * A 200 whose body is not the answer. Create and the reads fail with `DecodeError`; a delete reads
- * no body; a turn finds no event in it, so its stream ends before a `Stop`.
+ * no body; a turn finds no event in it: a body of another content type is a `DecodeError` naming it,
+ * an empty one with none reads as a stream that ended before its `Stop`.
  */
 const badBody = (id: string, fault: string, body: string, contentType: string | undefined, problem: RegExp): FaultRow => ({
   id: `body-${id}`,
@@ -411,7 +412,9 @@ const badBody = (id: string, fault: string, body: string, contentType: string | 
     create: fails("DecodeError(200)", 1, 1, quick, { error: problemMatches(problem) }),
     read: fails("DecodeError(200)", 1, 0, quick, { error: problemMatches(problem) }),
     delete: ok(1, 1),
-    turn: fails("NetworkError(ConnectionLost)", 1, 1, quick, turnEnded(NOT_AN_EVENT_STREAM))
+    turn: body === ""
+      ? fails("NetworkError(ConnectionLost)", 1, 1, quick, turnEnded(NOT_AN_EVENT_STREAM))
+      : fails("DecodeError(200)", 1, 1, quick, { error: problemMatches(/^the answer is not an event stream \(content type /) })
   }
 })
 
