@@ -4,6 +4,9 @@
  * (`internal/operation.ts`) that one engine runs (`internal/execute.ts`): this module only wires
  * parameters to descriptions.
  *
+ * Over 300 lines because every operation carries its user-facing docs and example; the wiring
+ * itself is a description per operation.
+ *
  * @since 0.1.0
  */
 import * as Context from "effect/Context"

@@ -5,6 +5,9 @@
  * turns ("the next retrieve fails with RateLimitError", "the next turn breaks off after 3 events").
  * It imports nothing from Node: it runs on any runtime.
  *
+ * A little over 300 lines: the eight operations of the service, each a few lines over the shared
+ * model, plus the controls; the turn machinery lives in `inMemoryChat/`.
+ *
  * @since 0.1.0
  */
 import * as Context from "effect/Context"

@@ -4,6 +4,10 @@
  * table of routes, and can stream a turn's events with chosen chunking and timing. Runtime-agnostic:
  * it uses only the Fetch `Response` and Effect.
  *
+ * Over 300 lines and one concept, the scripted transport: its replies (status, failure, hang,
+ * event stream), routing, and recording; splitting the event-stream builder out is the next step
+ * if it grows.
+ *
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
