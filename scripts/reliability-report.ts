@@ -13,7 +13,7 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import { parseArgs } from "node:util"
 import type { Row } from "../test/reliability/harness.js"
-import { fill, type Soak, sections } from "../test/reliability/report.js"
+import { fill, scenarioCounts, type Soak, sections } from "../test/reliability/report.js"
 
 const { values } = parseArgs({
   options: {
@@ -79,5 +79,8 @@ const generated = sections(rows, {
   vitest: { passed: true, tests, durationS }
 }, soak)
 writeFileSync(doc, fill(readFileSync(doc, "utf8"), generated))
-console.log(`reliability: ${rows.length} rows rendered into docs/reliability.md`)
+const counts = scenarioCounts(rows)
+console.log(
+  `reliability: ${counts.scenarios} fault scenarios × ${counts.transports} transports (${counts.runs} runs), ${rows.length} rows in all, rendered into docs/reliability.md`
+)
 if (soak !== undefined && soak.problems.length > 0) process.exitCode = 1

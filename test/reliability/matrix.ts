@@ -2,7 +2,8 @@
  * The fault matrix's machinery: what a scenario is (one fault met by one operation under one
  * policy, and the outcome the documented rules promise), the short real-time policies it runs
  * under, and the runner that plays a scenario over a real socket and checks everything the issues
- * ask of it. The scenarios themselves are data, in `scenarios/`.
+ * ask of it. The scenarios themselves are data, in `scenarios/`. Longer than most modules: what a
+ * scenario promises and the runner that checks every promise are read together.
  */
 import { expect } from "@effect/vitest"
 import * as Context from "effect/Context"

@@ -2,6 +2,7 @@
  * Renders the rows a reliability run recorded (RELIABILITY_ROWS, JSON lines) and the soak's JSON
  * into the generated sections of docs/reliability.md. The prose around them is the document's own:
  * only the text between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` is replaced.
+ * One renderer per section, side by side, which is most of its length.
  */
 import type { Row } from "./harness.js"
 import type { LoadReport } from "./load.js"
@@ -83,11 +84,18 @@ const isTurn = (r: Row) => r.operation === "sendMessage" || r.operation === "ask
 const afterTheHeaders = (r: Row) =>
   isTurn(r) && /event stream|no event for|did not end by its deadline/.test(String(r.figures?.["detail"] ?? ""))
 
+/** Distinct scenarios among `rows` (a scenario runs once per transport). */
+const scenariosOf = (rows: ReadonlyArray<Row>) => new Set(rows.map((r) => `${r.table}/${r.operation ?? "create"}/${r.id}`)).size
+
+/** How many fault scenarios ran, over how many transports, in how many runs: for the report and its script. */
+export const scenarioCounts = (rows: ReadonlyArray<Row>) => {
+  const m = rows.filter((r) => scenarioTables.includes(r.table))
+  return { scenarios: scenariosOf(m), transports: new Set(m.map((r) => short(r.transport))).size, runs: m.length }
+}
+
 const summary = (rows: ReadonlyArray<Row>, meta: Meta): string => {
   const m = rows.filter((r) => scenarioTables.includes(r.table))
-  const scenariosOf = (rs: ReadonlyArray<Row>) => new Set(rs.map((r) => `${r.table}/${r.operation ?? "create"}/${r.id}`)).size
-  const scenarios = scenariosOf(m)
-  const transports = new Set(m.map((r) => short(r.transport)))
+  const { scenarios, transports } = scenarioCounts(rows)
   const inTable = (table: string) => m.filter((r) => r.table === table)
   const operations = inTable("operations")
   const streams = inTable("streams")
@@ -114,7 +122,7 @@ const summary = (rows: ReadonlyArray<Row>, meta: Meta): string => {
       meta.vitest.passed ? "passed" : "FAILED"
     } (${meta.vitest.tests}) in ${meta.vitest.durationS} s.`,
     "",
-    `- **${scenarios} fault scenarios × ${transports.size} transports (${m.length} runs)** over real sockets: every one ended in its documented outcome — ${successes} successes, and ${
+    `- **${scenarios} fault scenarios × ${transports} transports (${m.length} runs)** over real sockets: every one ended in its documented outcome — ${successes} successes, and ${
       [...tags.entries()].filter(([tag]) => tag !== "success").map(([tag, n]) => `${n} \`${tag}\``).join(", ")
     }; no defect, no hang, no unhandled rejection, no socket or timer left behind, the API key in none of the ${
       m.reduce((sum, r) => sum + Number(r.figures?.["renderedPlaces"] ?? 0), 0)

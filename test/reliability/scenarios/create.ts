@@ -1,7 +1,8 @@
 /**
  * The create matrix: every way the network or the server can misbehave on one create, and what the
  * call must end in under the documented policy. The deepest of the matrices, since create is the
- * operation a careless retry makes twice: "acted" is the sessions the server made.
+ * operation a careless retry makes twice: "acted" is the sessions the server made. Long, as a table
+ * is: its rows are meant to be read side by side.
  */
 import { expect } from "@effect/vitest"
 import * as Duration from "effect/Duration"
