@@ -71,6 +71,10 @@ export const buildLibraryPackage = async (sourceDir: string = Path.join(repoDir,
     target: "node20",
     logLevel: "silent"
   })
+  // The children live in this directory, inside the repository: without a package.json of their
+  // own, Node would resolve `effect-llamacloud` by the repository's name to the repository's
+  // `dist/` (a package may import itself by name), whatever was last built there.
+  Fs.writeFileSync(Path.join(buildDir, "package.json"), JSON.stringify({ private: true, type: "module" }))
   const manifest: { exports: Record<string, unknown> } = JSON.parse(Fs.readFileSync(Path.join(repoDir, "package.json"), "utf8"))
   Fs.writeFileSync(
     Path.join(packageDir, "package.json"),

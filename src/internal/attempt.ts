@@ -12,14 +12,8 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import { type CallFacts, NetworkError } from "../LlamaCloudError.js"
+import { MAX_TIMER_MILLIS, sleepsOnHostTimers } from "./hostTimer.js"
 import { type Failure, failure } from "./retry.js"
-
-/** Node's timers fire at once for delays past this (2^31 - 1 ms, about 24.8 days). */
-const MAX_TIMER_MILLIS = 2_147_483_647
-
-// Every instance of Effect's own live clock sleeps on the host's timers; a TestClock or a clock of
-// the user's making does not.
-const liveClockPrototype: unknown = Object.getPrototypeOf(Clock.make())
 
 const attemptTimeout = (limit: Duration.Duration, facts: CallFacts, what: string): Failure =>
   failure(
@@ -71,7 +65,7 @@ export const timed = <A>(
       return Effect.zipRight(Scope.close(scope, exit), result)
     }
     if (!(millis < MAX_TIMER_MILLIS)) return Effect.flatMap(Effect.exit(attempt), settle)
-    if (Object.getPrototypeOf(options.clock) === liveClockPrototype) {
+    if (sleepsOnHostTimers(options.clock)) {
       return Effect.uninterruptibleMask((restore) => {
         const timer = setTimeout(() => Effect.runFork(fire()), millis)
         return Effect.flatMap(Effect.exit(restore(attempt)), (exit) => {

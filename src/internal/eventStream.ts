@@ -2,18 +2,30 @@
  * A turn's events read from its response body as they arrive: parsed (`sse.ts`), ended after the
  * turn's `Stop`, and watched by the idle and total limits. Nothing here retries: once a turn's
  * answer has begun, posting it again would run the turn twice.
+ *
+ * The body is read by one fiber per turn, which turns each body chunk into one chunk of events and
+ * hands it over (at most one ahead of the consumer), rather than through a chain of stream
+ * operators: every operator an event passes through costs per event (`Stream.tap` even re-chunks the
+ * stream one event at a time), and a turn is tens of thousands of events. Reading in a fiber of its
+ * own is also what lets a limit end a read the transport leaves pending (see `watchdog`) without
+ * racing every read, which forks fibers per chunk.
  */
+import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as Clock from "effect/Clock"
-import * as Deferred from "effect/Deferred"
+import type * as Chunk from "effect/Chunk"
+import * as ChunkNs from "effect/Chunk"
+import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
 import type { ChatEvent } from "../ChatEvent.js"
 import { type CallFacts, DecodeError, type LlamaCloudError, NetworkError } from "../LlamaCloudError.js"
+import * as Handoff from "./handoff.js"
+import { MAX_TIMER_MILLIS, sleepsOnHostTimers } from "./hostTimer.js"
 import { detach, type Scrub } from "./redact.js"
 import { type EventFailure, makeEventReader } from "./sse.js"
 import { bodyBrokeOff } from "./transportFailure.js"
@@ -29,12 +41,20 @@ export interface TurnOptions {
   /** The response's content type: a 200 that is not an event stream is told apart from a cut one. */
   readonly contentType: string | undefined
   readonly span: Tracer.Span | undefined
+  /** The call's clock (TestClock in tests): dates the first event and keeps the limits. */
+  readonly clock: Clock.Clock
   /** Aborts the request (closes its scope): how a limit stops a read in progress. */
   readonly abort: Effect.Effect<void>
 }
 
 /** How a turn's stream ended, for its span. */
 type Ending = "stop" | "error_stop" | "failed" | "cancelled"
+
+/** One read of the turn: a chunk of events, or its end (`None`) or failure (`Some`). */
+type Read = Exit.Exit<Chunk.Chunk<ChatEvent>, Option.Option<LlamaCloudError>>
+
+/** The end of the events, as `Stream.repeatEffectChunkOption` reads it. */
+const done = Effect.fail(Option.none())
 
 /**
  * The events of one turn, ending after its `Stop`. What follows a `Stop` is never read: the stream
@@ -44,12 +64,33 @@ export const readTurn = (
   response: HttpClientResponse.HttpClientResponse,
   options: TurnOptions
 ): Stream.Stream<ChatEvent, LlamaCloudError> =>
-  Stream.suspend(() => {
+  Stream.unwrapScoped(Effect.gen(function*() {
+    const { clock, facts, scrub, span } = options
     const reader = makeEventReader()
-    const { facts, scrub, span } = options
+    const pull = yield* Stream.toPull(response.stream)
+    // The reading fiber's hand-over: one read waits in it while the consumer handles the previous
+    // one, so a consumer that stops asking stops the reading of the body.
+    const handoff = Handoff.make<Read>()
+    const limits = yield* watchdog(options, reader.count, handoff)
     let stopped = false
     let seenFirst = false
     let ending: Ending = "cancelled"
+    // A bad event may share its chunk with good ones before it: those are delivered first, and the
+    // failure is raised on the next read (unless one of them was the turn's `Stop`).
+    let bad: EventFailure | undefined
+
+    const failed = (error: LlamaCloudError) => {
+      ending = "failed"
+      return Effect.fail(Option.some(error))
+    }
+
+    /** Where the events end once the body has: the turn's `Stop`, a bad event, or a cut. */
+    const end = (): Effect.Effect<never, Option.Option<LlamaCloudError>> => {
+      if (stopped) return done
+      if (bad !== undefined) return failed(badEvent(bad))
+      if (reader.count() === 0 && !isEventStream(options.contentType)) return failed(notAnEventStream())
+      return failed(endedBeforeStop(facts, reader.count()))
+    }
 
     const badEvent = (failure: EventFailure): LlamaCloudError =>
       new DecodeError({
@@ -60,101 +101,120 @@ export const readTurn = (
         requestId: facts.requestId
       })
 
-    // A bad event may share its chunk with good ones before it: those are emitted, then the failure
-    // is raised where the stream would otherwise end (unless one of them was the turn's `Stop`).
-    let bad: EventFailure | undefined
-    const batches = response.stream.pipe(
-      Stream.mapError((error): LlamaCloudError =>
-        bodyBrokeOff(error, facts, scrub, `the event stream (after ${reader.count()} events)`).error
-      ),
-      Stream.map((chunk) => reader.push(chunk)),
-      Stream.takeUntil(Either.isLeft),
-      Stream.map(Either.getOrElse((failure) => {
-        bad = failure
-        return failure.preceding
-      })),
-      // Chunks that complete no event (keep-alives, a piece of an event) do not reach the idle
-      // limit below: only an event ends its wait.
-      Stream.filter((events) => events.length > 0 || bad !== undefined)
-    )
-
-    const limited = withLimits(batches, options, reader.count)
-
-    /** What the span records of each event: when the first came, how the turn ended, its usage. */
-    const observe = (event: ChatEvent): Effect.Effect<void> => {
-      if (event._tag === "Stop") {
-        stopped = true
-        ending = event.isError ? "error_stop" : "stop"
-        if (span !== undefined) {
-          span.attribute("llamacloud.turn.is_error", event.isError)
-          Option.map(event.usage.totalInputTokens, (n) => span.attribute("gen_ai.usage.input_tokens", n))
-          Option.map(event.usage.totalOutputTokens, (n) => span.attribute("gen_ai.usage.output_tokens", n))
-        }
-      }
-      if (span === undefined || seenFirst || span.status._tag !== "Started") return Effect.void
-      seenFirst = true
-      const started = span.status.startTime
-      return Effect.map(Clock.currentTimeNanos, (now) => {
-        span.attribute("llamacloud.turn.time_to_first_event_ms", Number(now - started) / 1e6)
-      })
-    }
-
-    const events = limited.pipe(
-      Stream.flattenIterables,
-      Stream.takeUntil((event) => event._tag === "Stop"),
-      Stream.tap(observe)
-    )
-
-    const ended = Stream.concat(
-      events,
-      Stream.suspend(() =>
-        stopped ? Stream.empty : Stream.fail(
-          bad !== undefined ? badEvent(bad) : reader.count() === 0 && !isEventStream(options.contentType)
-            ? notAnEventStream(options.contentType)
-            : endedBeforeStop(facts, reader.count())
-        )
-      )
-    )
-
     // A proxy's sign-in page, a JSON body or nothing at all: the server answered, not with a turn.
-    const notAnEventStream = (contentType: string | undefined): LlamaCloudError =>
+    const notAnEventStream = (): LlamaCloudError =>
       new DecodeError({
         ...facts,
         status: options.status,
-        problem: `the answer is not an event stream (content type ${contentType === undefined ? "none" : JSON.stringify(scrub(contentType).slice(0, 100))}) and holds no event`,
+        problem: `the answer is not an event stream (content type ${
+          options.contentType === undefined ? "none" : JSON.stringify(scrub(options.contentType).slice(0, 100))
+        }) and holds no event`,
         bodyExcerpt: "",
         requestId: facts.requestId
       })
 
-    return ended.pipe(
-      Stream.tapError(() =>
-        Effect.sync(() => {
-          ending = "failed"
-        })
-      ),
-      Stream.ensuring(Effect.sync(() => {
+    /** What the span records of the turn's `Stop`: how it ended and its usage. */
+    const observeStop = (event: Extract<ChatEvent, { readonly _tag: "Stop" }>) => {
+      stopped = true
+      ending = event.isError ? "error_stop" : "stop"
+      if (span === undefined) return
+      span.attribute("llamacloud.turn.is_error", event.isError)
+      Option.map(event.usage.totalInputTokens, (n) => span.attribute("gen_ai.usage.input_tokens", n))
+      Option.map(event.usage.totalOutputTokens, (n) => span.attribute("gen_ai.usage.output_tokens", n))
+    }
+
+    /** The events a body chunk completes, cut after a `Stop`; a bad event is kept for the next read. */
+    const eventsOf = (chunks: Chunk.Chunk<Uint8Array>): Array<ChatEvent> => {
+      let events: Array<ChatEvent> | undefined
+      for (const bytes of chunks) {
+        const pushed = reader.push(bytes)
+        const batch = Either.isRight(pushed) ? pushed.right : pushed.left.preceding
+        if (Either.isLeft(pushed)) bad = pushed.left
+        for (let i = 0; i < batch.length; i++) {
+          if (batch[i]!._tag !== "Stop") continue
+          observeStop(batch[i] as Extract<ChatEvent, { readonly _tag: "Stop" }>)
+          const upToStop = batch.slice(0, i + 1)
+          return events === undefined ? upToStop : events.concat(upToStop)
+        }
+        if (batch.length > 0) events = events === undefined ? batch as Array<ChatEvent> : events.concat(batch)
+        if (bad !== undefined) break
+      }
+      return events ?? []
+    }
+
+    const broke = (error: Option.Option<HttpClientError.ResponseError>) =>
+      Option.isNone(error) ? end() : failed(
+        // The read a limit interrupted fails with a broken body: the limit is the reason.
+        limits?.expired() ?? bodyBrokeOff(error.value, facts, scrub, `the event stream (after ${reader.count()} events)`).error
+      )
+
+    // Reads body chunks until one completes an event: chunks that complete none (keep-alives, a piece
+    // of an event) do not end the consumer's wait, so the idle limit keeps counting through them.
+    const readEvents: Effect.Effect<Chunk.Chunk<ChatEvent>, Option.Option<LlamaCloudError>> = Effect.matchEffect(pull, {
+      onFailure: broke,
+      onSuccess: (chunks) => {
+        const events = eventsOf(chunks)
+        if (events.length === 0) return stopped || bad !== undefined ? end() : readEvents
+        limits?.eventArrived()
+        if (!seenFirst && span !== undefined) {
+          seenFirst = true
+          if (span.status._tag === "Started") {
+            span.attribute(
+              "llamacloud.turn.time_to_first_event_ms",
+              Number(clock.unsafeCurrentTimeNanos() - span.status.startTime) / 1e6
+            )
+          }
+        }
+        return Effect.succeed(ChunkNs.unsafeFromArray(events))
+      }
+    })
+
+    // The reading fiber: reads until the turn ends or fails, handing over each read.
+    const produce: Effect.Effect<void> = Effect.suspend(() =>
+      stopped
+        ? handoff.offer(Exit.fail(Option.none()))
+        : bad !== undefined
+        ? Effect.flatMap(Effect.exit(end()), (ending) => handoff.offer(ending))
+        : Effect.flatMap(
+        Effect.exit(readEvents),
+        (read) => Effect.zipRight(handoff.offer(read), Exit.isSuccess(read) ? produce : Effect.void)
+      )
+    )
+    yield* Effect.forkScoped(produce)
+
+    const take = Effect.flatten(handoff.take)
+    const next = Effect.suspend(() => {
+      const expired = limits?.expired()
+      if (expired !== undefined) return failed(expired)
+      // The consumer waits for the server only when no read is waiting for it.
+      if (handoff.isEmpty()) limits?.waiting()
+      return take
+    })
+
+    return Stream.ensuring(
+      Stream.repeatEffectChunkOption(next),
+      Effect.sync(() => {
         if (span === undefined) return
         span.attribute("llamacloud.turn.events", reader.count())
         span.attribute("llamacloud.turn.ended", ending)
-      }))
+      })
     )
-  })
+  }))
 
 /**
- * The idle limit and the total deadline, kept by one watchdog fiber per turn rather than a timer per
- * read. Idle time is time spent waiting for the server while the consumer waits for an event: a
+ * The idle limit and the total deadline, kept by one watchdog per turn rather than a timer per read:
+ * a host timer on Effect's live clock, a fiber sleeping on any other clock (`hostTimer.ts`). Idle time is time spent waiting for the server while the consumer waits for an event: a
  * consumer that takes its time between reads does not make the turn idle. When a limit passes, the
- * watchdog aborts the request; the read it interrupts then fails with the limit's error.
+ * watchdog aborts the request, which normally fails the read in progress, and hands the limit's
+ * error to the consumer itself, which ends the turn even where a transport leaves that read pending
+ * after the abort (Node 20's fetch does, on a body mislabelled as compressed).
  */
-const withLimits = <A>(
-  batches: Stream.Stream<A, LlamaCloudError>,
-  options: TurnOptions,
-  count: () => number
-): Stream.Stream<A, LlamaCloudError> => {
-  const idleMillis = Duration.toMillis(options.idle)
-  if (!Number.isFinite(idleMillis) && Option.isNone(options.deadline)) return batches
-  return Stream.unwrapScoped(Effect.gen(function*() {
-    const pull = yield* Stream.toPull(batches)
+const watchdog = (options: TurnOptions, count: () => number, handoff: Handoff.Handoff<Read>) =>
+  Effect.gen(function*() {
+    const { clock } = options
+    const idleMillis = Duration.toMillis(options.idle)
+    const deadline = Option.match(options.deadline, { onNone: () => Number.POSITIVE_INFINITY, onSome: (d) => d.at })
+    if (!Number.isFinite(idleMillis) && !Number.isFinite(deadline)) return undefined
     let waitingSince: number | undefined
     let expired: LlamaCloudError | undefined
 
@@ -173,39 +233,55 @@ const withLimits = <A>(
         timeout: Option.map(options.deadline, (deadline) => deadline.total)
       })
 
-    // Aborting frees the socket and normally fails the read in progress; the deferred also ends the
-    // stream when a transport leaves that read pending after the abort (Node 20's fetch does, on a
-    // body mislabelled as compressed).
-    const limit = yield* Deferred.make<never, LlamaCloudError>()
-    const expire = (error: LlamaCloudError) => Effect.zipRight(options.abort, Deferred.fail(limit, error))
-    const watch: Effect.Effect<unknown> = Effect.flatMap(Clock.currentTimeMillis, (now) => {
-      const idleDue = waitingSince === undefined ? now + idleMillis : waitingSince + idleMillis
-      const deadline = Option.match(options.deadline, { onNone: () => Number.POSITIVE_INFINITY, onSome: (d) => d.at })
-      if (now >= deadline) {
-        expired = deadlineError()
-        return expire(expired)
-      }
-      if (waitingSince !== undefined && now >= idleDue) {
-        expired = idleError()
-        return expire(expired)
-      }
-      return Effect.zipRight(Effect.sleep(Duration.millis(Math.min(idleDue, deadline) - now)), Effect.suspend(() => watch))
-    })
-    yield* Effect.forkScoped(watch)
-
-    const read = Effect.flatMap(Clock.currentTimeMillis, (now) => {
-      waitingSince ??= now
-      return pull.pipe(
-        Effect.tap((chunk) => {
-          if (chunk.length > 0) waitingSince = undefined
+    const expire = (error: LlamaCloudError) =>
+      Effect.zipRight(
+        Effect.sync(() => {
+          expired = error
+          // A consumer waiting on an empty hand-over gets the error now; one with a read waiting for
+          // it finds the error when it asks next (the hand-over is full, the offer is refused).
+          handoff.unsafeOffer(Exit.fail(Option.some(error)))
         }),
-        // The read a limit interrupted fails with a broken body: the limit is the reason.
-        Effect.mapError((error) => expired === undefined ? error : Option.some(expired))
+        options.abort
       )
-    })
-    return Stream.interruptWhen(Stream.repeatEffectChunkOption(read), Deferred.await(limit))
-  }))
-}
+    /** What is due at `now`: the limit that has passed, or when to look again. */
+    const due = (now: number): LlamaCloudError | number => {
+      if (now >= deadline) return deadlineError()
+      const idleDue = (waitingSince ?? now) + idleMillis
+      if (waitingSince !== undefined && now >= idleDue) return idleError()
+      return Math.min(idleDue, deadline)
+    }
+
+    if (sleepsOnHostTimers(clock)) {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const look = () => {
+        const now = clock.unsafeCurrentTimeMillis()
+        const next = due(now)
+        if (typeof next !== "number") return void Effect.runFork(expire(next))
+        timer = setTimeout(look, Math.min(next - now, MAX_TIMER_MILLIS))
+      }
+      look()
+      yield* Effect.addFinalizer(() => Effect.sync(() => clearTimeout(timer)))
+    } else {
+      const watch: Effect.Effect<unknown> = Effect.flatMap(clock.currentTimeMillis, (now) => {
+        const next = due(now)
+        return typeof next !== "number"
+          ? expire(next)
+          : Effect.zipRight(clock.sleep(Duration.millis(next - now)), Effect.suspend(() => watch))
+      })
+      yield* Effect.forkScoped(watch)
+    }
+
+    return {
+      expired: () => expired,
+      /** The consumer asks for events: its wait counts from now, unless it already waits. */
+      waiting: () => {
+        waitingSince ??= Number(clock.unsafeCurrentTimeMillis())
+      },
+      eventArrived: () => {
+        waitingSince = undefined
+      }
+    }
+  })
 
 /** A turn's stream that ended without its `Stop`: the connection broke, after `events` events. */
 const isEventStream = (contentType: string | undefined): boolean =>

@@ -241,6 +241,7 @@ export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) 
           deadline: Option.map(policy.timeout.total, (total) => ({ at: started + Duration.toMillis(total), total })),
           contentType: answered.headers["content-type"],
           span,
+          clock,
           abort: Scope.close(answered.scope, Exit.void)
         })
       })
