@@ -21,6 +21,7 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
 import type { ChatEvent } from "../ChatEvent.js"
 import { type CallFacts, DecodeError, type LlamaCloudError, NetworkError } from "../LlamaCloudError.js"
@@ -57,14 +58,15 @@ type Read = Exit.Exit<Chunk.Chunk<ChatEvent>, Option.Option<LlamaCloudError>>
 const done = Effect.fail(Option.none())
 
 /**
- * The events of one turn, ending after its `Stop`. What follows a `Stop` is never read: the stream
- * ends, and closing the request's scope (the caller's finalizer) discards it with the socket.
+ * The events of one turn, ending after its `Stop`, read under the caller's scope (the request
+ * stream's, which saves every chunk a stream layer). What follows a `Stop` is never read: the
+ * stream ends, and closing the request's scope (the caller's finalizer) discards it with the socket.
  */
 export const readTurn = (
   response: HttpClientResponse.HttpClientResponse,
   options: TurnOptions
-): Stream.Stream<ChatEvent, LlamaCloudError> =>
-  Stream.unwrapScoped(Effect.gen(function*() {
+): Effect.Effect<Stream.Stream<ChatEvent, LlamaCloudError>, never, Scope.Scope> =>
+  Effect.gen(function*() {
     const { clock, facts, scrub, span } = options
     const reader = makeEventReader()
     const pull = yield* Stream.toPull(response.stream)
@@ -191,15 +193,15 @@ export const readTurn = (
       return take
     })
 
-    return Stream.ensuring(
-      Stream.repeatEffectChunkOption(next),
+    yield* Effect.addFinalizer(() =>
       Effect.sync(() => {
         if (span === undefined) return
         span.attribute("llamacloud.turn.events", reader.count())
         span.attribute("llamacloud.turn.ended", ending)
       })
     )
-  }))
+    return Stream.repeatEffectChunkOption(next)
+  })
 
 /**
  * The idle limit and the total deadline, kept by one watchdog per turn rather than a timer per read:

@@ -233,7 +233,7 @@ export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) 
             (answered) => Effect.addFinalizer(() => Scope.close(answered.scope, Exit.void))
           )
         )
-        return readTurn(answered.response, {
+        return yield* readTurn(answered.response, {
           facts: { ...facts, requestId: answered.requestId },
           status: answered.response.status,
           scrub,
