@@ -14,9 +14,11 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import { ChatService, LlamaCloudClient, RetryPolicy } from "../src/index.js"
+import { ChatService, LlamaCloudClient, RetryPolicy, TimeoutPolicy } from "../src/index.js"
 import { LocalServer } from "../src/testing/node.js"
 import { captureLogs } from "./fixtures/harness.js"
+
+const { Fault } = LocalServer
 
 const API_KEY = "llx-SECRET-telemetry-4f2a"
 const INDEX = "idx-handbook"
@@ -108,6 +110,26 @@ describe("spans exported through @effect/opentelemetry", () => {
         assert.isAbove(Number(turn["gen_ai.usage.input_tokens"]), 0)
         assert.isAbove(Number(turn["gen_ai.usage.output_tokens"]), 0)
       }).pipe(Effect.provide(otel.layer))
+    })
+
+    it.effect("a turn that fails says so in its span: cut off, or stalled past its idle limit", () => {
+      const otel = exporting()
+      return Effect.gen(function*() {
+        const local = yield* LocalServer.LocalServer
+        const chat = yield* ChatService
+        const session = yield* chat.create({ indexIds: [INDEX] })
+        const turn = Stream.runDrain(chat.sendMessage(session.sessionId, { prompt: "What do llamas eat?", indexIds: [INDEX] }))
+        yield* local.setFaults({ script: [Fault.cutStream(2)], route: "stream" })
+        const cut = yield* Effect.flip(turn)
+        yield* local.setFaults({ script: [Fault.stallStream(2)], route: "stream" })
+        const stalled = yield* Effect.flip(turn.pipe(Effect.provide(TimeoutPolicy.layer({ idle: "200 millis" }))))
+        assert.deepStrictEqual([cut._tag, stalled._tag], ["NetworkError", "NetworkError"])
+        assert.strictEqual(cut._tag === "NetworkError" ? cut.reason : "", "ConnectionLost")
+        assert.strictEqual(stalled._tag === "NetworkError" ? stalled.reason : "", "IdleTimeout")
+        const turns = otel.exporter.getFinishedSpans().filter((span) => span.name === "ChatService.sendMessage")
+        assert.deepStrictEqual(turns.map((span) => span.attributes["llamacloud.turn.ended"]), ["failed", "failed"])
+        assert.deepStrictEqual(turns.map((span) => span.attributes["llamacloud.turn.events"]), [2, 2])
+      }).pipe(Effect.provide(client(API_KEY)), Effect.provide(otel.layer))
     })
 
     it.effect("the client's span is a child of the caller's span, in its trace", () => {

@@ -81,10 +81,7 @@ export const readTurn = (
     // failure is raised on the next read (unless one of them was the turn's `Stop`).
     let bad: EventFailure | undefined
 
-    const failed = (error: LlamaCloudError) => {
-      ending = "failed"
-      return Effect.fail(Option.some(error))
-    }
+    const failed = (error: LlamaCloudError) => Effect.fail(Option.some(error))
 
     /** Where the events end once the body has: the turn's `Stop`, a bad event, or a cut. */
     const end = (): Effect.Effect<never, Option.Option<LlamaCloudError>> => {
@@ -172,25 +169,26 @@ export const readTurn = (
     })
 
     // The reading fiber: reads until the turn ends or fails, handing over each read.
-    const produce: Effect.Effect<void> = Effect.suspend(() =>
-      stopped
-        ? handoff.offer(Exit.fail(Option.none()))
-        : bad !== undefined
-        ? Effect.flatMap(Effect.exit(end()), (ending) => handoff.offer(ending))
-        : Effect.flatMap(
+    const produce: Effect.Effect<void> = Effect.suspend(() => {
+      if (stopped || bad !== undefined) return Effect.flatMap(Effect.exit(end()), handoff.offer)
+      return Effect.flatMap(
         Effect.exit(readEvents),
         (read) => Effect.zipRight(handoff.offer(read), Exit.isSuccess(read) ? produce : Effect.void)
       )
-    )
+    })
     yield* Effect.forkScoped(produce)
 
-    const take = Effect.flatten(handoff.take)
+    /** A read as the consumer gets it; any failure but the end after the `Stop` fails the turn. */
+    const delivered = (read: Read): Read => {
+      if (Exit.isFailure(read) && !stopped) ending = "failed"
+      return read
+    }
     const next = Effect.suspend(() => {
       const expired = limits?.expired()
-      if (expired !== undefined) return failed(expired)
+      if (expired !== undefined) return delivered(Exit.fail(Option.some(expired)))
       // The consumer waits for the server only when no read is waiting for it.
       if (handoff.isEmpty()) limits?.waiting()
-      return take
+      return Effect.flatMap(handoff.take, delivered)
     })
 
     yield* Effect.addFinalizer(() =>
@@ -205,8 +203,9 @@ export const readTurn = (
 
 /**
  * The idle limit and the total deadline, kept by one watchdog per turn rather than a timer per read:
- * a host timer on Effect's live clock, a fiber sleeping on any other clock (`hostTimer.ts`). Idle time is time spent waiting for the server while the consumer waits for an event: a
- * consumer that takes its time between reads does not make the turn idle. When a limit passes, the
+ * a host timer on Effect's live clock, a fiber sleeping on any other clock (`hostTimer.ts`). Idle
+ * time is time spent waiting for the server while the consumer waits for an event: a consumer that
+ * takes its time between reads does not make the turn idle. When a limit passes, the
  * watchdog aborts the request, which normally fails the read in progress, and hands the limit's
  * error to the consumer itself, which ends the turn even where a transport leaves that read pending
  * after the abort (Node 20's fetch does, on a body mislabelled as compressed).
@@ -277,7 +276,7 @@ const watchdog = (options: TurnOptions, count: () => number, handoff: Handoff.Ha
       expired: () => expired,
       /** The consumer asks for events: its wait counts from now, unless it already waits. */
       waiting: () => {
-        waitingSince ??= Number(clock.unsafeCurrentTimeMillis())
+        waitingSince ??= clock.unsafeCurrentTimeMillis()
       },
       eventArrived: () => {
         waitingSince = undefined
