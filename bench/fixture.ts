@@ -23,24 +23,27 @@ export const resultMarker = "@@bench "
 /** How many sessions a list page holds, as with `pageSize: 20`. */
 export const pageSize = 20
 
+/** A session that has run `turns` turns, as the wire shows it: every field filled. */
+const ranSession = (sessionId: string, turns: number) => ({
+  session_id: sessionId,
+  last_updated_at: "2026-04-22T12:34:41.342245",
+  generated_title: "Main findings of the Q3 report",
+  index_ids: ["idx-abc123", "idx-def456"],
+  job_metadata: {
+    duration_ms: 1834,
+    error: null,
+    export_config_ids: null,
+    is_error: false,
+    total_input_tokens: 5120,
+    total_output_tokens: 734,
+    turns
+  }
+})
+
 /** One page of the list: `pageSize` sessions that have run, and the next page's token. */
 export const pageBody = (n: number): string =>
   JSON.stringify({
-    items: Array.from({ length: pageSize }, (_, i) => ({
-      session_id: `ses-${(n * pageSize + i).toString(36).padStart(8, "0")}`,
-      last_updated_at: "2026-04-22T12:34:41.342245",
-      generated_title: "Main findings of the Q3 report",
-      index_ids: ["idx-abc123", "idx-def456"],
-      job_metadata: {
-        duration_ms: 1834,
-        error: null,
-        export_config_ids: null,
-        is_error: false,
-        total_input_tokens: 5120,
-        total_output_tokens: 734,
-        turns: 2
-      }
-    })),
+    items: Array.from({ length: pageSize }, (_, i) => ranSession(`ses-${(n * pageSize + i).toString(36).padStart(8, "0")}`, 2)),
     next_page_token: `tok-${n + 1}`
   })
 
@@ -62,22 +65,7 @@ export const historyBody = (): string => {
     if (step === perTurn - 1) return eventAt(1, 2)
     return eventAt(12 + (i % 900), 1_000_000)
   })
-  return JSON.stringify({
-    session_id: historySessionId,
-    last_updated_at: "2026-04-22T12:34:41.342245",
-    generated_title: "Main findings of the Q3 report",
-    index_ids: ["idx-abc123", "idx-def456"],
-    job_metadata: {
-      duration_ms: 1834,
-      error: null,
-      export_config_ids: null,
-      is_error: false,
-      total_input_tokens: 5120,
-      total_output_tokens: 734,
-      turns: 10
-    },
-    events
-  })
+  return JSON.stringify({ ...ranSession(historySessionId, 10), events })
 }
 
 /**
