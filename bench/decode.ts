@@ -7,6 +7,7 @@ import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import { ChatEvent, ChatSession, ChatSessionDetail, ChatSessionPage } from "../src/index.js"
 import { historyBody, pageBody, resultMarker, sessionBody } from "./fixture.js"
+import { PlainSession } from "./plainSession.js"
 import type { DecodeResults } from "./lib/results.js"
 import { eventAt } from "./stream/turns.js"
 
@@ -38,15 +39,6 @@ const must = <A, E>(result: Either.Either<A, E>): A => {
   if (Either.isLeft(result)) throw new Error(`the fixture does not decode: ${String(result.left)}`)
   return result.right
 }
-
-// The wire form as a struct of plain strings: what a decoder costs without renames, Option or a timestamp.
-const PlainSession = Schema.Struct({
-  session_id: Schema.String,
-  last_updated_at: Schema.String,
-  generated_title: Schema.NullOr(Schema.String),
-  index_ids: Schema.NullOr(Schema.Array(Schema.String)),
-  job_metadata: Schema.NullOr(Schema.Unknown)
-})
 
 const session = JSON.parse(sessionBody(1))
 const page = JSON.parse(pageBody(0))

@@ -5,18 +5,11 @@
  */
 import { HttpBody, HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { Effect, Redacted, Schema } from "effect"
+import { Effect, Redacted } from "effect"
 import { runChild } from "../child.js"
 import { apiKey, createPath, indexIds } from "../fixture.js"
+import { PlainSession } from "../plainSession.js"
 import { fiberRunner } from "./fibers.js"
-
-const Session = Schema.Struct({
-  session_id: Schema.String,
-  last_updated_at: Schema.String,
-  generated_title: Schema.NullOr(Schema.String),
-  index_ids: Schema.NullOr(Schema.Array(Schema.String)),
-  job_metadata: Schema.NullOr(Schema.Unknown)
-})
 
 runChild((baseUrl) =>
   fiberRunner(
@@ -33,7 +26,7 @@ runChild((baseUrl) =>
         HttpClient.filterStatusOk
       )
       return authorized.post(createPath, { body: HttpBody.unsafeJson({ index_ids: indexIds }) }).pipe(
-        Effect.flatMap(HttpClientResponse.schemaBodyJson(Session)),
+        Effect.flatMap(HttpClientResponse.schemaBodyJson(PlainSession)),
         Effect.scoped
       )
     })
