@@ -22,8 +22,19 @@ import { type CallFacts, ValidationError, type ValidationIssue } from "./LlamaCl
  */
 export const MAX_INDEX_IDS = 10
 
+// A lone UTF-16 surrogate has no UTF-8 form: percent-encoding one throws, and in a query or a body
+// it would reach the server as U+FFFD, another id than the caller's.
+const loneSurrogate = /\p{Surrogate}/u
+
+/** A string that is well-formed Unicode (no lone surrogate), the message naming what it is. */
+const wellFormed = (what: string) => <I, R>(self: Schema.Schema<string, I, R>) =>
+  self.pipe(Schema.filter((s) => !loneSurrogate.test(s), {
+    message: (issue) => `${what} must be well-formed Unicode (it holds a lone surrogate), got ${show(issue.actual)}`
+  }))
+
 const IndexId = Schema.String.pipe(
-  Schema.minLength(1, { message: () => "an index id must be a non-empty string" })
+  Schema.minLength(1, { message: () => "an index id must be a non-empty string" }),
+  wellFormed("an index id")
 )
 
 const IndexIds = Schema.Array(IndexId).annotations({
@@ -115,7 +126,8 @@ export const ListPageParams = Schema.Struct({
   pageSize: Schema.optional(PageSize),
   /** The `nextPageToken` of the previous page; the first page when absent. */
   pageToken: Schema.optional(Schema.String.pipe(
-    Schema.minLength(1, { message: () => "a page token must be a non-empty string (omit it for the first page)" })
+    Schema.minLength(1, { message: () => "a page token must be a non-empty string (omit it for the first page)" }),
+    wellFormed("a page token")
   )),
   ...scopeFields
 }).annotations({ message: (issue) => `listPage takes an object of parameters, got ${show(issue.actual)}` })
@@ -198,15 +210,31 @@ export const SendMessageParams = Schema.Struct({
  */
 export interface SendMessageParams extends Schema.Schema.Type<typeof SendMessageParams> {}
 
+// A path segment that is "." or ".." (or either spelled with %2E) is resolved away by every URL
+// parser, the transports' included: the request would reach another route (`delete("..")` would
+// send `DELETE /api/v1/`).
+const dotSegment = /^(?:\.|%2e){1,2}$/i
+
 /**
- * A session id as the operations take it: a non-empty string.
+ * A session id as the operations take it: a non-empty string of well-formed Unicode that is not
+ * `.` or `..` (nor either spelled with `%2E`), which a URL would resolve to another path. Any other
+ * character is percent-encoded into the path.
  *
  * @since 0.2.0
  * @category schemas
  */
 export const SessionId = Schema.String.annotations({
   message: (issue) => `the session id must be a string, got ${show(issue.actual)}`
-}).pipe(Schema.minLength(1, { message: () => "the session id must not be empty" }))
+}).pipe(
+  Schema.minLength(1, { message: () => "the session id must not be empty" }),
+  wellFormed("the session id"),
+  Schema.filter((s) => !dotSegment.test(s), {
+    message: (issue) =>
+      `the session id must not be "." or ".." (nor either percent-encoded): a URL resolves it to another path, got ${
+        show(issue.actual)
+      }`
+  })
+)
 
 // -------------------------------------------------------------------------------------------------
 // validation

@@ -2,7 +2,8 @@
  * The LlamaCloud Chat API as an Effect service: sessions (create, list, retrieve, summary, delete)
  * and conversations (a turn streamed as events, or collected). Each operation is a description
  * (`internal/operation.ts`) that one engine runs (`internal/execute.ts`): this module only wires
- * parameters to descriptions.
+ * parameters to descriptions. Calling an operation does nothing: its parameters are checked, and
+ * its request built, when the effect or stream it returns runs.
  *
  * Over 300 lines because every operation carries its user-facing docs and example; the wiring
  * itself is a description per operation.
@@ -90,26 +91,30 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
       describe: (id: string, params: P) => Operation<A>
     ) =>
     (sessionId: string, params?: unknown): Effect.Effect<A, LlamaCloudError> =>
-      Either.match(check(`ChatService.${name}`, parse, params, { value: sessionId }), {
-        onLeft: Effect.fail,
-        onRight: (valid) => engine.run(describe(sessionId, valid))
-      })
+      Effect.suspend(() =>
+        Either.match(check(`ChatService.${name}`, parse, params, { value: sessionId }), {
+          onLeft: Effect.fail,
+          onRight: (valid) => engine.run(describe(sessionId, valid))
+        })
+      )
 
     const create = (params?: CreateSessionParams): Effect.Effect<ChatSession, LlamaCloudError> =>
-      Either.match(check("ChatService.create", validateCreate, params), {
-        onLeft: Effect.fail,
-        onRight: (valid) =>
-          engine.run({
-            name: "ChatService.create",
-            method: "POST",
-            route: chatRoute,
-            path: chatRoute,
-            query: scopeQuery(scope(valid)),
-            body: createSessionBody(valid),
-            idempotent: false,
-            answer: { _tag: "Json", decode: decodeSession }
-          })
-      })
+      Effect.suspend(() =>
+        Either.match(check("ChatService.create", validateCreate, params), {
+          onLeft: Effect.fail,
+          onRight: (valid) =>
+            engine.run({
+              name: "ChatService.create",
+              method: "POST",
+              route: chatRoute,
+              path: chatRoute,
+              query: scopeQuery(scope(valid)),
+              body: createSessionBody(valid),
+              idempotent: false,
+              answer: { _tag: "Json", decode: decodeSession }
+            })
+        })
+      )
 
     const fetchPage = (name: string, params: ListPageParams) =>
       engine.run({
@@ -123,24 +128,28 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
       })
 
     const listPage = (params?: ListPageParams): Effect.Effect<ChatSessionPage, LlamaCloudError> =>
-      Either.match(check("ChatService.listPage", validateListPage, params), {
-        onLeft: Effect.fail,
-        onRight: (valid) => fetchPage("ChatService.listPage", valid)
-      })
+      Effect.suspend(() =>
+        Either.match(check("ChatService.listPage", validateListPage, params), {
+          onLeft: Effect.fail,
+          onRight: (valid) => fetchPage("ChatService.listPage", valid)
+        })
+      )
 
     const list = (params?: ListSessionsParams): Stream.Stream<ChatSession, LlamaCloudError> =>
-      Either.match(check("ChatService.list", validateList, params), {
-        onLeft: Stream.fail,
-        onRight: (valid) =>
-          paginate(
-            (token) =>
-              fetchPage("ChatService.list", {
-                ...valid,
-                ...Option.match(token, { onNone: () => ({}), onSome: (pageToken) => ({ pageToken }) })
-              }),
-            (token) => repeatedPageToken("ChatService.list", scrub(token))
-          )
-      })
+      Stream.suspend(() =>
+        Either.match(check("ChatService.list", validateList, params), {
+          onLeft: Stream.fail,
+          onRight: (valid) =>
+            paginate(
+              (token) =>
+                fetchPage("ChatService.list", {
+                  ...valid,
+                  ...Option.match(token, { onNone: () => ({}), onSome: (pageToken) => ({ pageToken }) })
+                }),
+              (token) => repeatedPageToken("ChatService.list", scrub(token))
+            )
+        })
+      )
 
     const sessionOperation = <A>(
       name: string,
@@ -171,21 +180,23 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
     }))
 
     const turn = (name: string, sessionId: string, params: SendMessageParams): Stream.Stream<ChatEvent, LlamaCloudError> =>
-      Either.match(check(`ChatService.${name}`, validateTurn, params, { value: sessionId }), {
-        onLeft: Stream.fail,
-        onRight: (valid) =>
-          engine.stream({
-            name: `ChatService.${name}`,
-            method: "POST",
-            route: `${sessionRoute}/messages/stream`,
-            path: `${chatRoute}/${segment(sessionId)}/messages/stream`,
-            sessionId,
-            query: scopeQuery(scope(valid)),
-            body: sendMessageBody(valid),
-            idempotent: false,
-            answer: { _tag: "EventStream" }
-          })
-      })
+      Stream.suspend(() =>
+        Either.match(check(`ChatService.${name}`, validateTurn, params, { value: sessionId }), {
+          onLeft: Stream.fail,
+          onRight: (valid) =>
+            engine.stream({
+              name: `ChatService.${name}`,
+              method: "POST",
+              route: `${sessionRoute}/messages/stream`,
+              path: `${chatRoute}/${segment(sessionId)}/messages/stream`,
+              sessionId,
+              query: scopeQuery(scope(valid)),
+              body: sendMessageBody(valid),
+              idempotent: false,
+              answer: { _tag: "EventStream" }
+            })
+        })
+      )
 
     const sendMessage = (sessionId: string, params: SendMessageParams) => turn("sendMessage", sessionId, params)
 

@@ -197,6 +197,9 @@ describe("InMemoryChat validation", () => {
     ["listPage with an empty token and a fractional size", (c) => c.listPage({ pageToken: "", pageSize: 1.5 })],
     ["retrieve with an empty id and a bad project", (c) => c.retrieve("", { projectId: "p" })],
     ["getSummary with an id that is not a string", (c) => c.getSummary(untyped(42))],
+    ["retrieve with the id \".\"", (c) => c.retrieve(".")],
+    ["delete with the id \"..\" percent-encoded", (c) => c.delete("%2E%2E")],
+    ["getSummary with an id holding a lone surrogate", (c) => c.getSummary("ses-\uD800")],
     ["delete with parameters that are not an object", (c) => c.delete("ses-1", untyped("all"))],
     ["sendMessage with an empty prompt and no index", (c) => Stream.runDrain(c.sendMessage("ses-1", { prompt: " ", indexIds: [] }))],
     ["ask with a prompt of 1001 characters", (c) => c.ask("ses-1", { prompt: "x".repeat(1001), indexIds: ["idx-a"] })]
@@ -211,6 +214,15 @@ describe("InMemoryChat validation", () => {
         assert.deepStrictEqual(seen(inMemory), seen(server))
       }).pipe(Effect.provide(InMemoryChat.layer)))
   }
+
+  it.effect("checks a call when it runs, not when it is made", () =>
+    Effect.gen(function*() {
+      const service = yield* chat
+      const made = service.retrieve("ses-\uD800")
+      assert.lengthOf(yield* (yield* memory).calls, 0, "nothing is recorded before the effect runs")
+      yield* failsWith("ValidationError")(made)
+      assert.lengthOf(yield* (yield* memory).calls, 1)
+    }).pipe(Effect.provide(InMemoryChat.layer)))
 
   it.effect("validates before a scripted failure, which stays queued", () =>
     Effect.gen(function*() {

@@ -26,7 +26,7 @@ import {
   wakeAt,
   withoutWaiting
 } from "./fixtures/harness.js"
-import { callRow, operations, SESSION_ID } from "./fixtures/operations.js"
+import { callRow, type OperationRow, operations, SESSION_ID } from "./fixtures/operations.js"
 
 const noJitter = Effect.withRandom(Random.fixed([0]))
 const aborted = Effect.flatMap(MockTransport, (mock) => mock.aborted)
@@ -185,7 +185,7 @@ describe.each(operations)("$operation", (row) => {
           assert.include(request?.url ?? "", "/api/v1/chat/a%2Fb%3Fc%23d%20e")
         }).pipe(Effect.provide(chatLayer([row.ok]))))
 
-      for (const bad of ["", 42, null, undefined]) {
+      for (const bad of ["", 42, null, undefined, ".", "..", "%2E", "%2e%2E", ".%2E", "ses-\uD800", "\uDC00"]) {
         it.effect(`${JSON.stringify(bad) ?? "undefined"} fails with a ValidationError before anything is sent`, () =>
           Effect.gen(function*() {
             const chat = yield* ChatService
@@ -198,6 +198,64 @@ describe.each(operations)("$operation", (row) => {
     })
   }
 })
+
+describe("calling an operation", () => {
+  /** Parameters that count every read of a field: validation reads them. */
+  const counted = (fields: Record<string, unknown>) => {
+    const reads = { count: 0 }
+    const params: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(fields)) {
+      Object.defineProperty(params, key, {
+        enumerable: true,
+        get: () => {
+          reads.count++
+          return value
+        }
+      })
+    }
+    return { params, reads }
+  }
+
+  for (const row of operations) {
+    it.effect(`${row.operation} neither throws nor reads its arguments until its effect runs`, () =>
+      Effect.gen(function*() {
+        const chat = yield* ChatService
+        const { params, reads } = counted({ prompt: "hello", indexIds: ["idx-1"], projectId: PROJECT_ID })
+        const call = () => {
+          const withId = (id: string) => callLazily(chat, row.name, id, params)
+          return row.onSession ? withId("ses-\uD800") : withId(SESSION_ID)
+        }
+        const made = call()
+        assert.strictEqual(reads.count, 0, "nothing is read when the call is made")
+        assert.lengthOf(yield* requests, 0)
+        yield* Effect.either(made)
+        assert.isAbove(reads.count, 0, "the parameters are read when it runs")
+      }).pipe(Effect.provide(chatLayer([row.ok]))))
+  }
+})
+
+/** Makes a call without running it (a stream is drained only when the effect runs). */
+const callLazily = (chat: ChatService.Service, name: OperationRow["name"], id: string, params: unknown) => {
+  const any = params as never
+  switch (name) {
+    case "create":
+      return chat.create(any)
+    case "list":
+      return Stream.runDrain(chat.list(any))
+    case "listPage":
+      return chat.listPage(any)
+    case "retrieve":
+      return chat.retrieve(id, any)
+    case "getSummary":
+      return chat.getSummary(id, any)
+    case "delete":
+      return chat.delete(id, any)
+    case "sendMessage":
+      return Stream.runDrain(chat.sendMessage(id, any))
+    case "ask":
+      return chat.ask(id, any)
+  }
+}
 
 /** Calls a session operation with an arbitrary id, as plain JavaScript could. */
 const callWithId = (chat: ChatService.Service, name: string, id: unknown) => {

@@ -91,11 +91,14 @@ export class InMemoryChat extends Context.Tag("effect-llamacloud/testing/InMemor
     ): Effect.Effect<P, LlamaCloudError> =>
       Effect.zipRight(
         Ref.update(calls, (all) => [...all, call]),
+        // Checked when the call runs, as the real service does, not when it is made.
         Effect.flatMap(
-          validateCall(parse, call.params, {
-            operation: nameOf(call.operation),
-            sessionId: "sessionId" in call ? { value: call.sessionId } : undefined
-          }),
+          Effect.suspend(() =>
+            validateCall(parse, call.params, {
+              operation: nameOf(call.operation),
+              sessionId: "sessionId" in call ? { value: call.sessionId } : undefined
+            })
+          ),
           (valid) => Effect.as(scriptedFailure(call.operation), valid)
         )
       )
