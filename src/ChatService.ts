@@ -1,12 +1,13 @@
 /**
  * The LlamaCloud Chat API as an Effect service: sessions (create, list, retrieve, summary, delete)
- * and conversations (a turn streamed as events, or collected). Each operation is a description
- * (`internal/operation.ts`) that one engine runs (`internal/execute.ts`): this module only wires
- * parameters to descriptions. Calling an operation does nothing: its parameters are checked, and
- * its request built, when the effect or stream it returns runs.
+ * and conversations (a turn streamed as events, or collected). Each operation is a row of one table
+ * (`internal/operations.ts`) that one engine runs (`internal/execute.ts`): this module checks a
+ * call's parameters, resolves its scope, and says how each operation's answer reaches the caller
+ * (one value, pages as a stream, events, a collected reply). Calling an operation does nothing: its
+ * parameters are checked, and its request built, when the effect or stream it returns runs.
  *
  * Over 300 lines because every operation carries its user-facing docs and example; the wiring
- * itself is a description per operation.
+ * itself is a line per operation.
  *
  * @since 0.1.0
  */
@@ -15,37 +16,31 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type { ChatEvent } from "./ChatEvent.js"
-import {
-  type CreateSessionParams,
-  type ListPageParams,
-  type ListSessionsParams,
-  type SendMessageParams,
-  type SessionParams,
-  validate as validateCreate,
-  validateCall,
-  validateList,
-  validateListPage,
-  validateSession,
-  validateTurn
-} from "./ChatParams.js"
+import type { CreateSessionParams, ListPageParams, ListSessionsParams, SendMessageParams, SessionParams } from "./ChatParams.js"
+import { validateCall } from "./ChatParams.js"
 import { type ChatReply, fromEvents } from "./ChatReply.js"
-import { ChatSession, ChatSessionDetail, ChatSessionPage } from "./ChatSession.js"
+import type { ChatSession, ChatSessionDetail, ChatSessionPage } from "./ChatSession.js"
 import { makeExecutor } from "./internal/execute.js"
-import type { Operation } from "./internal/operation.js"
-import { segment } from "./internal/operation.js"
+import type { Empty, EventStream } from "./internal/operation.js"
+import {
+  type Answer,
+  type Definition,
+  describe,
+  type JsonAnswer,
+  type Name,
+  onSession,
+  operations,
+  qualified
+} from "./internal/operations.js"
 import { paginate, repeatedPageToken } from "./internal/paginate.js"
 import { scrubber, truncate } from "./internal/redact.js"
-import { createSessionBody, listQuery, scopeQuery, sendMessageBody } from "./internal/requestWire.js"
+import type { Scope } from "./internal/requestWire.js"
 import { LlamaCloudClient } from "./LlamaCloudClient.js"
-import { type LlamaCloudError, TurnError, type ValidationError } from "./LlamaCloudError.js"
+import { type LlamaCloudError, TurnError } from "./LlamaCloudError.js"
 import { RetryPolicy } from "./RetryPolicy.js"
 import { TimeoutPolicy } from "./TimeoutPolicy.js"
-
-const chatRoute = "/api/v1/chat"
-const sessionRoute = "/api/v1/chat/{session_id}"
 
 /**
  * Chat sessions on LlamaCloud.
@@ -67,7 +62,7 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
     const scrub = scrubber(client.apiKey)
 
     /** The call's own ids win over the client's defaults; an id set nowhere is not sent at all. */
-    const scope = (params: { readonly organizationId?: string | undefined; readonly projectId?: string | undefined }) => {
+    const scope = (params: Scope) => {
       const organizationId = params.organizationId ?? Option.getOrUndefined(client.organizationId)
       const projectId = params.projectId ?? Option.getOrUndefined(client.projectId)
       return {
@@ -76,132 +71,64 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
       }
     }
 
-    /** The session id and the parameters checked together; a key passed by mistake as an id is not quoted back. */
-    const check = <P>(
-      operation: string,
-      parse: (input: unknown) => Either.Either<P, ValidationError>,
+    /**
+     * The call's parameters (and its session id) checked together, its scope resolved: a key passed
+     * by mistake as an id is not quoted back.
+     */
+    const checked = <P extends Scope>(definition: Definition<Name, P, Answer>, params: unknown, sessionId?: string) =>
+      Either.map(
+        validateCall(definition.params, params, {
+          operation: qualified(definition.name),
+          sessionId: onSession(definition) ? { value: sessionId } : undefined,
+          scrub
+        }),
+        (valid): P => ({ ...valid, ...scope(valid) })
+      )
+
+    /** An operation answered by JSON or a status, on one session when `sessionId` is given. */
+    const call = <P extends Scope, A>(
+      definition: Definition<Name, P, JsonAnswer<A> | Empty<A>>,
       params: unknown,
-      sessionId?: { readonly value: unknown }
-    ): Either.Either<P, ValidationError> => validateCall(parse, params, { operation, sessionId, scrub })
-
-    /** Runs an operation on one session, once its id and parameters are valid. */
-    const onSession = <P, A>(
-      name: string,
-      parse: (input: unknown) => Either.Either<P, ValidationError>,
-      describe: (id: string, params: P) => Operation<A>
-    ) =>
-    (sessionId: string, params?: unknown): Effect.Effect<A, LlamaCloudError> =>
+      sessionId?: string
+    ): Effect.Effect<A, LlamaCloudError> =>
       Effect.suspend(() =>
-        Either.match(check(`ChatService.${name}`, parse, params, { value: sessionId }), {
+        Either.match(checked(definition, params, sessionId), {
           onLeft: Effect.fail,
-          onRight: (valid) => engine.run(describe(sessionId, valid))
+          onRight: (valid) => engine.run(describe(definition, valid, sessionId))
         })
       )
 
-    const create = (params?: CreateSessionParams): Effect.Effect<ChatSession, LlamaCloudError> =>
-      Effect.suspend(() =>
-        Either.match(check("ChatService.create", validateCreate, params), {
-          onLeft: Effect.fail,
-          onRight: (valid) =>
-            engine.run({
-              name: "ChatService.create",
-              method: "POST",
-              route: chatRoute,
-              path: chatRoute,
-              query: scopeQuery(scope(valid)),
-              body: createSessionBody(valid),
-              idempotent: false,
-              answer: { _tag: "Json", decode: decodeSession }
-            })
-        })
-      )
-
-    const fetchPage = (name: string, params: ListPageParams) =>
-      engine.run({
-        name,
-        method: "GET",
-        route: chatRoute,
-        path: chatRoute,
-        query: listQuery({ ...params, ...scope(params) }),
-        idempotent: true,
-        answer: { _tag: "Json", decode: decodePage }
-      })
-
-    const listPage = (params?: ListPageParams): Effect.Effect<ChatSessionPage, LlamaCloudError> =>
-      Effect.suspend(() =>
-        Either.match(check("ChatService.listPage", validateListPage, params), {
-          onLeft: Effect.fail,
-          onRight: (valid) => fetchPage("ChatService.listPage", valid)
+    /** An operation answered by an event stream. */
+    const stream = <P extends Scope>(
+      definition: Definition<Name, P, EventStream>,
+      sessionId: string,
+      params: unknown
+    ): Stream.Stream<ChatEvent, LlamaCloudError> =>
+      Stream.suspend(() =>
+        Either.match(checked(definition, params, sessionId), {
+          onLeft: Stream.fail,
+          onRight: (valid) => engine.stream(describe(definition, valid, sessionId))
         })
       )
 
     const list = (params?: ListSessionsParams): Stream.Stream<ChatSession, LlamaCloudError> =>
       Stream.suspend(() =>
-        Either.match(check("ChatService.list", validateList, params), {
+        Either.match(checked(operations.list, params), {
           onLeft: Stream.fail,
           onRight: (valid) =>
             paginate(
               (token) =>
-                fetchPage("ChatService.list", {
+                engine.run(describe(operations.list, {
                   ...valid,
                   ...Option.match(token, { onNone: () => ({}), onSome: (pageToken) => ({ pageToken }) })
-                }),
-              (token) => repeatedPageToken("ChatService.list", scrub(token))
+                })),
+              (token) => repeatedPageToken(qualified("list"), scrub(token))
             )
         })
       )
 
-    const sessionOperation = <A>(
-      name: string,
-      id: string,
-      params: SessionParams,
-      suffix: string,
-      answer: Operation<A>["answer"]
-    ): Operation<A> => ({
-      name: `ChatService.${name}`,
-      method: answer._tag === "Empty" ? "DELETE" : "GET",
-      route: `${sessionRoute}${suffix}`,
-      path: `${chatRoute}/${segment(id)}${suffix}`,
-      sessionId: id,
-      query: scopeQuery(scope(params)),
-      idempotent: true,
-      answer
-    })
-
-    const retrieve = onSession("retrieve", validateSession, (id, params: SessionParams) =>
-      sessionOperation<ChatSessionDetail>("retrieve", id, params, "", { _tag: "Json", decode: decodeDetail }))
-
-    const getSummary = onSession("getSummary", validateSession, (id, params: SessionParams) =>
-      sessionOperation<ChatSession>("getSummary", id, params, "/summary", { _tag: "Json", decode: decodeSession }))
-
-    const deleteSession = onSession("delete", validateSession, (id, params: SessionParams) => ({
-      ...sessionOperation<void>("delete", id, params, "", { _tag: "Empty", value: undefined }),
-      notFoundAfterAmbiguousIsSuccess: true
-    }))
-
-    const turn = (name: string, sessionId: string, params: SendMessageParams): Stream.Stream<ChatEvent, LlamaCloudError> =>
-      Stream.suspend(() =>
-        Either.match(check(`ChatService.${name}`, validateTurn, params, { value: sessionId }), {
-          onLeft: Stream.fail,
-          onRight: (valid) =>
-            engine.stream({
-              name: `ChatService.${name}`,
-              method: "POST",
-              route: `${sessionRoute}/messages/stream`,
-              path: `${chatRoute}/${segment(sessionId)}/messages/stream`,
-              sessionId,
-              query: scopeQuery(scope(valid)),
-              body: sendMessageBody(valid),
-              idempotent: false,
-              answer: { _tag: "EventStream" }
-            })
-        })
-      )
-
-    const sendMessage = (sessionId: string, params: SendMessageParams) => turn("sendMessage", sessionId, params)
-
     const ask = (sessionId: string, params: SendMessageParams): Effect.Effect<ChatReply, LlamaCloudError> =>
-      turn("ask", sessionId, params).pipe(
+      stream(operations.ask, sessionId, params).pipe(
         Stream.runCollect,
         Effect.flatMap((events) =>
           Either.mapLeft(
@@ -211,7 +138,7 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
                 ...error,
                 // The agent's error is server text like any other: scrubbed of the key, cut to an excerpt.
                 error: Option.map(error.error, (text) => truncate(scrub(text))),
-                operation: "ChatService.ask",
+                operation: qualified("ask"),
                 sessionId: scrub(sessionId)
               })
           )
@@ -219,13 +146,13 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
       )
 
     return ChatService.of({
-      create,
+      create: (params) => call(operations.create, params),
       list,
-      listPage,
-      retrieve,
-      getSummary,
-      delete: deleteSession,
-      sendMessage,
+      listPage: (params) => call(operations.listPage, params),
+      retrieve: (sessionId, params) => call(operations.retrieve, params, sessionId),
+      getSummary: (sessionId, params) => call(operations.getSummary, params, sessionId),
+      delete: (sessionId, params) => call(operations.delete, params, sessionId),
+      sendMessage: (sessionId, params) => stream(operations.sendMessage, sessionId, params),
       ask
     })
   })
@@ -345,19 +272,3 @@ export declare namespace ChatService {
     readonly ask: (sessionId: string, params: SendMessageParams) => Effect.Effect<ChatReply, LlamaCloudError>
   }
 }
-
-/**
- * The first issue is enough to know a body is bad and costs half as much; the error then lists all.
- */
-const decoderOf = <A, I>(schema: Schema.Schema<A, I>) => {
-  const first = Schema.decodeUnknownEither(schema)
-  const all = Schema.decodeUnknownEither(schema, { errors: "all" })
-  return (json: unknown) => {
-    const result = first(json)
-    return Either.isRight(result) ? result : all(json)
-  }
-}
-
-const decodeSession = decoderOf(ChatSession)
-const decodeDetail = decoderOf(ChatSessionDetail)
-const decodePage = decoderOf(ChatSessionPage)

@@ -295,6 +295,6 @@ const defaultAccept = (operation: Operation<unknown> | StreamOperation): string 
 const toRequest = (operation: Operation<unknown> | StreamOperation): HttpClientRequest.HttpClientRequest =>
   HttpClientRequest.make(operation.method)(operation.path, {
     urlParams: operation.query,
-    headers: { accept: operation.accept ?? defaultAccept(operation) },
+    headers: { accept: defaultAccept(operation) },
     ...(operation.body === undefined ? {} : { body: HttpBody.unsafeJson(operation.body) })
   })

@@ -1,6 +1,7 @@
 /**
  * One LlamaCloud operation described as data: what to send, how to read the answer, and whether
- * repeating it is harmless. Services build these descriptions; the engine (`execute.ts`) runs them.
+ * repeating it is harmless. The table of operations (`operations.ts`) builds these descriptions; the
+ * engine (`execute.ts`) runs them.
  */
 import type * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
@@ -33,11 +34,14 @@ export interface EventStream {
   readonly _tag: "EventStream"
 }
 
+/** The HTTP methods the Chat API's operations use. */
+export type Method = "GET" | "POST" | "PATCH" | "DELETE"
+
 /** What every operation's description holds, whatever its answer. */
 export interface Request {
   /** `ChatService.retrieve`: the span's name, and the operation every error names. */
   readonly name: string
-  readonly method: "GET" | "POST" | "DELETE"
+  readonly method: Method
   /** The path template, e.g. `/api/v1/chat/{session_id}`: spans record it, never the ids. */
   readonly route: string
   /** The path sent, ids percent-encoded. */
@@ -48,8 +52,6 @@ export interface Request {
   readonly query: Readonly<Record<string, string>>
   /** The JSON body in wire form; none for a GET or DELETE. */
   readonly body?: unknown
-  /** `Accept`; what a JSON answer implies when absent. */
-  readonly accept?: string | undefined
   /**
    * Whether repeating the request leaves the server as one request would. Idempotent operations are
    * retried after ambiguous failures too (a lost connection, 500, 502, 504, an attempt timeout).
@@ -74,13 +76,3 @@ export interface StreamOperation extends Request {
 
 /** A path segment from a caller's id: every reserved character percent-encoded. */
 export const segment = (id: string): string => encodeURIComponent(id)
-
-/** Drops the parameters that are not set: an id set nowhere is not sent at all (never as `key=`). */
-export const definedOnly = (query: Readonly<Record<string, string | undefined>>): Readonly<Record<string, string>> => {
-  const out: Record<string, string> = {}
-  for (const key in query) {
-    const value = query[key]
-    if (value !== undefined) out[key] = value
-  }
-  return out
-}
