@@ -155,6 +155,25 @@ describe("waits the server asks for", () => {
       assert.lengthOf(yield* requests, 2)
     }).pipe(Effect.provide(firstFails(status(429, { "retry-after": "3" })))))
 
+  it.effect("Retry-After in decimal seconds is honoured to the millisecond, not replaced by the backoff", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(create())
+      yield* sleepingUntil(1_500)
+      yield* TestClock.adjust("1499 millis")
+      assert.lengthOf(yield* requests, 1)
+      yield* TestClock.adjust("1 millis")
+      yield* Fiber.join(fiber)
+      assert.lengthOf(yield* requests, 2)
+    }).pipe(Effect.provide(firstFails(status(429, { "retry-after": "1.5" })))))
+
+  it.effect("retry-after-ms of 1e303 is a wait beyond the cap: the error carrying it comes back at once", () =>
+    Effect.gen(function*() {
+      const error = yield* withoutWaiting(failsWith("RateLimitError")(create()))
+      assert.deepStrictEqual(error.retryAfter, Option.some(Duration.days(1)))
+      assert.lengthOf(yield* requests, 1)
+      assert.strictEqual(yield* TestClock.currentTimeMillis, 0)
+    }).pipe(Effect.provide(firstFails(status(429, { "retry-after-ms": "1e303" })))))
+
   it.effect("retry-after-ms wins over Retry-After", () =>
     Effect.gen(function*() {
       const fiber = yield* Effect.fork(create())

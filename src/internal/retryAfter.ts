@@ -1,7 +1,9 @@
 /**
- * The wait a server asks for: `retry-after-ms`, then `Retry-After` (RFC 9110 §10.2.3), read
- * strictly. A value that is neither a number of the required form nor an HTTP-date in one of the
- * three forms of RFC 9110 §5.6.7 is treated as absent, never as "retry now".
+ * The wait a server asks for: `retry-after-ms`, then `Retry-After` (RFC 9110 §10.2.3). A number is
+ * read as the official SDKs read it (decimal seconds for `Retry-After`, milliseconds for
+ * `retry-after-ms`, a fraction or an exponent allowed), but strictly: unsigned, nothing before or
+ * after it. A value that is neither such a number nor an HTTP-date in one of the three forms of
+ * RFC 9110 §5.6.7 is treated as absent, never as "retry now".
  */
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
@@ -22,29 +24,30 @@ export const parseRetryAfter = (
   headers: Readonly<Record<string, string | undefined>>,
   now: number
 ): Option.Option<Duration.Duration> => {
-  const ms = milliseconds(headers["retry-after-ms"])
+  const ms = numberIn(headers["retry-after-ms"])
   if (ms !== undefined) return Option.some(clamped(ms))
+  const seconds = numberIn(headers["retry-after"])
+  if (seconds !== undefined) return Option.some(clamped(seconds * 1000))
   const after = headers["retry-after"]
   if (typeof after !== "string") return Option.none()
-  const value = trimOws(after)
-  if (delaySeconds.test(value)) return Option.some(clamped(Number(value) * 1000))
-  const date = parseHttpDate(value, now)
+  const date = parseHttpDate(trimOws(after), now)
   // A NaN clock would make any date a NaN wait: no usable answer.
   return date === undefined || Number.isNaN(date - now) ? Option.none() : Option.some(clamped(date - now))
 }
 
-// RFC 9110: `delay-seconds = 1*DIGIT`. The `-ms` variant (OpenAI's, and LlamaCloud's SDK reads it)
-// has no RFC; digits with an optional fraction, as its producers write it.
-const delaySeconds = /^[0-9]+$/
-const decimalMillis = /^[0-9]+(?:\.[0-9]+)?$/
+// RFC 9110 has `delay-seconds = 1*DIGIT`; the official SDKs read both headers as JavaScript numbers
+// (`1.5` seconds, `1e303` milliseconds), and servers write them so. Unsigned: a negative wait, or
+// a list (`1, 1`), is not an answer.
+const unsignedNumber = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/
 
-const milliseconds = (header: string | undefined): number | undefined => {
+const numberIn = (header: string | undefined): number | undefined => {
   if (typeof header !== "string") return undefined
   const value = trimOws(header)
-  return decimalMillis.test(value) ? Number(value) : undefined
+  return unsignedNumber.test(value) ? Number(value) : undefined
 }
 
-// Infinity (a number past 1.8e308) and anything above a day become a day; below zero is zero.
+// Infinity (a numeral past 1.8e308) and anything above a day become a day: a wait beyond any cap,
+// which `RetryPolicy.maxRetryAfter` then refuses to sleep.
 const clamped = (ms: number): Duration.Duration => Duration.millis(Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms)))
 
 // Optional whitespace around a field value (SP / HTAB); transports usually strip it already.

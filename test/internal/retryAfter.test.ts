@@ -1,6 +1,7 @@
 /**
- * `parseRetryAfter`: `retry-after-ms`, then `Retry-After` as delay-seconds or an HTTP-date in one of
- * the three forms of RFC 9110 §5.6.7, read strictly; anything else is absent, never "retry now";
+ * `parseRetryAfter`: `retry-after-ms`, then `Retry-After` as a number (read as the official SDKs
+ * read it, but unsigned and alone) or an HTTP-date in one of the three forms of RFC 9110 §5.6.7;
+ * anything else is absent, never "retry now";
  * absurd waits are clamped so that they stay printable.
  */
 import { assert, describe, it } from "@effect/vitest"
@@ -41,6 +42,18 @@ describe("retry-after-ms", () => {
     assert.strictEqual(waitMs({ "retry-after-ms": "2.5" }), 2.5)
   })
 
+  it("is read as a JavaScript number, as the official SDKs read it: a fraction, an exponent", () => {
+    assert.strictEqual(waitMs({ "retry-after-ms": "1e3" }), 1000)
+    assert.strictEqual(waitMs({ "retry-after-ms": ".5" }), 0.5)
+    assert.strictEqual(waitMs({ "retry-after-ms": "1." }), 1)
+    assert.strictEqual(waitMs({ "retry-after-ms": "1E-3" }), 0.001)
+  })
+
+  it("asks for a wait beyond any cap when it is astronomically long, instead of being ignored", () => {
+    assert.strictEqual(waitMs({ "retry-after-ms": "1e303", "retry-after": "1" }), MAX_RETRY_AFTER_MS)
+    assert.strictEqual(waitMs({ "retry-after-ms": "1e400" }), MAX_RETRY_AFTER_MS)
+  })
+
   it("may have whitespace around it, not inside", () => {
     assert.strictEqual(waitMs({ "retry-after-ms": " \t250 " }), 250)
     assert.isUndefined(waitMs({ "retry-after-ms": "2 50" }))
@@ -50,7 +63,7 @@ describe("retry-after-ms", () => {
     assert.strictEqual(waitMs({ "retry-after-ms": "300", "retry-after": "10" }), 300)
   })
 
-  for (const bad of ["-1", "+5", "-0", "1e3", "1e303", "1.", ".5", "1.2.3", "0x10", "Infinity", "NaN", "abc", "1, 1", "", " ", "１２"]) {
+  for (const bad of ["-1", "+5", "-0", "-1e3", "1e", "e3", ".", "1.2.3", "0x10", "Infinity", "NaN", "abc", "1, 1", "", " ", "１２", "1_000"]) {
     it(`${JSON.stringify(bad)} is absent, so Retry-After decides`, () => {
       assert.isUndefined(waitMs({ "retry-after-ms": bad }))
       assert.strictEqual(waitMs({ "retry-after-ms": bad, "retry-after": "3" }), 3000)
@@ -65,13 +78,19 @@ describe("retry-after-ms", () => {
 })
 
 describe("Retry-After as delay-seconds", () => {
-  it("is a whole number of seconds", () => {
+  it("is a number of seconds", () => {
     assert.strictEqual(waitMs({ "retry-after": "120" }), 120_000)
     assert.strictEqual(waitMs({ "retry-after": "0" }), 0)
     assert.strictEqual(waitMs({ "retry-after": " 5\t" }), 5000)
   })
 
-  for (const bad of ["-1", "+5", "1.5", "abc 12", "12 abc", "1, 1", "5s", "", "0x1", "1e2", "\u0661"]) {
+  it("may have a fraction or an exponent, as the official SDKs read it", () => {
+    assert.strictEqual(waitMs({ "retry-after": "1.5" }), 1500)
+    assert.strictEqual(waitMs({ "retry-after": "0.25" }), 250)
+    assert.strictEqual(waitMs({ "retry-after": "1e2" }), 100_000)
+  })
+
+  for (const bad of ["-1", "+5", "-0.5", "abc 12", "12 abc", "1, 1", "5s", "", "0x1", "1.5.1", "Infinity", "\u0661"]) {
     it(`${JSON.stringify(bad)} is absent`, () => {
       assert.isUndefined(waitMs({ "retry-after": bad }))
     })
@@ -207,11 +226,20 @@ describe("properties", () => {
   it.prop("a signed, merged or suffixed number is absent", {
     n: FastCheck.nat(),
     m: FastCheck.nat(),
-    shape: FastCheck.constantFrom("-n", "+n", "n, m", "n,m", "n m", "n;", "n.", "ns", "0xn", "ne2")
+    shape: FastCheck.constantFrom("-n", "+n", "n, m", "n,m", "n m", "n;", "n.m.", "ns", "0xn", "ne", "n_m", "-n.m")
   }, ({ m, n, shape }) => {
     const value = shape.replace("n", String(n)).replace("m", String(m))
     assert.isUndefined(waitMs({ "retry-after": value }))
     assert.isUndefined(waitMs({ "retry-after-ms": value }))
+  })
+
+  it.prop("a decimal number of seconds is its value in milliseconds, clamped to a day", {
+    n: FastCheck.nat(),
+    fraction: FastCheck.stringMatching(/^[0-9]{1,6}$/)
+  }, ({ fraction, n }) => {
+    const value = `${n}.${fraction}`
+    assert.strictEqual(waitMs({ "retry-after": value }), Math.min(MAX_RETRY_AFTER_MS, Number(value) * 1000))
+    assert.strictEqual(waitMs({ "retry-after-ms": value }), Math.min(MAX_RETRY_AFTER_MS, Number(value)))
   })
 
   it.prop("IMF-fixdate and asctime of one instant are the same wait", { d: date, from: now }, ({ d, from }) => {
