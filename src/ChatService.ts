@@ -34,6 +34,7 @@ import {
   operations,
   qualified
 } from "./internal/operations.js"
+import { RateLimitGate } from "./internal/rateLimitGate.js"
 import { paginate, repeatedPageToken } from "./internal/paginate.js"
 import { scrubber, truncate } from "./internal/redact.js"
 import type { Scope } from "./internal/requestWire.js"
@@ -51,13 +52,15 @@ import { TimeoutPolicy } from "./TimeoutPolicy.js"
 export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<ChatService, ChatService.Service>() {
   /**
    * Builds the service over a `LlamaCloudClient`. The retry and timeout policies in context are
-   * used (their defaults when none is provided); a policy provided around a single call wins.
+   * used (their defaults when none is provided), and the rate limit policy when one is provided; a
+   * policy provided around a single call wins.
    */
   static readonly make: Effect.Effect<ChatService.Service, never, LlamaCloudClient> = Effect.gen(function*() {
     const client = yield* LlamaCloudClient
     const engine = makeExecutor(client, {
       retry: Option.getOrElse(yield* Effect.serviceOption(RetryPolicy), () => RetryPolicy.defaults),
-      timeout: Option.getOrElse(yield* Effect.serviceOption(TimeoutPolicy), () => TimeoutPolicy.defaults)
+      timeout: Option.getOrElse(yield* Effect.serviceOption(TimeoutPolicy), () => TimeoutPolicy.defaults),
+      rateLimit: yield* Effect.serviceOption(RateLimitGate)
     })
     const scrub = scrubber(client.apiKey)
 

@@ -141,7 +141,12 @@ export class NotFoundError extends Data.TaggedError("NotFoundError")<CallFacts &
 }
 
 /**
- * Too many requests (HTTP 429). `retryAfter` is the wait the server asked for, when it said one.
+ * Too many requests. `origin` says whose limit it was:
+ * - `"server"` (or absent): LlamaCloud answered HTTP 429; `retryAfter` is the wait it asked for, when it said one;
+ * - `"local"`: this process's `RateLimitPolicy` (with `onExceeded: "fail"`) refused the call before
+ *   anything was sent; `retryAfter` is when its limit has a token again, `status` is 429 by analogy;
+ * - `"store"`: the policy's store (Redis, say) failed and the policy was set to fail rather than
+ *   proceed unlimited (`onStoreFailure: "fail"`); nothing was sent.
  *
  * @since 0.1.0
  * @category errors
@@ -151,10 +156,19 @@ export class RateLimitError extends Data.TaggedError("RateLimitError")<CallFacts
   readonly detail: string
   readonly retryAfter: Option.Option<Duration.Duration>
   readonly requestId: Option.Option<string>
+  /** @since 0.3.0 */
+  readonly origin?: "server" | "local" | "store" | undefined
 }> {
   /** @since 0.2.0 */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
+    if (this.origin === "local") {
+      const wait = Option.match(this.retryAfter, { onNone: () => "", onSome: (d) => ` A token is free again in ${formatDuration(d)}.` })
+      return `${lead(this)}The local rate limit (RateLimitPolicy) refused the call, which was not sent: ${this.detail}.${wait} Wait and call again, lower the request rate, or use onExceeded: "delay" to wait for a token.`
+    }
+    if (this.origin === "store") {
+      return `${lead(this)}The rate limit's store failed, so the call was not sent: ${this.detail}. Check the store (Redis) is reachable, or use onStoreFailure: "proceed" to call unlimited while it is down.`
+    }
     const wait = Option.match(this.retryAfter, {
       onNone: () => "Wait before calling again",
       onSome: (d) => `The server asks to wait ${formatDuration(d)} before calling again`

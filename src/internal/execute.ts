@@ -16,11 +16,13 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import * as StreamNs from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
 import type { ChatEvent } from "../ChatEvent.js"
+import { accountKey, sharedWaitMillis } from "../core/rateLimit.js"
 import type { LlamaCloudClient } from "../LlamaCloudClient.js"
 import { type CallFacts, type LlamaCloudError, NetworkError } from "../LlamaCloudError.js"
 import { RetryPolicy } from "../RetryPolicy.js"
@@ -29,8 +31,9 @@ import { type Progress, timed } from "./attempt.js"
 import { decodeBody, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, readBody } from "./body.js"
 import { readTurn } from "./eventStream.js"
 import type { Operation, Request, StreamOperation } from "./operation.js"
+import { RateLimitGate } from "./rateLimitGate.js"
 import { type Scrub, scrubber } from "./redact.js"
-import { type Failure, nextWait, reasonOf } from "./retry.js"
+import { failure as failed, type Failure, nextWait, reasonOf } from "./retry.js"
 import { serverOf, spanFor, traced } from "./span.js"
 import { requestIdOf, statusFailure } from "./statusFailure.js"
 import { bodyBrokeOff, transportFailure } from "./transportFailure.js"
@@ -40,6 +43,7 @@ import { withManualRedirect } from "./transportSettings.js"
 export interface Policies {
   readonly retry: RetryPolicy.Settings
   readonly timeout: TimeoutPolicy.Settings
+  readonly rateLimit: Option.Option<RateLimitGate["Type"]>
 }
 
 /** What an attempt that reached a 2xx status hands on. */
@@ -61,10 +65,12 @@ export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) 
   const http = HttpClient.withScope(client.httpClient)
   const scrub = scrubber(client.apiKey)
   const server = serverOf(client.baseUrl)
+  const account = accountKey(client.baseUrl, Option.getOrUndefined(client.projectId), Redacted.value(client.apiKey))
 
   const policies = (context: Context.Context<never>): Policies => ({
     retry: Option.getOrElse(Context.getOption(context, RetryPolicy), () => built.retry),
-    timeout: Option.getOrElse(Context.getOption(context, TimeoutPolicy), () => built.timeout)
+    timeout: Option.getOrElse(Context.getOption(context, TimeoutPolicy), () => built.timeout),
+    rateLimit: Option.orElse(Context.getOption(context, RateLimitGate), () => built.rateLimit)
   })
 
   /**
@@ -108,7 +114,7 @@ export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) 
 
   /** The retry loop around `attempt`, with the total deadline when one is set. */
   const withRetries = <X>(
-    operation: Request,
+    operation: Operation<unknown> | StreamOperation,
     facts: CallFacts,
     context: Context.Context<never>,
     span: Tracer.Span | undefined,
@@ -121,9 +127,26 @@ export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) 
       span?.attribute("llamacloud.attempts", ++attempts)
       return attempt(scope, policy)
     })
+    // Rate limit (RateLimitPolicy, when provided): every attempt first takes its tokens, and a 429's
+    // wait is shared with every replica of the limit. Inside the total deadline, like the retry waits.
+    const gate = policy.rateLimit
+    const kind = operation.answer._tag === "EventStream" ? "turn" : "call"
+    const admitted: Effect.Effect<X, Failure> = Option.match(gate, {
+      onNone: () => one,
+      onSome: (gate) => Effect.zipRight(Effect.mapError(gate.admit({ account, kind, facts }), (error) => failed(error, "never")), one)
+    })
+    const shareWait = (failure: Failure): Effect.Effect<void> => {
+      if (Option.isNone(gate) || failure.status !== 429) return Effect.void
+      const wait = sharedWaitMillis(
+        Option.getOrUndefined(Option.map(failure.retryAfter, Duration.toMillis)),
+        Duration.toMillis(policy.retry.maxRetryAfter)
+      )
+      return wait === undefined ? Effect.void : gate.value.serverAsked(account, Duration.millis(wait))
+    }
     const loop = (retries: number, started: number, mayHaveActed: boolean): Effect.Effect<X, LlamaCloudError> =>
-      Effect.catchAll(one, (failure) =>
+      Effect.catchAll(admitted, (failure) =>
         Effect.gen(function*() {
+          yield* shareWait(failure)
           // A delete whose earlier attempt may have gone through finds nothing on its retry: done.
           if (mayHaveActed && failure.status === 404 && Option.isSome(goneMeansDone)) return goneMeansDone.value
           const wait = yield* nextWait(failure, retries, operation.idempotent, policy.retry, policy.timeout, started)
@@ -211,6 +234,14 @@ export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) 
         const policy = policies(context)
         const started = yield* Clock.currentTimeMillis
         const span = yield* spanFor(operation, server)
+        // A turn holds one of the process's open-turn permits (RateLimitPolicy) until its stream ends.
+        const gate = policy.rateLimit
+        if (Option.isSome(gate)) {
+          yield* Option.match(policy.timeout.total, {
+            onNone: () => gate.value.openTurn,
+            onSome: (total) => Effect.timeoutFail(gate.value.openTurn, { duration: total, onTimeout: () => deadlineExceeded(total, facts) })
+          })
+        }
         const opened = withRetries(operation, facts, context, span, (scope, policy) => {
           const progress = { errorStatus: false }
           return Effect.map(
