@@ -177,8 +177,9 @@ export const measureRounds = async (
   const task = throughputTask(options, server, operation)
   const callsMade = task.mode === "throughput" ? task.warmupCalls + task.sequentialCalls + task.concurrentCalls : 0
   const taking = all.filter((contender) => operation === "create" || contender.spec.operations === true)
-  for (let round = 1; round <= options.rounds; round++) {
-    log(`${operation} round ${round}/${options.rounds}`)
+  const rounds = operation === "create" ? options.rounds : options.operationRounds
+  for (let round = 1; round <= rounds; round++) {
+    log(`${operation} round ${round}/${rounds}`)
     for (const contender of rotate(taking, round - 1)) {
       const file = contender.files.nodeModules
       if (file === undefined || contender.dropped) continue

@@ -5,21 +5,32 @@ import { defaultResultsDir } from "./paths.js"
 /**
  * What a run measures:
  * - `create`: create per call, sequential and at concurrency (throughput, CPU, latency), its memory,
- *   cold start and bundle size;
+ *   cold start to a first create and bundle size;
  * - `operations`: a list page and retrieve with a long history, a row each;
- * - `stream`: the streamed turn;
- * - `startup`: the CLI's time to its first output (cold start to a first create is in `create`);
+ * - `stream`: the streamed turn (first turn and steady state, first event, heap);
+ * - `startup`: a process that only imports, to its exit (the library against the platform floor,
+ *   deep imports on both sides), and the CLI as `npm run build` produces it against `node -e 0`;
  * - `decode`: the response and event decoders in isolation, in one process.
+ *
+ * A new suite: add its name here and to `allSuites`, a module `bench/<name>/suite.ts` (or
+ * `bench/lib/<name>.ts`) that returns its figures, a line in `run.ts`'s suite list, its field in
+ * `Results` (lib/results.ts), its table in lib/report.ts and its targets, if any, in
+ * `computeTargets`.
  */
 export type Suite = "create" | "operations" | "stream" | "startup" | "decode"
 
 export const allSuites: ReadonlyArray<Suite> = ["create", "operations", "stream", "startup", "decode"]
 
 export interface StreamOptions {
-  /** Events of the measured turn (events/s, CPU per event). */
+  /** Events of every turn of the turn figures (events/s, CPU per event). */
   readonly turnEvents: number
-  readonly warmupEvents: number
-  /** Rounds of the turn and first-event figures (fewer than for create: a round takes longer). */
+  /**
+   * After the process's first turn (measured on its own): turns read and not measured, then turns
+   * measured; the steady-state figure is their median.
+   */
+  readonly warmupTurns: number
+  readonly steadyTurns: number
+  /** Rounds of the turn and first-event figures, each a fresh process per contender. */
   readonly rounds: number
   /** Paced turns one at a time per round, and their events. */
   readonly aloneTurns: number
@@ -48,6 +59,8 @@ export interface Options {
   /** Calls per phase for the other operations (a retrieve reads a long history). */
   readonly operationCalls: number
   readonly rounds: number
+  /** Rounds of the other operations (a retrieve round takes longest of all). */
+  readonly operationRounds: number
   readonly concurrency: number
   /** Total calls of the memory run; heap is also read at a tenth of it. */
   readonly memoryCalls: number
@@ -66,27 +79,33 @@ export interface Options {
 
 export const usage = `npm run bench -- [flags]
   --suite a,b         what to measure: create, operations, stream, startup, decode (default all)
-  --calls N           create calls per measured phase, sequential and concurrent (default 3000)
-  --operation-calls N list-page and retrieve calls per phase (default 600)
-  --rounds R          rounds of all contenders, median reported (default 5)
+  --calls N           create calls per measured phase, sequential and concurrent (default 2000)
+  --operation-calls N list-page and retrieve calls per phase (default 300)
+  --rounds R          rounds of the create contenders, median reported (default 5)
+  --operation-rounds R  rounds of the other operations (default 3)
   --concurrency C     in-flight calls in the concurrent phase (default 64)
-  --memory-calls N    calls of the create memory run; heap also read at N/10 (default 100000)
-  --cold-spawns K     fresh processes per contender for cold start (default 7)
-  --turn-events N     events of the measured turn (default 100000)
-  --memory-events N   events of the stream memory turn; heap also read at N/10 (default 1000000)
+  --memory-calls N    calls of the create memory run; heap also read at N/10 (default 30000)
+  --cold-spawns K     fresh processes per contender for cold start and start-up (default 5)
+  --turn-events N     events of every turn of the turn figures (default 50000)
+  --warmup-turns N    turns after the first, read and not measured (default 2)
+  --steady-turns N    turns measured after those, median reported (default 5)
+  --memory-events N   events of the stream memory turn; heap also read at N/10 (default 500000)
   --held-turns N      turns held open at once (default 1000)
   --stream-concurrency C  paced turns at once for the concurrent first-event figure (default 256)
-  --stream-rounds R   rounds of the turn and first-event figures, samples pooled (default 3)
+  --stream-rounds R   fresh processes per stream contender, median of rounds (default 3)
   --only a,b          only these contenders (create: undici, fetch, sdk, effect-undici, effect-fetch,
                       effect-platform, effect-fibers, platform-undici-bare, platform-fetch-bare;
-                      stream: undici, platform-undici, platform-fetch, sdk, effect-undici, effect-fetch)
+                      stream: undici, fetch, platform-undici, platform-fetch, sdk, effect-undici,
+                      effect-fetch)
   --out DIR           where results go (default bench/results)
   --library DIR       install DIR (a copy of src/ with a proposed change) as the library instead of
                       src/; results go to quick.tmp.json
   --quick             a short measuring run: 1 round, small sizes
-  --smoke             the harness's self-check (npm test): tiny sizes, one process per contender,
+  --smoke             the harness's self-check (test/bench): tiny sizes, one process per contender,
                       only undici, sdk, effect-undici and the platform floors over undici unless --only
-  --help`
+  --help
+
+Runs everything in about 13 minutes on a quiet 2-core machine; --quick in about 2.`
 
 const positiveInteger = (name: string, value: string | undefined, fallback: number): number => {
   if (value === undefined) return fallback
@@ -114,6 +133,9 @@ export const parseFlags = (argv: ReadonlyArray<string>): Options | "help" => {
       "memory-calls": { type: "string" },
       "cold-spawns": { type: "string" },
       "turn-events": { type: "string" },
+      "warmup-turns": { type: "string" },
+      "steady-turns": { type: "string" },
+      "operation-rounds": { type: "string" },
       "memory-events": { type: "string" },
       "held-turns": { type: "string" },
       "stream-concurrency": { type: "string" },
@@ -134,10 +156,10 @@ export const parseFlags = (argv: ReadonlyArray<string>): Options | "help" => {
   const suites = list(values.suite)
   const unknown = suites.filter((suite) => !allSuites.includes(suite as Suite))
   if (unknown.length > 0) throw new Error(`unknown suite(s): ${unknown.join(", ")}\n${usage}`)
-  const calls = positiveInteger("calls", values.calls, size(3_000, 100, 20))
-  const memoryCalls = positiveInteger("memory-calls", values["memory-calls"], size(100_000, 500, 100))
+  const calls = positiveInteger("calls", values.calls, size(2_000, 100, 20))
+  const memoryCalls = positiveInteger("memory-calls", values["memory-calls"], size(30_000, 500, 100))
   if (memoryCalls < 10) throw new Error("--memory-calls must be at least 10")
-  const memoryEvents = positiveInteger("memory-events", values["memory-events"], size(1_000_000, 100_000, 2_000))
+  const memoryEvents = positiveInteger("memory-events", values["memory-events"], size(500_000, 100_000, 2_000))
   if (memoryEvents < 20) throw new Error("--memory-events must be at least 20")
   const concurrency = positiveInteger("stream-concurrency", values["stream-concurrency"], size(256, 256, 8))
   return {
@@ -146,19 +168,21 @@ export const parseFlags = (argv: ReadonlyArray<string>): Options | "help" => {
     smoke,
     calls,
     warmupCalls: smoke ? 10 : Math.min(2_000, Math.max(64, Math.ceil(calls / 5))),
-    operationCalls: positiveInteger("operation-calls", values["operation-calls"], size(600, 60, 10)),
+    operationCalls: positiveInteger("operation-calls", values["operation-calls"], size(300, 60, 10)),
     rounds: positiveInteger("rounds", values.rounds, size(5, 1, 1)),
+    operationRounds: positiveInteger("operation-rounds", values["operation-rounds"], size(3, 1, 1)),
     concurrency: positiveInteger("concurrency", values.concurrency, smoke ? 8 : 64),
     memoryCalls,
-    coldSpawns: positiveInteger("cold-spawns", values["cold-spawns"], size(7, 1, 1)),
+    coldSpawns: positiveInteger("cold-spawns", values["cold-spawns"], size(5, 2, 1)),
     stream: {
-      turnEvents: positiveInteger("turn-events", values["turn-events"], size(100_000, 20_000, 2_000)),
-      warmupEvents: size(10_000, 5_000, 100),
+      turnEvents: positiveInteger("turn-events", values["turn-events"], size(50_000, 10_000, 300)),
+      warmupTurns: positiveInteger("warmup-turns", values["warmup-turns"], size(2, 1, 1)),
+      steadyTurns: positiveInteger("steady-turns", values["steady-turns"], size(5, 3, 3)),
       rounds: positiveInteger("stream-rounds", values["stream-rounds"], size(3, 1, 1)),
-      aloneTurns: size(50, 20, 3),
-      aloneEvents: size(10, 10, 3),
-      concurrentTurns: size(concurrency * 2, concurrency * 2, concurrency),
-      concurrentEvents: size(200, 100, 3),
+      aloneTurns: size(30, 20, 3),
+      aloneEvents: size(5, 5, 3),
+      concurrentTurns: size(concurrency * 2, concurrency, concurrency),
+      concurrentEvents: size(100, 50, 3),
       concurrency,
       memoryEvents,
       heldTurns: positiveInteger("held-turns", values["held-turns"], size(1_000, 1_000, 10))

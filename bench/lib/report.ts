@@ -1,5 +1,5 @@
 /** The tables `npm run bench` prints on stdout. */
-import type { Results, StreamResults, Target } from "./results.js"
+import type { ExitTime, FloorCheck, Results, StartupResults, StreamResults, Target } from "./results.js"
 import { isBundleSize } from "./results.js"
 
 const table = (title: string, headers: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string => {
@@ -30,8 +30,6 @@ const targetValue = (t: Target): string => {
       return `${t.value.toFixed(2)}×`
     case "fraction":
       return percent(t.value)
-    case "bytes":
-      return `${(t.value / 1024).toFixed(1)} KiB`
     case "ms":
       return `${t.value >= 0 ? "+" : ""}${t.value.toFixed(2)} ms`
   }
@@ -130,12 +128,34 @@ const renderStream = (stream: StreamResults, out: Array<string>): void => {
   const names = Object.keys(stream.contenders)
   const shown = (name: string) => (stream.contenders[name]!.floor ? `${name} (floor)` : name)
   const s = stream.config
+  // The library's rows read against the platform floor over the same transport.
+  const floorOf = (name: string) => stream.contenders[name.replace(/^effect-/, "platform-")]
+  const against = (name: string, figure: "first" | "steady") => {
+    if (!name.startsWith("effect-")) return ""
+    const ours = stream.contenders[name]!.turn?.[figure].cpuUsPerEvent
+    const floor = floorOf(name)?.turn?.[figure].cpuUsPerEvent
+    return ours === undefined || floor === undefined ? "—" : `${(ours / floor).toFixed(2)}×`
+  }
   out.push(table(
-    `Streamed turn of ${count(s.turnEvents)} events (median of ${s.rounds} round(s); CPU = user+system of the client process)`,
-    ["contender", "events/s", "µs CPU/event"],
+    `Streamed turns of ${count(s.turnEvents)} events, CPU = user+system µs per event of the client process. ` +
+      `Per process: its first turn; then ${s.warmupTurns} turn(s) unmeasured and ${s.steadyTurns} measured, their median ` +
+      `(steady). Medians of ${s.rounds} process(es); "/ platform" = the library over the platform floor of its transport`,
+    ["contender", "first µs CPU", "first events/s", "steady µs CPU", "steady events/s", "steady min–max", "first / platform", "steady / platform"],
     names.map((name) => {
-      const turn = stream.contenders[name]!.turn
-      return [shown(name), integer(turn?.eventsPerSec), fixed(2)(turn?.cpuUsPerEvent)]
+      const c = stream.contenders[name]!
+      const spread = c.rounds.length === 0
+        ? "—"
+        : `${fixed(2)(Math.min(...c.rounds.map((r) => r.steady.cpuUsPerEventMin)))}–${fixed(2)(Math.max(...c.rounds.map((r) => r.steady.cpuUsPerEventMax)))}`
+      return [
+        shown(name),
+        fixed(2)(c.turn?.first.cpuUsPerEvent),
+        integer(c.turn?.first.eventsPerSec),
+        fixed(2)(c.turn?.steady.cpuUsPerEvent),
+        integer(c.turn?.steady.eventsPerSec),
+        spread,
+        against(name, "first"),
+        against(name, "steady")
+      ]
     })
   ))
   const ms = fixed(2)
@@ -173,7 +193,7 @@ const renderStream = (stream: StreamResults, out: Array<string>): void => {
     })
   ))
   out.push(table(
-    `${count(s.heldTurns)} turns held open after their first event, after gc`,
+    `${count(s.heldTurns)} turns held open after their first event, after gc (one process each)`,
     ["contender", "heap MB", "rss MB", "heap KiB/turn", "rss KiB/turn"],
     names.map((name) => {
       const held = stream.contenders[name]!.held
@@ -185,6 +205,43 @@ const renderStream = (stream: StreamResults, out: Array<string>): void => {
         kib(held?.rssPerTurnBytes)
       ]
     })
+  ))
+}
+
+const renderStartup = (startup: StartupResults, out: Array<string>): void => {
+  const ms = (time: ExitTime | null | undefined) => (time === null || time === undefined ? "—" : time.medianMs.toFixed(1))
+  const times = (time: ExitTime | null | undefined, floor: ExitTime | null | undefined) =>
+    time === null || time === undefined || floor === null || floor === undefined ? "—" : `${(time.medianMs / floor.medianMs).toFixed(2)}×`
+  const { cli, importToExit, node } = startup
+  out.push(table(
+    `Start-up: ms from spawn to exit (median of ${node?.spawns ?? 0} spawn(s), round-robin)`,
+    ["program", "ms", "ratio", "to"],
+    [
+      ["node -e 0", ms(node), "", ""],
+      ["imports of a create, deep: platform floor (startup/platform)", ms(importToExit.platform), times(importToExit.platform, node), "node -e 0"],
+      ["imports of a create, deep: library (startup/library)", ms(importToExit.library), times(importToExit.library, importToExit.platform), "platform floor"],
+      cli.status === "measured"
+        ? [`llamacloud-chat ${cli.args.join(" ")} (${cli.bin}, npm run build: ${cli.buildSec.toFixed(0)} s)`, ms(cli.help), times(cli.help, node), "node -e 0"]
+        : [`llamacloud-chat: ${cli.note}`, "", "", ""],
+      ["official SDK", "has no CLI", "", ""]
+    ]
+  ))
+}
+
+const renderFloorChecks = (checks: ReadonlyArray<FloorCheck>, out: Array<string>): void => {
+  if (checks.length === 0) return
+  const ratio = (n: number | null | undefined) => (n === null || n === undefined ? "—" : `${n.toFixed(2)}×`)
+  out.push(table(
+    "Floors against the raw client, this run (a floor that costs much more than raw is not the cheapest program, and flatters every ratio to it)",
+    ["floor / raw", "figure", "ratio", "first turn", "limit", "check"],
+    checks.map((c) => [
+      `${c.floor} / ${c.raw}`,
+      c.figure,
+      ratio(c.ratio),
+      c.firstTurnRatio === undefined ? "" : ratio(c.firstTurnRatio),
+      c.limit === null ? "" : `≤ ${c.limit}×`,
+      c.inflated === null ? (c.limit === null ? "reported" : "n/a") : c.inflated ? "INFLATED" : "ok"
+    ])
   ))
 }
 
@@ -201,20 +258,7 @@ export const render = (results: Results): string => {
     ""
   )
   if (results.suites.includes("create")) renderCreate(results, out)
-  if (results.startup !== undefined) {
-    const { cli, nodePrintMs } = results.startup
-    out.push(table(
-      "CLI: ms from spawn to its first output",
-      ["program", "node_modules", "bundled"],
-      [
-        ["node -e console.log (floor)", fixed(1)(nodePrintMs), ""],
-        cli.status === "absent"
-          ? [cli.note, "", ""]
-          : [`${cli.entry} ${cli.args.join(" ")}`, fixed(1)(cli.nodeModulesMs), fixed(1)(cli.bundledMs)],
-        ["official SDK", "has no CLI", ""]
-      ]
-    ))
-  }
+  if (results.startup !== undefined) renderStartup(results.startup, out)
   if (results.bundle !== undefined) {
     out.push(table(
       "Bundle of a minimal create program (esbuild, minified, node, ESM), KiB",
@@ -242,11 +286,17 @@ export const render = (results: Results): string => {
       results.decode.rows.map((row) => [row.name, fixed(2)(row.microseconds), row.note])
     ))
   }
+  renderFloorChecks(results.floorChecks, out)
   out.push(table(
-    "Targets (ratios from this run)",
+    "Targets (read from this run)",
     ["target", "value", "result"],
-    results.targets.map((t) => [t.description, targetValue(t), t.pass === null ? "n/a" : t.pass ? "pass" : "MISS"])
+    results.targets.map((t) => [t.description, targetValue(t), t.met === null ? "n/a" : t.met ? "met" : "MISSED"])
   ))
+  out.push(
+    `Took ${Object.entries(results.durations).map(([part, sec]) => `${part} ${sec.toFixed(0)} s`).join(", ")}; ` +
+      `${results.durationSec.toFixed(0)} s in all`,
+    ""
+  )
   const errors = [
     ...results.errors,
     ...Object.entries(results.contenders).flatMap(([name, r]) => r.errors.map((e) => `${name}: ${e}`)),
@@ -254,7 +304,10 @@ export const render = (results: Results): string => {
     ...Object.entries(results.bundle?.programs ?? {}).flatMap(([program, size]) =>
       isBundleSize(size) ? [] : [`bundle ${program}: ${size.error}`]
     ),
-    ...(results.startup?.cli.status === "measured" ? results.startup.cli.errors.map((e) => `cli: ${e}`) : [])
+    ...(results.startup?.errors ?? []).map((e) => `start-up: ${e}`),
+    ...results.floorChecks.flatMap((c) =>
+      c.inflated === true ? [`floor ${c.floor} is inflated: ${c.ratio?.toFixed(2)}× ${c.raw}'s ${c.figure} (limit ${c.limit}×)`] : []
+    )
   ]
   if (errors.length > 0) out.push("Errors", ...errors, "")
   return out.join("\n")

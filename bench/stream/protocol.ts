@@ -44,8 +44,11 @@ export interface TurnRunner {
 export type StreamContender = (baseUrl: string) => Promise<TurnRunner>
 
 export type StreamTask =
-  /** A warm-up turn, then one measured turn of `events`. */
-  | { readonly mode: "turn"; readonly warmupEvents: number; readonly events: number }
+  /**
+   * Turns of `events`: the process's first, measured on its own; `warmupTurns` read and not
+   * measured; `steadyTurns` measured one by one (the steady state).
+   */
+  | { readonly mode: "turn"; readonly events: number; readonly warmupTurns: number; readonly steadyTurns: number }
   /** Paced turns: `aloneTurns` one at a time, then `concurrentTurns` at `concurrency`, staggered. */
   | {
     readonly mode: "firstEvent"
@@ -96,7 +99,7 @@ export interface HeldFigures {
 }
 
 export type StreamResult =
-  | { readonly mode: "turn"; readonly turn: TurnFigures }
+  | { readonly mode: "turn"; readonly first: TurnFigures; readonly steady: ReadonlyArray<TurnFigures> }
   | {
     readonly mode: "firstEvent"
     readonly alone: FirstEventFigures

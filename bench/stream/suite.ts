@@ -1,9 +1,9 @@
 /**
  * The stream suite: each contender reads the same turns from the bench server, in fresh child
- * processes, one at a time. Per round (round-robin) one process reads a warm-up turn and the
- * measured turn (events/s, CPU per event), then paced turns one at a time and at the concurrency
- * (time to first event). Once per contender, with `--expose-gc`: the long turn with heap readings,
- * and the held turns. See bench/README.md.
+ * processes, one at a time. Per round (round-robin) one process reads its first turn (measured on
+ * its own), warm-up turns, and the steady turns (events/s, CPU per event, median), then paced turns
+ * one at a time and at the concurrency (time to first event). Once per contender, with
+ * `--expose-gc`: the long turn with heap readings, and the held turns. See bench/README.md.
  */
 import { buildChild, describeBuildError } from "../lib/build.js"
 import type { Options } from "../lib/flags.js"
@@ -11,8 +11,8 @@ import { Attempts, forEachParallel, log, rotate, stopwatch } from "../lib/harnes
 import type { BenchServer } from "../lib/processes.js"
 import { runChildProcess } from "../lib/processes.js"
 import type { StreamContenderResult, StreamResults, StreamRound } from "../lib/results.js"
-import { summarizeFirstEvents, summarizeHeld, summarizeTurnMemory, summarizeTurns } from "../lib/results.js"
-import type { HeldFigures, StreamResult, StreamTask, TurnMemoryFigures } from "./protocol.js"
+import { summarizeFirstEvents, summarizeHeld, summarizeRoundTurns, summarizeTurnMemory, summarizeTurns } from "../lib/results.js"
+import type { FirstEventFigures, HeldFigures, StreamResult, StreamTask, TurnMemoryFigures } from "./protocol.js"
 import { burstSession, expectedTally, pacedSession, type TurnTally } from "./turns.js"
 
 interface StreamSpec {
@@ -22,7 +22,8 @@ interface StreamSpec {
 }
 
 export const streamContenders: ReadonlyArray<StreamSpec> = [
-  { name: "undici", label: "raw undici.request + eventsource-parser + JSON.parse (the floor)", floor: true },
+  { name: "undici", label: "raw undici.request + eventsource-parser + JSON.parse (the raw floor)", floor: true },
+  { name: "fetch", label: "raw fetch, the body's ReadableStream + the same parser (the raw floor over fetch)", floor: true },
   {
     name: "platform-undici",
     label: "@effect/platform HttpClient over layerUndici, span off, response.stream + the same parser (the platform floor)",
@@ -36,6 +37,11 @@ export const streamContenders: ReadonlyArray<StreamSpec> = [
 
 class StreamContender extends Attempts {
   readonly rounds: Array<StreamRound> = []
+  /** Every paced turn's times, pooled over rounds for the percentiles; summaries only reach the results. */
+  readonly firstEvents: { readonly alone: Array<FirstEventFigures>; readonly concurrent: Array<FirstEventFigures> } = {
+    alone: [],
+    concurrent: []
+  }
   memory: TurnMemoryFigures | undefined
   held: HeldFigures | undefined
   file: string | undefined
@@ -51,10 +57,13 @@ class StreamContender extends Attempts {
       floor: this.spec.floor === true,
       ...(this.rounds.length > 0
         ? {
-          turn: summarizeTurns(this.rounds.map((round) => round.turn)),
+          turn: {
+            first: summarizeTurns(this.rounds.map((round) => round.first)),
+            steady: summarizeTurns(this.rounds.map((round) => round.steady))
+          },
           firstEvent: {
-            alone: summarizeFirstEvents(this.rounds.map((round) => round.firstEvent.alone)),
-            concurrent: summarizeFirstEvents(this.rounds.map((round) => round.firstEvent.concurrent))
+            alone: summarizeFirstEvents(this.firstEvents.alone),
+            concurrent: summarizeFirstEvents(this.firstEvents.concurrent)
           }
         }
         : {}),
@@ -84,7 +93,7 @@ const run = (file: string, baseUrl: string, tasks: ReadonlyArray<StreamTask>, gc
 
 const tasksOf = (options: Options) => {
   const s = options.stream
-  const turn: StreamTask = { mode: "turn", warmupEvents: s.warmupEvents, events: s.turnEvents }
+  const turn: StreamTask = { mode: "turn", events: s.turnEvents, warmupTurns: s.warmupTurns, steadyTurns: s.steadyTurns }
   const firstEvent: StreamTask = {
     mode: "firstEvent",
     aloneTurns: s.aloneTurns,
@@ -102,8 +111,16 @@ const record = (contender: StreamContender, results: ReadonlyArray<StreamResult>
   const turn = results.find((r) => r.mode === "turn")
   const firstEvent = results.find((r) => r.mode === "firstEvent")
   if (turn?.mode === "turn" && firstEvent?.mode === "firstEvent") {
-    contender.check(`round ${round}`, turn.turn, expected.turn)
-    contender.rounds.push({ round, turn: turn.turn, firstEvent: { alone: firstEvent.alone, concurrent: firstEvent.concurrent } })
+    for (const [i, figures] of [turn.first, ...turn.steady].entries()) {
+      contender.check(`round ${round}, ${i === 0 ? "first turn" : `steady turn ${i}`}`, figures, expected.turn)
+    }
+    contender.firstEvents.alone.push(firstEvent.alone)
+    contender.firstEvents.concurrent.push(firstEvent.concurrent)
+    contender.rounds.push({
+      round,
+      ...summarizeRoundTurns(turn.first, turn.steady),
+      firstEvent: { alone: summarizeFirstEvents([firstEvent.alone]), concurrent: summarizeFirstEvents([firstEvent.concurrent]) }
+    })
   }
   for (const result of results) {
     if (result.mode === "turnMemory") {
@@ -131,7 +148,7 @@ export const runStreamSuite = async (options: Options, server: BenchServer): Pro
   }))
   const s = options.stream
   // The bytes of every turn are built by the server before anything is measured.
-  for (const events of new Set([s.warmupEvents, s.turnEvents, s.memoryEvents, Math.min(Math.floor(s.memoryEvents / 10), 10_000), 2, 100])) {
+  for (const events of new Set([s.turnEvents, s.memoryEvents, Math.min(Math.floor(s.memoryEvents / 10), 10_000), 2, 100])) {
     await server.prepare(burstSession(events))
   }
   for (const events of new Set([s.aloneEvents, s.concurrentEvents])) await server.prepare(pacedSession(events))
@@ -160,8 +177,9 @@ export const runStreamSuite = async (options: Options, server: BenchServer): Pro
         record(contender, results, round, expected)
         const last = contender.rounds.at(-1)
         log(
-          `  ${contender.spec.name}: ${Math.round(last?.turn.eventsPerSec ?? 0)} events/s, ` +
-            `${(last?.turn.cpuUsPerEvent ?? 0).toFixed(2)} µs CPU/event (${lap()})`
+          `  ${contender.spec.name}: steady ${Math.round(last?.steady.eventsPerSec ?? 0)} events/s, ` +
+            `${(last?.steady.cpuUsPerEvent ?? 0).toFixed(2)} µs CPU/event; first turn ` +
+            `${(last?.first.cpuUsPerEvent ?? 0).toFixed(2)} µs CPU/event (${lap()})`
         )
       }
     }
