@@ -1,6 +1,7 @@
 /**
- * The testing entry points: `effect-llamacloud/testing` must load in any runtime (nothing from Node,
- * however deep), and `effect-llamacloud/testing/node` carries the local server.
+ * The entry points beside the main one: `effect-llamacloud/testing` must load in any runtime
+ * (nothing from Node, however deep), `effect-llamacloud/testing/node` carries the local server, and
+ * `effect-llamacloud/ai` is the only entry that needs the optional `@effect/ai`.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Fs from "node:fs"
@@ -47,6 +48,39 @@ describe("testing entries", () => {
     const manifest: unknown = JSON.parse(Fs.readFileSync(Path.join(root, "package.json"), "utf8"))
     expect(manifest).toMatchObject({
       exports: { "./testing/node": { types: "./dist/testing/node.d.ts", default: "./dist/testing/node.js" } }
+    })
+  })
+})
+
+describe("the Effect AI entry", () => {
+  const needsEffectAi = (specifier: string) => specifier === "@effect/ai" || specifier.startsWith("@effect/ai/")
+
+  it("effect-llamacloud/ai reaches nothing Node-only", () => {
+    const offenders = [...graph("src/ai.ts")].flatMap(([file, imports]) =>
+      imports.filter(nodeOnly).map((s) => `${Path.relative(root, file)} → ${s}`)
+    )
+    expect(offenders).toEqual([])
+  })
+
+  it("no other entry reaches @effect/ai: a user who does not import effect-llamacloud/ai need not install it", () => {
+    const offenders = ["src/index.ts", "src/testing.ts", "src/testing/node.ts"].flatMap((entry) =>
+      [...graph(entry)].flatMap(([file, imports]) =>
+        imports.filter(needsEffectAi).map((s) => `${entry}: ${Path.relative(root, file)} → ${s}`)
+      )
+    )
+    expect(offenders).toEqual([])
+  })
+
+  it("package.json maps effect-llamacloud/ai, with @effect/ai an optional peer", async () => {
+    const entry = await import("../../src/ai.js")
+    expect(typeof entry.LlamaCloudLanguageModel.layer).toBe("function")
+    expect(entry.LlamaCloudTool.Retrieval.name).toBe("LlamaCloudRetrieval")
+    const manifest: unknown = JSON.parse(Fs.readFileSync(Path.join(root, "package.json"), "utf8"))
+    expect(manifest).toMatchObject({
+      exports: { "./ai": { types: "./dist/ai.d.ts", default: "./dist/ai.js" } },
+      typesVersions: { "*": { ai: ["./dist/ai.d.ts"] } },
+      peerDependencies: { "@effect/ai": "^0.37.0" },
+      peerDependenciesMeta: { "@effect/ai": { optional: true } }
     })
   })
 })

@@ -1,0 +1,181 @@
+/**
+ * LlamaCloud's agent as an Effect AI `LanguageModel`: `generateText` and `streamText` answer from
+ * the user's own indexes, over `ChatService`.
+ *
+ * A turn maps as the agent wrote it: its thinking as reasoning parts, its answer as text parts, its
+ * searches as provider-executed tool parts of `LlamaCloudTool.Retrieval` (when that tool is in the
+ * toolkit), the session as the response metadata (`id`), and its `Stop` as the finish part with the
+ * usage. An agent's failure (a `Stop` with an error) is not an `AiError`: the turn happened, used
+ * tokens and is kept in the session, so it ends with the finish reason `"error"` and the agent's
+ * message at `metadata.llamacloud.error`. A failure to get the turn at all (refused, unreachable,
+ * broken off) is an `AiError`.
+ *
+ * Conversations stay on the server. The first turn of a conversation creates a session; a later
+ * prompt whose earlier messages are a conversation this model answered continues its session,
+ * sending only the new message (see `ai/conversations.ts` for how that is tracked). A prompt that
+ * is not one user message to one session is refused with `AiError.MalformedInput` naming what is
+ * unsupported: a system message, a file, a client-defined tool, a forced tool choice, structured
+ * output (`generateObject`), or earlier turns this model did not answer.
+ *
+ * @since 0.3.0
+ */
+import * as AiError from "@effect/ai/AiError"
+import * as LanguageModel from "@effect/ai/LanguageModel"
+import type * as Response from "@effect/ai/Response"
+import { addGenAIAnnotations } from "@effect/ai/Telemetry"
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
+import { fromLlamaCloudError, unsupported } from "./ai/aiError.js"
+import * as Conversations from "./ai/conversations.js"
+import * as TurnParts from "./ai/turnParts.js"
+import * as TurnRequest from "./ai/turnRequest.js"
+import { ChatService } from "./ChatService.js"
+import type { LlamaCloudError } from "./LlamaCloudError.js"
+
+/**
+ * @since 0.3.0
+ * @category models
+ */
+export interface Options {
+  /** The indexes every turn searches: 1 to 10. New sessions are bound to them. */
+  readonly indexIds: ReadonlyArray<string>
+  /** Fail a turn (finish reason `"error"`) when one of the indexes cannot be searched. */
+  readonly requireAllIndexes?: boolean | undefined
+}
+
+/**
+ * The telemetry system name on this model's spans (`gen_ai.system`).
+ *
+ * @since 0.3.0
+ * @category constants
+ */
+export const system = "llamacloud"
+
+/**
+ * Builds the model over `ChatService`. Each model has its own table of conversations: a `Chat`
+ * continues its session as long as it runs on the same model.
+ *
+ * @since 0.3.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<LanguageModel.Service, never, ChatService> =>
+  Effect.gen(function*() {
+    const chat = yield* ChatService
+    const conversations = yield* Conversations.make
+
+    /** The session a turn goes to: a new one for a new conversation, else the one holding it. */
+    const sessionFor = (method: string, history: string): Effect.Effect<string, AiError.AiError> =>
+      history === TurnRequest.newConversation ?
+        chat.create({ indexIds: options.indexIds }).pipe(
+          Effect.map((session) => session.sessionId),
+          Effect.mapError((error) => fromLlamaCloudError(method, error))
+        ) :
+        Effect.flatMap(conversations.find(history), (holder) => {
+          if (Option.isNone(holder)) {
+            return Effect.fail(unsupported(
+              method,
+              "the prompt holds earlier turns that no session of this model holds: a LlamaCloud session keeps its conversation on the server and cannot take one as a prompt. Continue a conversation with a Chat on this model, or send only the new question."
+            ))
+          }
+          return holder.value._tag === "Session" ?
+            Effect.succeed(holder.value.sessionId) :
+            Effect.fail(unsupported(
+              method,
+              "the prompt's earlier turns match two sessions word for word, so which one to continue is unknown: add LlamaCloudTool.Retrieval to the toolkit (its search ids tell conversations apart), or start a new conversation."
+            ))
+        })
+
+    /** One turn as stream parts, from the session's metadata to the finish. */
+    const turn = (method: string, providerOptions: LanguageModel.ProviderOptions) =>
+      Stream.unwrap(Effect.gen(function*() {
+        const request = yield* Either.match(TurnRequest.fromOptions(providerOptions), {
+          onLeft: (refusal) => Effect.fail(unsupported(method, refusal)),
+          onRight: Effect.succeed
+        })
+        const sessionId = yield* sessionFor(method, request.history)
+        const now = yield* DateTime.now
+        const parts = TurnParts.make(sessionId, request.showRetrieval)
+        const metadata: Response.ResponseMetadataPartEncoded = {
+          type: "response-metadata",
+          id: sessionId,
+          timestamp: DateTime.formatIso(now),
+          metadata: { [TurnParts.metadataKey]: { sessionId } }
+        }
+        annotate(providerOptions.span, metadata)
+        const events = chat.sendMessage(sessionId, {
+          prompt: request.prompt,
+          indexIds: options.indexIds,
+          ...(options.requireAllIndexes === undefined ? {} : { requireAllIndexes: options.requireAllIndexes })
+        })
+        let stopped = false
+        return Stream.concat(
+          Stream.make(metadata),
+          events.pipe(
+            Stream.mapError((error: LlamaCloudError) => fromLlamaCloudError(method, error)),
+            Stream.mapConcatEffect((event) => {
+              const out = parts.next(event)
+              if (event._tag !== "Stop") return Effect.succeed(out)
+              stopped = true
+              return Effect.as(
+                conversations.record(sessionId, TurnRequest.nextKey(request.history, request.prompt, parts.answer())),
+                out
+              )
+            }),
+            Stream.concat(Stream.suspend(() =>
+              stopped ? Stream.empty : Stream.fail(
+                new AiError.UnknownError({
+                  module: "LlamaCloudLanguageModel",
+                  method,
+                  description: `the turn on session ${JSON.stringify(sessionId)} ended without its stop event: its answer may be incomplete. Send the message again.`
+                })
+              )
+            ))
+          )
+        ).pipe(Stream.tap((part) => Effect.sync(() => annotate(providerOptions.span, part))))
+      })).pipe(Stream.provideService(Tracer.ParentSpan, providerOptions.span))
+
+    return yield* LanguageModel.make({
+      generateText: (providerOptions) =>
+        turn("generateText", providerOptions).pipe(
+          Stream.runCollect,
+          Effect.map((parts) => TurnParts.collect(Array.from(parts)))
+        ),
+      streamText: (providerOptions) => turn("streamText", providerOptions)
+    })
+  })
+
+/**
+ * The model as a layer, needing `ChatService` (and, through it, the client and its transport).
+ *
+ * @example
+ * ```ts
+ * const Model = LlamaCloudLanguageModel.layer({ indexIds: ["idx-handbook"] }).pipe(
+ *   Layer.provide(ChatService.layer),
+ *   Layer.provide(LlamaCloudClient.layerConfig()),
+ *   Layer.provide(NodeHttpClient.layerUndici)
+ * )
+ * ```
+ *
+ * @since 0.3.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<LanguageModel.LanguageModel, never, ChatService> =>
+  Layer.effect(LanguageModel.LanguageModel, make(options))
+
+/** Effect AI's `gen_ai.*` attributes, beside the client's own on the turn's spans. */
+const annotate = (span: Tracer.Span, part: Response.StreamPartEncoded): void => {
+  if (part.type === "response-metadata") {
+    addGenAIAnnotations(span, { system, operation: { name: "chat" }, response: { id: part.id } })
+  }
+  if (part.type === "finish") {
+    addGenAIAnnotations(span, {
+      response: { finishReasons: [part.reason] },
+      usage: { inputTokens: part.usage.inputTokens, outputTokens: part.usage.outputTokens }
+    })
+  }
+}

@@ -1,0 +1,352 @@
+/**
+ * LlamaCloud's agent behind Effect AI's `LanguageModel`, used as an Effect AI program uses any
+ * provider: turns mapped to parts, conversations continued on one session, refusals, errors, and a
+ * cancelled turn's socket. Against the in-memory double, and the local server where only the wire
+ * (bodies posted, sockets) tells.
+ */
+import * as AiError from "@effect/ai/AiError"
+import * as Chat from "@effect/ai/Chat"
+import * as LanguageModel from "@effect/ai/LanguageModel"
+import * as Prompt from "@effect/ai/Prompt"
+import * as Tool from "@effect/ai/Tool"
+import * as Toolkit from "@effect/ai/Toolkit"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { assert, describe, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { LlamaCloudLanguageModel, LlamaCloudTool } from "../../src/ai.js"
+import { ChatService, LlamaCloudClient, NetworkError, RateLimitError, ServerError } from "../../src/index.js"
+import { InMemoryChat } from "../../src/testing.js"
+import { LocalServer } from "../../src/testing/node.js"
+import { recordSpans, waitUntil } from "../fixtures/harness.js"
+
+const INDEX = "idx-handbook"
+
+const inMemory = LlamaCloudLanguageModel.layer({ indexIds: [INDEX] }).pipe(Layer.provideMerge(InMemoryChat.layer))
+
+/** The model over the real client, undici and the local server. */
+const overServer = (server: LocalServer.LocalServer["Type"], options: LlamaCloudLanguageModel.Options = { indexIds: [INDEX] }) =>
+  LlamaCloudLanguageModel.layer(options).pipe(
+    Layer.provideMerge(ChatService.layer),
+    Layer.provide(LlamaCloudClient.layer({ apiKey: Redacted.make("llx-test"), baseUrl: server.url })),
+    Layer.provide(NodeHttpClient.layerUndici)
+  )
+
+const withServer = <A, E>(
+  options: LocalServer.Options,
+  use: (server: LocalServer.LocalServer["Type"]) => Effect.Effect<A, E, LanguageModel.LanguageModel | ChatService>,
+  model?: LlamaCloudLanguageModel.Options
+) =>
+  Effect.gen(function*() {
+    const server = yield* LocalServer.make(options)
+    return yield* use(server).pipe(Effect.provide(overServer(server, model)))
+  })
+
+const retrieval = Toolkit.make(LlamaCloudTool.Retrieval)
+
+const turnPosts = (server: LocalServer.LocalServer["Type"]) =>
+  Effect.map(server.requests, (all) => all.filter((request) => request.path.endsWith("/messages/stream")))
+
+const malformedInput = <A, R>(effect: Effect.Effect<A, AiError.AiError, R>) =>
+  Effect.flatMap(Effect.flip(effect), (error) => {
+    assert.strictEqual(error._tag, "MalformedInput")
+    return Effect.succeed(error.description ?? "")
+  })
+
+describe("a turn as response parts", () => {
+  it.effect("thinking, a search and the answer stream as reasoning, provider-executed tool and text parts", () =>
+    Effect.gen(function*() {
+      const parts = yield* LanguageModel.streamText({ prompt: "What do llamas eat?", toolkit: retrieval }).pipe(
+        Stream.runCollect,
+        Effect.map((chunk) => Array.from(chunk))
+      )
+      const kinds = parts.map((part) => part.type).filter((type, i, all) => !(type.endsWith("-delta") && all[i - 1] === type))
+      assert.deepStrictEqual(kinds, [
+        "response-metadata",
+        "reasoning-start",
+        "reasoning-delta",
+        "reasoning-end",
+        "tool-call",
+        "tool-result",
+        "text-start",
+        "text-delta",
+        "text-end",
+        "finish"
+      ])
+      const call = parts.find((part) => part.type === "tool-call")
+      const result = parts.find((part) => part.type === "tool-result")
+      assert(call?.type === "tool-call" && result?.type === "tool-result")
+      assert.strictEqual(call.name, "LlamaCloudRetrieval")
+      assert.strictEqual(call.providerName, "search")
+      assert.isTrue(call.providerExecuted)
+      assert.deepStrictEqual(call.params, { arguments: { query: "do llamas eat", index_ids: [INDEX] } })
+      assert.strictEqual(result.id, call.id)
+      assert.isTrue(result.providerExecuted)
+      const metadata = parts[0]
+      const sessions = yield* Effect.flatMap(InMemoryChat, (chat) => chat.sessions)
+      assert(metadata?.type === "response-metadata")
+      assert.deepStrictEqual(metadata.id, Option.some(sessions[0]!.sessionId))
+      const finish = parts.at(-1)
+      assert(finish?.type === "finish")
+      assert.strictEqual(finish.reason, "stop")
+      assert.strictEqual((finish.metadata["llamacloud"] as { sessionId: string }).sessionId, sessions[0]!.sessionId)
+    }).pipe(Effect.provide(inMemory)))
+
+  it.effect("without the retrieval tool in a toolkit the agent still searches, and its searches are left out", () =>
+    Effect.gen(function*() {
+      const response = yield* LanguageModel.generateText({ prompt: "What do llamas eat?" })
+      assert.deepStrictEqual(response.content.map((part) => part.type), ["response-metadata", "reasoning", "text", "finish"])
+      assert.lengthOf(response.toolCalls, 0)
+    }).pipe(Effect.provide(inMemory)))
+
+  it.effect("a whole Text or Thinking with no deltas is a block of its own", () =>
+    Effect.gen(function*() {
+      yield* Effect.flatMap(InMemoryChat, (chat) =>
+        chat.scriptTurn([
+          { _tag: "Thinking", content: "Plan." },
+          { _tag: "Text", content: "Answer." },
+          { type: "stop", is_error: false, usage: { total_input_tokens: 3, total_output_tokens: 2 } }
+        ]))
+      const response = yield* LanguageModel.generateText({ prompt: "Short?" })
+      assert.strictEqual(response.reasoningText, "Plan.")
+      assert.strictEqual(response.text, "Answer.")
+      assert.deepStrictEqual(
+        [response.usage.inputTokens, response.usage.outputTokens, response.usage.totalTokens],
+        [3, 2, 5]
+      )
+    }).pipe(Effect.provide(inMemory)))
+
+  it.effect("an agent's failure is the error finish reason with its message, not an AiError", () =>
+    Effect.gen(function*() {
+      const response = yield* LanguageModel.generateText({ prompt: "What do llamas eat?" })
+      assert.strictEqual(response.finishReason, "error")
+      const finish = response.content.find((part) => part.type === "finish")
+      assert.match(String((finish?.metadata["llamacloud"] as { error: string }).error), /unavailable-x/)
+    }).pipe(Effect.provide(
+      LlamaCloudLanguageModel.layer({ indexIds: [INDEX, "unavailable-x"], requireAllIndexes: true }).pipe(
+        Layer.provideMerge(InMemoryChat.layer)
+      )
+    )))
+
+  it.scopedLive("generateText's text and usage are ask's for the same turn", () =>
+    withServer({}, () =>
+      Effect.gen(function*() {
+        const response = yield* LanguageModel.generateText({ prompt: "How are alpacas sheared?" })
+        const chat = yield* ChatService
+        const session = yield* chat.create({ indexIds: [INDEX] })
+        const reply = yield* chat.ask(session.sessionId, { prompt: "How are alpacas sheared?", indexIds: [INDEX] })
+        assert.isAbove(reply.text.length, 0)
+        assert.strictEqual(response.text, reply.text)
+        assert.strictEqual(response.reasoningText, reply.thinking)
+        assert.strictEqual(response.usage.inputTokens, Option.getOrUndefined(reply.usage.totalInputTokens))
+        assert.strictEqual(response.usage.outputTokens, Option.getOrUndefined(reply.usage.totalOutputTokens))
+      })))
+})
+
+describe("conversations", () => {
+  it.scopedLive("a two-turn Chat posts both turns to one session, the second with only the new prompt", () =>
+    withServer({}, (server) =>
+      Effect.gen(function*() {
+        const chat = yield* Chat.empty
+        const first = yield* chat.generateText({ prompt: "What do llamas eat?" })
+        const second = yield* chat.generateText({ prompt: "And how much?" })
+        const posts = yield* turnPosts(server)
+        assert.lengthOf(posts, 2)
+        assert.lengthOf(yield* server.sessions, 1)
+        assert.strictEqual(posts[0]!.path, posts[1]!.path)
+        assert.deepStrictEqual(JSON.parse(posts[1]!.body), { prompt: "And how much?", index_ids: [INDEX] })
+        const ids = [first, second].map((response) =>
+          response.content.flatMap((part) => part.type === "response-metadata" ? [Option.getOrNull(part.id)] : [])
+        )
+        assert.deepStrictEqual(ids[0], ids[1])
+      })))
+
+  it.effect("a streamed Chat continues its session too, the searches shown", () =>
+    Effect.gen(function*() {
+      const chat = yield* Chat.empty
+      yield* Stream.runDrain(chat.streamText({ prompt: "What do llamas eat?", toolkit: retrieval }))
+      yield* Stream.runDrain(chat.streamText({ prompt: "And alpacas?", toolkit: retrieval }))
+      const calls = yield* Effect.flatMap(InMemoryChat, (memory) => memory.calls)
+      const turns = calls.flatMap((call) => call.operation === "sendMessage" ? [call] : [])
+      assert.deepStrictEqual(turns.map((call) => call.params.prompt), ["What do llamas eat?", "And alpacas?"])
+      assert.strictEqual(turns[0]!.sessionId, turns[1]!.sessionId)
+      assert.lengthOf(calls.filter((call) => call.operation === "create"), 1)
+    }).pipe(Effect.provide(inMemory)))
+
+  it.effect("two Chats are two sessions", () =>
+    Effect.gen(function*() {
+      const a = yield* Chat.empty
+      const b = yield* Chat.empty
+      yield* a.generateText({ prompt: "What do llamas eat?" })
+      yield* b.generateText({ prompt: "Where do alpacas live?" })
+      yield* a.generateText({ prompt: "And how much?" })
+      yield* b.generateText({ prompt: "And since when?" })
+      const calls = yield* Effect.flatMap(InMemoryChat, (memory) => memory.calls)
+      const sessionOf = (prompt: string) =>
+        calls.flatMap((call) => call.operation === "sendMessage" && call.params.prompt === prompt ? [call.sessionId] : [])[0]
+      assert.strictEqual(sessionOf("And how much?"), sessionOf("What do llamas eat?"))
+      assert.strictEqual(sessionOf("And since when?"), sessionOf("Where do alpacas live?"))
+      assert.notStrictEqual(sessionOf("What do llamas eat?"), sessionOf("Where do alpacas live?"))
+    }).pipe(Effect.provide(inMemory)))
+})
+
+describe("prompts LlamaCloud cannot take are refused, nothing sent", () => {
+  const nothingSent = Effect.map(
+    Effect.flatMap(InMemoryChat, (memory) => memory.calls),
+    (calls) => assert.lengthOf(calls, 0)
+  )
+  const refused = (effect: Effect.Effect<unknown, AiError.AiError, LanguageModel.LanguageModel>, names: RegExp) =>
+    Effect.gen(function*() {
+      const description = yield* malformedInput(effect)
+      assert.match(description, names)
+      yield* nothingSent
+    }).pipe(Effect.provide(inMemory))
+
+  it.effect("a system message", () =>
+    refused(
+      LanguageModel.generateText({ prompt: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi?" }] }),
+      /system messages are not supported/
+    ))
+
+  it.effect("a file", () =>
+    refused(
+      LanguageModel.generateText({
+        prompt: [{
+          role: "user",
+          content: [{ type: "text", text: "What is this?" }, { type: "file", mediaType: "text/plain", data: "hello" }]
+        }]
+      }),
+      /file parts are not supported/
+    ))
+
+  it.effect("a client-defined tool", () => {
+    const Weather = Tool.make("GetWeather", { parameters: { city: Schema.String }, success: Schema.String })
+    const toolkit = Toolkit.make(Weather, LlamaCloudTool.Retrieval)
+    return refused(
+      LanguageModel.generateText({ prompt: "Weather?", toolkit }).pipe(
+        Effect.provide(toolkit.toLayer({ GetWeather: () => Effect.succeed("sunny") }))
+      ),
+      /client-defined tools \(GetWeather\) are not supported/
+    )
+  })
+
+  it.effect("a forced tool choice", () =>
+    refused(
+      LanguageModel.generateText({ prompt: "Search!", toolkit: retrieval, toolChoice: "required" }),
+      /toolChoice "required" is not supported/
+    ))
+
+  it.effect("structured output", () =>
+    refused(
+      LanguageModel.generateObject({ prompt: "Facts?", schema: Schema.Struct({ fact: Schema.String }), objectName: "facts" }),
+      /structured output \(generateObject, object "facts"\) is not supported/
+    ))
+
+  it.effect("earlier turns this model did not answer", () =>
+    refused(
+      LanguageModel.generateText({
+        prompt: Prompt.make([
+          { role: "user", content: "What do llamas eat?" },
+          { role: "assistant", content: "Grass." },
+          { role: "user", content: "And how much?" }
+        ])
+      }),
+      /earlier turns that no session of this model holds/
+    ))
+
+  it.effect("a prompt that does not end with the user's message", () =>
+    refused(
+      LanguageModel.generateText({ prompt: [{ role: "assistant", content: "Hello." }] }),
+      /must end with the user's message/
+    ))
+})
+
+describe("errors as AiError", () => {
+  it.effect("a status answer keeps its status, request id and retry advice", () =>
+    Effect.gen(function*() {
+      yield* Effect.flatMap(InMemoryChat, (memory) =>
+        memory.failNext(
+          new RateLimitError({
+            status: 429,
+            detail: "slow down",
+            retryAfter: Option.some(Duration.seconds(7)),
+            requestId: Option.some("req-42"),
+            operation: "ChatService.create"
+          })
+        ))
+      const error = yield* Effect.flip(LanguageModel.generateText({ prompt: "Hi?" }))
+      assert(error._tag === "HttpResponseError")
+      assert.strictEqual(error.reason, "StatusCode")
+      assert.strictEqual(error.response.status, 429)
+      assert.deepStrictEqual(error.response.headers, { "x-request-id": "req-42", "retry-after": "7" })
+      assert.match(error.description ?? "", /wait 7s/)
+    }).pipe(Effect.provide(inMemory)))
+
+  it.effect("a server error in a stream is an HttpResponseError with its status", () =>
+    Effect.gen(function*() {
+      yield* Effect.flatMap(InMemoryChat, (memory) =>
+        memory.failNext(
+          new ServerError({ status: 503, detail: "down", retryAfter: Option.none(), requestId: Option.none() }),
+          { operation: "sendMessage" }
+        ))
+      const error = yield* Effect.flip(Stream.runDrain(LanguageModel.streamText({ prompt: "Hi?" })))
+      assert(error._tag === "HttpResponseError")
+      assert.strictEqual(error.response.status, 503)
+      assert.strictEqual(error.method, "streamText")
+    }).pipe(Effect.provide(inMemory)))
+
+  it.effect("a broken connection is an HttpRequestError keeping our error as its cause", () =>
+    Effect.gen(function*() {
+      const lost = new NetworkError({ reason: "ConnectionLost", detail: "socket hang up", timeout: Option.none() })
+      yield* Effect.flatMap(InMemoryChat, (memory) => memory.scriptTurn({ failAfter: { after: 2, error: lost } }))
+      const error = yield* Effect.flip(LanguageModel.generateText({ prompt: "What do llamas eat?" }))
+      assert(error._tag === "HttpRequestError")
+      assert.strictEqual(error.reason, "Transport")
+      assert.strictEqual(error.cause, lost)
+    }).pipe(Effect.provide(inMemory)))
+
+  it.effect("a prompt over 1000 characters is MalformedInput, from the client's own check", () =>
+    Effect.gen(function*() {
+      const description = yield* malformedInput(LanguageModel.generateText({ prompt: "x".repeat(1001) }))
+      assert.match(description, /prompt/)
+      const calls = yield* Effect.flatMap(InMemoryChat, (memory) => memory.calls)
+      assert.deepStrictEqual(calls.map((call) => call.operation), ["create", "sendMessage"])
+    }).pipe(Effect.provide(inMemory)))
+})
+
+describe("the turn's socket and spans", () => {
+  it.scopedLive("interrupting a streamed turn closes its socket", () =>
+    withServer({ pacing: { thinkMs: 60_000, keepAliveMs: 60_000 } }, (server) =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Stream.runDrain(LanguageModel.streamText({ prompt: "What do llamas eat?" })))
+        yield* waitUntil("the turn was posted", Effect.map(turnPosts(server), (posts) => posts.length === 1))
+        const during = yield* server.connections
+        yield* Fiber.interrupt(fiber)
+        // The stalled turn's handler ends only when the server sees its socket close.
+        yield* server.idle
+        const closed = (counts: { readonly open: number; readonly total: number }) => counts.total - counts.open
+        yield* waitUntil("the turn's socket closed", Effect.map(server.connections, (now) => closed(now) === closed(during) + 1))
+        assert.deepStrictEqual(yield* server.handlerFailures, [])
+      })))
+
+  it.effect("the model's span carries Effect AI's gen_ai attributes, the client's span beneath it", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = yield* recordSpans
+      const response = yield* LanguageModel.generateText({ prompt: "What do llamas eat?" }).pipe(Effect.withTracer(tracer))
+      const model = spans.find((span) => span.name === "LanguageModel.generateText")
+      const turn = spans.find((span) => span.name === "ChatService.sendMessage")
+      assert(model !== undefined && turn !== undefined)
+      assert.strictEqual(model.attributes.get("gen_ai.system"), "llamacloud")
+      assert.strictEqual(model.attributes.get("gen_ai.operation.name"), "chat")
+      assert.strictEqual(model.attributes.get("gen_ai.usage.input_tokens"), response.usage.inputTokens)
+      assert.deepStrictEqual(model.attributes.get("gen_ai.response.finish_reasons"), ["stop"])
+      assert(turn.parent._tag === "Some")
+      assert.strictEqual(turn.parent.value.spanId, model.spanId)
+    }).pipe(Effect.provide(inMemory)))
+})
