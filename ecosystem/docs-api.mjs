@@ -1,5 +1,5 @@
-// The API reference: TypeDoc over the package's three entry points (src/index.ts, src/testing.ts,
-// src/testing/node.ts), from their TSDoc, into ecosystem/out/api/ (gitignored). Exits non-zero when
+// The API reference: TypeDoc over the package's four entry points (src/index.ts, src/testing.ts,
+// src/testing/node.ts, src/ai.ts), from their TSDoc, into ecosystem/out/api/ (gitignored). Exits non-zero when
 // TypeDoc reports an error (a broken {@link}, an entry point that does not convert...); warnings
 // are printed and do not fail.
 //
@@ -57,7 +57,7 @@ const collect = (reflection, path, out) => {
 export const buildApiReference = async ({ root = resolve(here, ".."), out = join(here, "out", "api") } = {}) => {
   const app = await Application.bootstrapWithPlugins({
     name: "effect-llamacloud",
-    entryPoints: ["src/index.ts", "src/testing.ts", "src/testing/node.ts"].map((p) => join(root, p)),
+    entryPoints: ["src/index.ts", "src/testing.ts", "src/testing/node.ts", "src/ai.ts"].map((p) => join(root, p)),
     tsconfig: join(root, "tsconfig.build.json"),
     readme: join(root, "README.md"),
     out,

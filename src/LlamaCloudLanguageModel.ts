@@ -34,6 +34,7 @@ import { fromLlamaCloudError, unsupported } from "./ai/aiError.js"
 import * as Conversations from "./ai/conversations.js"
 import * as TurnParts from "./ai/turnParts.js"
 import * as TurnRequest from "./ai/turnRequest.js"
+import { type SendMessageParams, validateCall, validateTurn } from "./ChatParams.js"
 import { ChatService } from "./ChatService.js"
 import type { LlamaCloudError } from "./LlamaCloudError.js"
 
@@ -97,6 +98,15 @@ export const make = (options: Options): Effect.Effect<LanguageModel.Service, nev
           onLeft: (refusal) => Effect.fail(unsupported(method, refusal)),
           onRight: Effect.succeed
         })
+        // Checked before a session is created for it: a turn that cannot be sent must leave nothing behind.
+        const params: SendMessageParams = yield* Effect.mapError(
+          validateCall(validateTurn, {
+            prompt: request.prompt,
+            indexIds: options.indexIds,
+            ...(options.requireAllIndexes === undefined ? {} : { requireAllIndexes: options.requireAllIndexes })
+          }, { operation: "ChatService.sendMessage" }),
+          (error) => fromLlamaCloudError(method, error)
+        )
         const sessionId = yield* sessionFor(method, request.history)
         const now = yield* DateTime.now
         const parts = TurnParts.make(sessionId, request.showRetrieval)
@@ -107,11 +117,7 @@ export const make = (options: Options): Effect.Effect<LanguageModel.Service, nev
           metadata: { [TurnParts.metadataKey]: { sessionId } }
         }
         annotate(providerOptions.span, metadata)
-        const events = chat.sendMessage(sessionId, {
-          prompt: request.prompt,
-          indexIds: options.indexIds,
-          ...(options.requireAllIndexes === undefined ? {} : { requireAllIndexes: options.requireAllIndexes })
-        })
+        const events = chat.sendMessage(sessionId, params)
         let stopped = false
         return Stream.concat(
           Stream.make(metadata),
