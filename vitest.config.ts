@@ -1,9 +1,59 @@
 import { defineConfig } from "vitest/config"
 
+/**
+ * Three projects; `vitest run` (`npm test`) runs all of them, `--project <name>` one.
+ *
+ * - `unit`: contract tables, virtual time (TestClock), the mock transport, the in-memory double.
+ *   No real socket, no child process: the loop to run after every change (`npm run test:unit`).
+ * - `integration`: what only a real socket on 127.0.0.1 or a child process shows: the local
+ *   server, both transports, the reliability matrices, the CLI, the packed package.
+ * - `bench`: the benchmark harness's smoke run (a child process running every contender).
+ */
+
+/** Files that open a socket on 127.0.0.1 or start a child process. */
+const integration = [
+  "test/socket.test.ts",
+  "test/headers.test.ts",
+  "test/telemetry.test.ts",
+  "test/transportFailure.test.ts",
+  "test/package.test.ts",
+  "test/cli/cli.test.ts",
+  "test/cli/FaultFlags.test.ts",
+  "test/testing/LocalServer.test.ts",
+  "test/testing/entries.test.ts",
+  "test/testing/localServer/**/*.test.ts",
+  // The reliability suite runs on real sockets, except its properties and backoff (virtual time).
+  "test/reliability/harness.test.ts",
+  "test/reliability/hostile.test.ts",
+  "test/reliability/interruption.test.ts",
+  "test/reliability/load.test.ts",
+  "test/reliability/matrix.test.ts",
+  "test/reliability/memory.test.ts",
+  "test/reliability/operations.test.ts",
+  "test/reliability/sdk.test.ts",
+  "test/reliability/streams.test.ts"
+]
+const bench = ["test/bench/**/*.test.ts"]
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
-    hookTimeout: 30_000
+    hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...integration, ...bench] }
+      },
+      {
+        extends: true,
+        // Real sockets share the machine's cores with everything else: the waits (never a bound on
+        // how fast something happens) get room on a loaded machine.
+        test: { name: "integration", include: integration, testTimeout: 60_000 }
+      },
+      {
+        extends: true,
+        test: { name: "bench", include: bench }
+      }
+    ]
   }
 })

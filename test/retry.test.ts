@@ -177,8 +177,15 @@ describe("waits the server asks for", () => {
   it.effect("retry-after-ms wins over Retry-After", () =>
     Effect.gen(function*() {
       const fiber = yield* Effect.fork(create())
-      yield* wakeAt(250)
+      yield* sleepingUntil(250)
+      // The 30 s of Retry-After is not waited for, nor anything between.
+      assert.notInclude(yield* pendingSleeps, 30_000)
+      yield* TestClock.adjust("249 millis")
+      assert.lengthOf(yield* requests, 1, "no retry before the 250 ms of retry-after-ms")
+      yield* TestClock.adjust("1 millis")
       yield* Fiber.join(fiber)
+      assert.lengthOf(yield* requests, 2)
+      assert.strictEqual(yield* TestClock.currentTimeMillis, 250)
     }).pipe(Effect.provide(firstFails(status(503, { "retry-after-ms": "250", "retry-after": "30" })))))
 
   it.effect("Retry-After as an HTTP date is the time until that date, on the Effect clock", () =>

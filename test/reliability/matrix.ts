@@ -97,8 +97,12 @@ export interface Expected {
   readonly serverRequests?: number
   /** What the server did: sessions created, turns run, sessions deleted (see `calls.ts`). */
   readonly acted: number
-  /** Bounds on the call's duration, in ms: the policy's waits below, generous slack above. */
-  readonly elapsedMs: readonly [number, number]
+  /**
+   * The least the call can take, in ms: the waits the policy promises (backoff, Retry-After, a
+   * timeout). A floor only: a loaded machine makes a call slower, never quicker, so this holds on
+   * any machine; how much slower is the bench's business. A hang is caught by `HANG_MS`. Default 0.
+   */
+  readonly atLeastMs?: number
   /** Further checks on the error (detail, retryAfter, issues…). */
   readonly error?: (error: LlamaCloudError) => void
   /** Further checks on what the call handed its caller (events, sessions, the reply). */
@@ -146,16 +150,11 @@ export interface Scenario {
 export const expectationFor = (scenario: Scenario, transport: Transport): Expected =>
   scenario.differs?.[transport.name] ?? scenario.expect
 
-/** Slack for a loaded 2-core machine: far above any sane duration, far below a hang. */
-export const SLACK = 2_500
-export const quick: readonly [number, number] = [0, SLACK]
-export const after = (ms: number): readonly [number, number] => [ms, ms + SLACK]
-
-export const ok = (attempts: number, acted: number, elapsedMs = quick): Expected => ({
+export const ok = (attempts: number, acted: number, atLeastMs = 0): Expected => ({
   outcome: "success",
   attempts,
   acted,
-  elapsedMs
+  atLeastMs
 })
 
 export const detailIs = (text: string | RegExp) => (error: LlamaCloudError) => {
@@ -322,9 +321,8 @@ export const verify = (o: Observation): void => {
   if (o.scenario.policy === "default" && (call.kind === "create" || call.kind === "turn")) {
     expect(o.acted, `${where}: duplicated under the default rules`).toBeLessThanOrEqual(1)
   }
-  // Time within the policy's bounds.
-  expect(o.elapsedMs, `${where}: elapsed`).toBeGreaterThanOrEqual(e.elapsedMs[0] - 5)
-  expect(o.elapsedMs, `${where}: elapsed`).toBeLessThanOrEqual(e.elapsedMs[1])
+  // The policy's waits were waited (a timer may fire a millisecond or so early on the host clock).
+  expect(o.elapsedMs, `${where}: elapsed`).toBeGreaterThanOrEqual((e.atLeastMs ?? 0) - 5)
   // No connection left behind: the server's handlers are done, at most the expected idle
   // keep-alive connections remain while the client lives, none once a client that owns its pool
   // (undici) is closed.
@@ -368,7 +366,7 @@ export const toRow = (table: string) => (o: Observation): Row => ({
   sessions: o.acted,
   elapsedMs: Math.round(o.elapsedMs),
   figures: {
-    boundMinMs: Math.round(expectationFor(o.scenario, o.transport).elapsedMs[0]),
+    boundMinMs: Math.round(expectationFor(o.scenario, o.transport).atLeastMs ?? 0),
     openWithClient: o.openWithClient,
     renderedPlaces: o.renderedPlaces,
     eventsDelivered: o.delivered.events.length,

@@ -297,10 +297,9 @@ const cases: ReadonlyArray<SdkCase> = [
     patienceMs: 5_000,
     expect: (r) => {
       // The wait is a bare setTimeout: the abort is noticed only when it ends, 2 s after the 503
-      // whenever the abort came (on a loaded machine it may come later than 200 ms).
+      // whenever the abort came. A floor: a loaded machine only makes the call end later.
       expect(r.outcome).toBe("APIUserAbortError")
       expect(r.elapsedMs).toBeGreaterThan(1_900)
-      expect(r.settledAfterAbortMs).toBeGreaterThan(500)
       expect(r.serverRequests).toBe(1)
     }
   },
@@ -310,9 +309,10 @@ const cases: ReadonlyArray<SdkCase> = [
     script: () => [Fault.delayHeaders(60_000)],
     timeoutMs: SHORT_TIMEOUT_MS,
     abortAfterMs: 200,
+    // The abort ended the request: had it waited for the SDK's own 300 ms timeout, the outcome
+    // would be APIConnectionTimeoutError.
     expect: (r) => {
       expect(r.outcome).toBe("APIUserAbortError")
-      expect(r.settledAfterAbortMs).toBeLessThan(500)
     }
   }
 ]
