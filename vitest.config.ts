@@ -22,6 +22,7 @@ const integration = [
   "test/testing/LocalServer.test.ts",
   "test/testing/entries.test.ts",
   "test/testing/localServer/**/*.test.ts",
+  "test/ai/LlamaCloudLanguageModel.test.ts",
   // The reliability suite runs on real sockets, except its properties and backoff (virtual time).
   "test/reliability/harness.test.ts",
   "test/reliability/hostile.test.ts",
