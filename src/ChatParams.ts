@@ -52,7 +52,12 @@ const IndexIds = Schema.Array(IndexId).annotations({
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const Uuid = Schema.String.pipe(
-  Schema.filter((s) => uuid.test(s), { message: (issue) => `must be a UUID, got ${show(issue.actual)}` })
+  Schema.filter((s) => uuid.test(s), {
+    message: (issue) => `must be a UUID, got ${show(issue.actual)}`,
+    // Without these, a generator would try random strings until one happened to be a UUID.
+    arbitrary: () => (fc) => fc.uuid(),
+    jsonSchema: { format: "uuid" }
+  })
 )
 
 /** The organization and project a call acts in; every operation takes them. */
@@ -77,7 +82,9 @@ export const CreateSessionParams = Schema.Struct({
   sharedAccess: Schema.optional(
     Schema.String.pipe(
       Schema.filter((s): s is SharedAccess => s === "query" || s === "read_only", {
-        message: (issue) => `must be "query" or "read_only", got ${show(issue.actual)}`
+        message: (issue) => `must be "query" or "read_only", got ${show(issue.actual)}`,
+        arbitrary: () => (fc) => fc.constantFrom("query", "read_only"),
+        jsonSchema: { enum: ["query", "read_only"] }
       })
     )
   ),
@@ -94,7 +101,9 @@ export interface CreateSessionParams extends Schema.Schema.Type<typeof CreateSes
 
 const PageSize = Schema.Number.pipe(
   Schema.filter((n) => Number.isSafeInteger(n) && n > 0, {
-    message: (issue) => `must be a positive whole number, got ${show(issue.actual)}`
+    message: (issue) => `must be a positive whole number, got ${show(issue.actual)}`,
+    arbitrary: () => (fc) => fc.integer({ min: 1, max: 1000 }),
+    jsonSchema: { type: "integer", minimum: 1 }
   })
 )
 

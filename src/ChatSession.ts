@@ -8,9 +8,7 @@ import * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import type * as AST from "effect/SchemaAST"
 import { ChatEvent } from "./ChatEvent.js"
-import { classAst } from "./internal/onePass.js"
 
 // ISO 8601 date-time, with or without a zone designator and with any number of fraction digits.
 const isoDateTime = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.(\d+))?(?:(Z|z)|([+-])(\d{2})(?::?(\d{2}))?)?$/
@@ -104,12 +102,7 @@ export class JobMetadata extends Schema.Class<JobMetadata>("JobMetadata")({
   totalInputTokens: optional(Schema.Number).pipe(Schema.fromKey("total_input_tokens")),
   totalOutputTokens: optional(Schema.Number).pipe(Schema.fromKey("total_output_tokens")),
   turns: optional(Schema.Number)
-}) {
-  /** The class's schema, its wire side decoded in one pass: the same results and messages, less work. */
-  static override get ast(): AST.Transformation {
-    return classAst(super.ast)
-  }
-}
+}) {}
 
 /**
  * A chat session: what Create Session returns. Unknown fields from newer servers are ignored.
@@ -127,12 +120,7 @@ export class ChatSession extends Schema.Class<ChatSession>("ChatSession")({
   /** None until the session has run. */
   jobMetadata: optional(JobMetadata).pipe(Schema.fromKey("job_metadata")),
   sharedAccess: optional(SharedAccess).pipe(Schema.fromKey("shared_access"))
-}) {
-  /** The class's schema, its wire side decoded in one pass: the same results and messages, less work. */
-  static override get ast(): AST.Transformation {
-    return classAst(super.ast)
-  }
-}
+}) {}
 
 /**
  * A session with its history: what `ChatService.retrieve` returns. `events` are oldest first and
@@ -143,12 +131,7 @@ export class ChatSession extends Schema.Class<ChatSession>("ChatSession")({
  */
 export class ChatSessionDetail extends ChatSession.extend<ChatSessionDetail>("ChatSessionDetail")({
   events: Schema.optionalWith(Schema.Array(ChatEvent), { nullable: true, default: () => [] })
-}) {
-  /** The class's schema, its wire side decoded in one pass: the same results and messages, less work. */
-  static override get ast(): AST.Transformation {
-    return classAst(super.ast)
-  }
-}
+}) {}
 
 /**
  * One page of `ChatService.listPage`: the sessions, and the token of the next page when there is one.
@@ -164,9 +147,4 @@ export class ChatSessionPage extends Schema.Class<ChatSessionPage>("ChatSessionP
     decode: (token) => Option.filter(Option.flatMap(token, Option.fromNullable), (s) => s !== ""),
     encode: (token) => token
   }).pipe(Schema.fromKey("next_page_token"))
-}) {
-  /** The class's schema, its wire side decoded in one pass: the same results and messages, less work. */
-  static override get ast(): AST.Transformation {
-    return classAst(super.ast)
-  }
-}
+}) {}
