@@ -5,14 +5,12 @@
  * cut short by the limit.
  */
 import * as Cause from "effect/Cause"
-import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import { type CallFacts, NetworkError } from "../LlamaCloudError.js"
-import { MAX_TIMER_MILLIS, sleepsOnHostTimers } from "./hostTimer.js"
 import { type Failure, failure } from "./retry.js"
 
 const attemptTimeout = (limit: Duration.Duration, facts: CallFacts, what: string): Failure =>
@@ -32,15 +30,13 @@ export interface Progress {
  * when the attempt fails or is interrupted. A successful attempt leaves the scope open: a body read
  * to its end holds no socket, and a streamed body needs it until the stream ends.
  *
- * On Effect's live clock the limit is a host timer: no fiber is forked per attempt, which is most
- * of what a timeout would cost. Any other clock (a `TestClock` above all) only moves when the program
- * moves it, so there the limit is a fiber sleeping on that clock, raced against the attempt.
+ * The limit is a fiber sleeping on the program's clock, raced against the attempt: the same code
+ * under Effect's live clock and under a `TestClock`.
  */
 export const timed = <A>(
   attempt: Effect.Effect<A, Failure>,
   scope: Scope.CloseableScope,
   options: {
-    readonly clock: Clock.Clock
     readonly limit: Duration.Duration
     readonly facts: CallFacts
     /** What did not arrive in time, for the message: "complete answer", "response headers". */
@@ -50,7 +46,6 @@ export const timed = <A>(
   }
 ): Effect.Effect<A, Failure> =>
   Effect.suspend(() => {
-    const millis = Duration.toMillis(options.limit)
     let timedOut = false
     const fire = () => {
       timedOut = true
@@ -64,16 +59,7 @@ export const timed = <A>(
         : exit
       return Effect.zipRight(Scope.close(scope, exit), result)
     }
-    if (!(millis < MAX_TIMER_MILLIS)) return Effect.flatMap(Effect.exit(attempt), settle)
-    if (sleepsOnHostTimers(options.clock)) {
-      return Effect.uninterruptibleMask((restore) => {
-        const timer = setTimeout(() => Effect.runFork(fire()), millis)
-        return Effect.flatMap(Effect.exit(restore(attempt)), (exit) => {
-          clearTimeout(timer)
-          return settle(exit)
-        })
-      })
-    }
+    if (!Duration.isFinite(options.limit)) return Effect.flatMap(Effect.exit(attempt), settle)
     // The limit aborts the request; a transport that ignores the abort is interrupted with it, unless
     // an error status has arrived, whose body is then given another `limit` to be read.
     const watchdog = Effect.sleep(options.limit).pipe(

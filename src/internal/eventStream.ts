@@ -4,11 +4,11 @@
  * answer has begun, posting it again would run the turn twice.
  *
  * The body is read by one fiber per turn, which turns each body chunk into one chunk of events and
- * hands it over (at most one ahead of the consumer), rather than through a chain of stream
- * operators: every operator an event passes through costs per event (`Stream.tap` even re-chunks the
- * stream one event at a time), and a turn is tens of thousands of events. Reading in a fiber of its
- * own is also what lets a limit end a read the transport leaves pending (see `watchdog`) without
- * racing every read, which forks fibers per chunk.
+ * hands it over through a one-place `Queue` (at most one read ahead of the consumer), rather than
+ * through a chain of stream operators: every operator an event passes through costs per event
+ * (`Stream.tap` even re-chunks the stream one event at a time), and a turn is tens of thousands of
+ * events. Reading in a fiber of its own is also what lets a limit end a read the transport leaves
+ * pending (see `watchdog`) without racing every read, which forks fibers per chunk.
  */
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -20,13 +20,12 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
+import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
 import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
 import type { ChatEvent } from "../ChatEvent.js"
 import { type CallFacts, DecodeError, type LlamaCloudError, NetworkError } from "../LlamaCloudError.js"
-import * as Handoff from "./handoff.js"
-import { MAX_TIMER_MILLIS, sleepsOnHostTimers } from "./hostTimer.js"
 import { detach, type Scrub } from "./redact.js"
 import { type EventFailure, makeEventReader } from "./sse.js"
 import { bodyBrokeOff } from "./transportFailure.js"
@@ -72,7 +71,9 @@ export const readTurn = (
     const pull = yield* Stream.toPull(response.stream)
     // The reading fiber's hand-over: one read waits in it while the consumer handles the previous
     // one, so a consumer that stops asking stops the reading of the body.
-    const handoff = Handoff.make<Read>()
+    const handoff = yield* Queue.bounded<Read>(1)
+    // Reads handed over and not yet taken (one in the queue, one more waiting to enter it).
+    let ahead = 0
     const limits = yield* watchdog(options, reader.count, handoff)
     let stopped = false
     let seenFirst = false
@@ -168,12 +169,18 @@ export const readTurn = (
       }
     })
 
+    const handOver = (read: Read) =>
+      Effect.suspend(() => {
+        ahead++
+        return Queue.offer(handoff, read)
+      })
+
     // The reading fiber: reads until the turn ends or fails, handing over each read.
     const produce: Effect.Effect<void> = Effect.suspend(() => {
-      if (stopped || bad !== undefined) return Effect.flatMap(Effect.exit(end()), handoff.offer)
+      if (stopped || bad !== undefined) return Effect.flatMap(Effect.exit(end()), handOver)
       return Effect.flatMap(
         Effect.exit(readEvents),
-        (read) => Effect.zipRight(handoff.offer(read), Exit.isSuccess(read) ? produce : Effect.void)
+        (read) => Effect.zipRight(handOver(read), Exit.isSuccess(read) ? produce : Effect.void)
       )
     })
     yield* Effect.forkScoped(produce)
@@ -187,8 +194,11 @@ export const readTurn = (
       const expired = limits?.expired()
       if (expired !== undefined) return delivered(Exit.fail(Option.some(expired)))
       // The consumer waits for the server only when no read is waiting for it.
-      if (handoff.isEmpty()) limits?.waiting()
-      return Effect.flatMap(handoff.take, delivered)
+      if (ahead === 0) limits?.waiting()
+      return Effect.flatMap(Queue.take(handoff), (read) => {
+        if (ahead > 0) ahead--
+        return delivered(read)
+      })
     })
 
     yield* Effect.addFinalizer(() =>
@@ -202,15 +212,15 @@ export const readTurn = (
   })
 
 /**
- * The idle limit and the total deadline, kept by one watchdog per turn rather than a timer per read:
- * a host timer on Effect's live clock, a fiber sleeping on any other clock (`hostTimer.ts`). Idle
- * time is time spent waiting for the server while the consumer waits for an event: a consumer that
- * takes its time between reads does not make the turn idle. When a limit passes, the
- * watchdog aborts the request, which normally fails the read in progress, and hands the limit's
- * error to the consumer itself, which ends the turn even where a transport leaves that read pending
- * after the abort (Node 20's fetch does, on a body mislabelled as compressed).
+ * The idle limit and the total deadline, kept by one fiber per turn sleeping on the call's clock
+ * (the `TestClock` in tests, so they test this very code) rather than a timer per read. Idle time
+ * is time spent waiting for the server while the consumer waits for an event: a consumer that takes
+ * its time between reads does not make the turn idle. When a limit passes, the watchdog aborts the
+ * request, which normally fails the read in progress, and hands the limit's error to the consumer
+ * itself, which ends the turn even where a transport leaves that read pending after the abort
+ * (Node 20's fetch does, on a body mislabelled as compressed).
  */
-const watchdog = (options: TurnOptions, count: () => number, handoff: Handoff.Handoff<Read>) =>
+const watchdog = (options: TurnOptions, count: () => number, handoff: Queue.Enqueue<Read>) =>
   Effect.gen(function*() {
     const { clock } = options
     const idleMillis = Duration.toMillis(options.idle)
@@ -234,15 +244,14 @@ const watchdog = (options: TurnOptions, count: () => number, handoff: Handoff.Ha
         timeout: Option.map(options.deadline, (deadline) => deadline.total)
       })
 
+    // A consumer waiting on the empty queue gets the error now; one with a read waiting for it finds
+    // the error when it asks next (see `next`), and this offer waits until the turn's scope closes.
     const expire = (error: LlamaCloudError) =>
       Effect.zipRight(
         Effect.sync(() => {
           expired = error
-          // A consumer waiting on an empty hand-over gets the error now; one with a read waiting for
-          // it finds the error when it asks next (the hand-over is full, the offer is refused).
-          handoff.unsafeOffer(Exit.fail(Option.some(error)))
         }),
-        options.abort
+        Effect.zipRight(options.abort, Queue.offer(handoff, Exit.fail(Option.some(error))))
       )
     /** What is due at `now`: the limit that has passed, or when to look again. */
     const due = (now: number): LlamaCloudError | number => {
@@ -251,26 +260,13 @@ const watchdog = (options: TurnOptions, count: () => number, handoff: Handoff.Ha
       if (waitingSince !== undefined && now >= idleDue) return idleError()
       return Math.min(idleDue, deadline)
     }
-
-    if (sleepsOnHostTimers(clock)) {
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const look = () => {
-        const now = clock.unsafeCurrentTimeMillis()
-        const next = due(now)
-        if (typeof next !== "number") return void Effect.runFork(expire(next))
-        timer = setTimeout(look, Math.min(next - now, MAX_TIMER_MILLIS))
-      }
-      look()
-      yield* Effect.addFinalizer(() => Effect.sync(() => clearTimeout(timer)))
-    } else {
-      const watch: Effect.Effect<unknown> = Effect.flatMap(clock.currentTimeMillis, (now) => {
-        const next = due(now)
-        return typeof next !== "number"
-          ? expire(next)
-          : Effect.zipRight(clock.sleep(Duration.millis(next - now)), Effect.suspend(() => watch))
-      })
-      yield* Effect.forkScoped(watch)
-    }
+    const watch: Effect.Effect<unknown> = Effect.flatMap(clock.currentTimeMillis, (now) => {
+      const next = due(now)
+      return typeof next !== "number"
+        ? expire(next)
+        : Effect.zipRight(clock.sleep(Duration.millis(next - now)), Effect.suspend(() => watch))
+    })
+    yield* Effect.forkScoped(watch)
 
     return {
       expired: () => expired,

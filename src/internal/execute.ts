@@ -203,18 +203,15 @@ export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) 
     }
     return traced(operation, server, (span) =>
       Effect.contextWithEffect((context: Context.Context<never>) =>
-        Effect.clockWith((clock) =>
-          withRetries(operation, facts, context, span, (scope, policy) => {
-            const progress = { errorStatus: false }
-            return timed(Effect.flatMap(exchange(request, facts, scope, span, progress), (answered) => read(answered, scope)), scope, {
-              clock,
-              progress,
-              limit: policy.timeout.perAttempt,
-              facts,
-              what: "complete answer"
-            })
-          }, goneMeansDone)
-        )
+        withRetries(operation, facts, context, span, (scope, policy) => {
+          const progress = { errorStatus: false }
+          return timed(Effect.flatMap(exchange(request, facts, scope, span, progress), (answered) => read(answered, scope)), scope, {
+            progress,
+            limit: policy.timeout.perAttempt,
+            facts,
+            what: "complete answer"
+          })
+        }, goneMeansDone)
       ))
   }
 
@@ -246,7 +243,6 @@ export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) 
           const progress = { errorStatus: false }
           return Effect.map(
             timed(exchange(request, facts, scope, span, progress), scope, {
-              clock,
               progress,
               limit: policy.timeout.perAttempt,
               facts,
@@ -260,7 +256,7 @@ export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) 
         // interruption can fall between them and leave the request open.
         const answered = yield* Effect.uninterruptibleMask((restore) =>
           Effect.tap(
-            restore(span === undefined ? opened : Effect.withParentSpan(opened, span)),
+            restore(Effect.withParentSpan(opened, span)),
             (answered) => Effect.addFinalizer(() => Scope.close(answered.scope, Exit.void))
           )
         )

@@ -1,6 +1,6 @@
 /**
- * One span per operation call, after OpenTelemetry's HTTP client conventions. None under Effect's
- * own tracer, which keeps spans that nothing exports or reads back.
+ * One span per operation call, after OpenTelemetry's HTTP client conventions. A program that wants
+ * no spans at all turns them off with Effect's own `Effect.withTracerEnabled(false)`.
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
@@ -60,33 +60,17 @@ const end = (span: Tracer.Span, operation: Request, exit: Exit.Exit<unknown, unk
   return Effect.flatMap(Clock.currentTimeNanos, (now) => Effect.sync(() => span.end(now, recorded)))
 }
 
-/** The span of a streamed operation, ended when the stream's scope closes; none under Effect's own tracer. */
-export const spanFor = (operation: Request, server: Server): Effect.Effect<Tracer.Span | undefined, never, Scope.Scope> =>
-  Effect.tracerWith((tracer) =>
-    tracer === defaultTracer() ?
-      Effect.succeed(undefined) :
-      Effect.acquireRelease(Effect.makeSpan(operation.name, spanOptions(operation, server)), (span, exit) => end(span, operation, exit))
-  )
+/** The span of a streamed operation, ended when the stream's scope closes. */
+export const spanFor = (operation: Request, server: Server): Effect.Effect<Tracer.Span, never, Scope.Scope> =>
+  Effect.acquireRelease(Effect.makeSpan(operation.name, spanOptions(operation, server)), (span, exit) => end(span, operation, exit))
 
-let nativeTracer: Tracer.Tracer | undefined
-/**
- * The tracer a program has when none is provided. It keeps spans that nothing exports or reads
- * back, and making one cost a sixth of a call's CPU against an instant transport: under it a call
- * has no span.
- */
-const defaultTracer = (): Tracer.Tracer => nativeTracer ??= Effect.runSync(Effect.tracer)
-
-/** Runs `body` inside the operation's span, when the program has a tracer that keeps spans. */
+/** Runs `body` inside the operation's span. */
 export const traced = <A, E>(
   operation: Request,
   server: Server,
-  body: (span: Tracer.Span | undefined) => Effect.Effect<A, E>
+  body: (span: Tracer.Span) => Effect.Effect<A, E>
 ): Effect.Effect<A, E> =>
-  Effect.tracerWith((tracer) =>
-    tracer === defaultTracer()
-      ? body(undefined)
-      : Effect.uninterruptibleMask((restore) =>
-        Effect.flatMap(Effect.makeSpan(operation.name, spanOptions(operation, server)), (span) =>
-          Effect.onExit(restore(Effect.withParentSpan(body(span), span)), (exit) => end(span, operation, exit)))
-      )
+  Effect.uninterruptibleMask((restore) =>
+    Effect.flatMap(Effect.makeSpan(operation.name, spanOptions(operation, server)), (span) =>
+      Effect.onExit(restore(Effect.withParentSpan(body(span), span)), (exit) => end(span, operation, exit)))
   )
