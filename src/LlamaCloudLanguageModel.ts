@@ -25,7 +25,6 @@ import type * as Response from "@effect/ai/Response"
 import { addGenAIAnnotations } from "@effect/ai/Telemetry"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -94,10 +93,7 @@ export const make = (options: Options): Effect.Effect<LanguageModel.Service, nev
     /** One turn as stream parts, from the session's metadata to the finish. */
     const turn = (method: string, providerOptions: LanguageModel.ProviderOptions) =>
       Stream.unwrap(Effect.gen(function*() {
-        const request = yield* Either.match(TurnRequest.fromOptions(providerOptions), {
-          onLeft: (refusal) => Effect.fail(unsupported(method, refusal)),
-          onRight: Effect.succeed
-        })
+        const request = yield* Effect.mapError(TurnRequest.fromOptions(providerOptions), (refusal) => unsupported(method, refusal))
         // Checked before a session is created for it: a turn that cannot be sent must leave nothing behind.
         const params: SendMessageParams = yield* Effect.mapError(
           validateCall(validateTurn, {
@@ -116,9 +112,7 @@ export const make = (options: Options): Effect.Effect<LanguageModel.Service, nev
           timestamp: DateTime.formatIso(now),
           metadata: { [TurnParts.metadataKey]: { sessionId } }
         }
-        annotate(providerOptions.span, metadata)
         const events = chat.sendMessage(sessionId, params)
-        let stopped = false
         return Stream.concat(
           Stream.make(metadata),
           events.pipe(
@@ -126,21 +120,11 @@ export const make = (options: Options): Effect.Effect<LanguageModel.Service, nev
             Stream.mapConcatEffect((event) => {
               const out = parts.next(event)
               if (event._tag !== "Stop") return Effect.succeed(out)
-              stopped = true
               return Effect.as(
                 conversations.record(sessionId, TurnRequest.nextKey(request.history, request.prompt, parts.answer())),
                 out
               )
-            }),
-            Stream.concat(Stream.suspend(() =>
-              stopped ? Stream.empty : Stream.fail(
-                new AiError.UnknownError({
-                  module: "LlamaCloudLanguageModel",
-                  method,
-                  description: `the turn on session ${JSON.stringify(sessionId)} ended without its stop event: its answer may be incomplete. Send the message again.`
-                })
-              )
-            ))
+            })
           )
         ).pipe(Stream.tap((part) => Effect.sync(() => annotate(providerOptions.span, part))))
       })).pipe(Stream.provideService(Tracer.ParentSpan, providerOptions.span))

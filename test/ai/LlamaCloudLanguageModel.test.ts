@@ -60,43 +60,57 @@ const malformedInput = <A, R>(effect: Effect.Effect<A, AiError.AiError, R>) =>
   })
 
 describe("a turn as response parts", () => {
-  it.effect("thinking, a search and the answer stream as reasoning, provider-executed tool and text parts", () =>
+  /** Streams one turn with the searches shown, checks its parts, and returns the session id they name. */
+  const streamedTurn = Effect.gen(function*() {
+    const parts = yield* LanguageModel.streamText({ prompt: "What do llamas eat?", toolkit: retrieval }).pipe(
+      Stream.runCollect,
+      Effect.map((chunk) => Array.from(chunk))
+    )
+    const kinds = parts.map((part) => part.type).filter((type, i, all) => !(type.endsWith("-delta") && all[i - 1] === type))
+    assert.deepStrictEqual(kinds, [
+      "response-metadata",
+      "reasoning-start",
+      "reasoning-delta",
+      "reasoning-end",
+      "tool-call",
+      "tool-result",
+      "text-start",
+      "text-delta",
+      "text-end",
+      "finish"
+    ])
+    const call = parts.find((part) => part.type === "tool-call")
+    const result = parts.find((part) => part.type === "tool-result")
+    assert(call?.type === "tool-call" && result?.type === "tool-result")
+    assert.strictEqual(call.name, "LlamaCloudRetrieval")
+    assert.strictEqual(call.providerName, "search")
+    assert.isTrue(call.providerExecuted)
+    assert.deepStrictEqual(call.params, { arguments: { query: "do llamas eat", index_ids: [INDEX] } })
+    assert.strictEqual(result.id, call.id)
+    assert.isTrue(result.providerExecuted)
+    const metadata = parts[0]
+    const finish = parts.at(-1)
+    assert(metadata?.type === "response-metadata" && finish?.type === "finish")
+    assert.strictEqual(finish.reason, "stop")
+    const sessionId = Option.getOrThrow(metadata.id)
+    assert.strictEqual((finish.metadata["llamacloud"] as { sessionId: string }).sessionId, sessionId)
+    return sessionId
+  })
+
+  it.effect("thinking, a search and the answer stream as reasoning, provider-executed tool and text parts (in memory)", () =>
     Effect.gen(function*() {
-      const parts = yield* LanguageModel.streamText({ prompt: "What do llamas eat?", toolkit: retrieval }).pipe(
-        Stream.runCollect,
-        Effect.map((chunk) => Array.from(chunk))
-      )
-      const kinds = parts.map((part) => part.type).filter((type, i, all) => !(type.endsWith("-delta") && all[i - 1] === type))
-      assert.deepStrictEqual(kinds, [
-        "response-metadata",
-        "reasoning-start",
-        "reasoning-delta",
-        "reasoning-end",
-        "tool-call",
-        "tool-result",
-        "text-start",
-        "text-delta",
-        "text-end",
-        "finish"
-      ])
-      const call = parts.find((part) => part.type === "tool-call")
-      const result = parts.find((part) => part.type === "tool-result")
-      assert(call?.type === "tool-call" && result?.type === "tool-result")
-      assert.strictEqual(call.name, "LlamaCloudRetrieval")
-      assert.strictEqual(call.providerName, "search")
-      assert.isTrue(call.providerExecuted)
-      assert.deepStrictEqual(call.params, { arguments: { query: "do llamas eat", index_ids: [INDEX] } })
-      assert.strictEqual(result.id, call.id)
-      assert.isTrue(result.providerExecuted)
-      const metadata = parts[0]
+      const sessionId = yield* streamedTurn
       const sessions = yield* Effect.flatMap(InMemoryChat, (chat) => chat.sessions)
-      assert(metadata?.type === "response-metadata")
-      assert.deepStrictEqual(metadata.id, Option.some(sessions[0]!.sessionId))
-      const finish = parts.at(-1)
-      assert(finish?.type === "finish")
-      assert.strictEqual(finish.reason, "stop")
-      assert.strictEqual((finish.metadata["llamacloud"] as { sessionId: string }).sessionId, sessions[0]!.sessionId)
+      assert.deepStrictEqual(sessions.map((session) => session.sessionId), [sessionId])
     }).pipe(Effect.provide(inMemory)))
+
+  it.scopedLive("thinking, a search and the answer stream as reasoning, provider-executed tool and text parts (over the wire)", () =>
+    withServer({}, (server) =>
+      Effect.gen(function*() {
+        const sessionId = yield* streamedTurn
+        const posts = yield* turnPosts(server)
+        assert.deepStrictEqual(posts.map((post) => post.path), [`/api/v1/chat/${sessionId}/messages/stream`])
+      })))
 
   it.effect("without the retrieval tool in a toolkit the agent still searches, and its searches are left out", () =>
     Effect.gen(function*() {
@@ -309,6 +323,28 @@ describe("errors as AiError", () => {
       assert(error._tag === "HttpRequestError")
       assert.strictEqual(error.reason, "Transport")
       assert.strictEqual(error.cause, lost)
+    }).pipe(Effect.provide(inMemory)))
+
+  it.scopedLive("a refused key over the wire is a 401 HttpResponseError carrying the server's request id", () =>
+    Effect.gen(function*() {
+      const server = yield* LocalServer.make({ apiKeys: ["llx-other"] })
+      const error = yield* Effect.flip(LanguageModel.generateText({ prompt: "Hi?" })).pipe(
+        Effect.provide(overServer(server))
+      )
+      assert(error._tag === "HttpResponseError")
+      assert.strictEqual(error.response.status, 401)
+      const [request] = yield* server.requests
+      assert.deepStrictEqual(error.response.headers, { "x-request-id": request!.requestId })
+      assert.match(error.description ?? "", /LLAMA_CLOUD_API_KEY/)
+      assert.strictEqual(error.request.url, "/api/v1/chat")
+    }))
+
+  it.effect("a turn that ends before its Stop is a Transport HttpRequestError, not a short answer", () =>
+    Effect.gen(function*() {
+      yield* Effect.flatMap(InMemoryChat, (memory) => memory.scriptTurn([{ type: "text_delta", content: "Half an" }]))
+      const error = yield* Effect.flip(LanguageModel.generateText({ prompt: "What do llamas eat?" }))
+      assert(error._tag === "HttpRequestError", String(error))
+      assert.match(error.description ?? "", /before the turn's stop event/)
     }).pipe(Effect.provide(inMemory)))
 
   it.effect("a prompt over 1000 characters is MalformedInput from the client's own check, no session created", () =>
