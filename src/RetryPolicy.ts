@@ -4,9 +4,14 @@
  *
  * @since 0.1.0
  */
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { boolean, duration, fraction, givenOptions, wholeNumber } from "./internal/policyOptions.js"
 
 /**
  * The retry policy of LlamaCloud calls, read when `ChatService.layer` is built and again at each
@@ -30,31 +35,43 @@ export class RetryPolicy extends Context.Tag("effect-llamacloud/RetryPolicy")<Re
   }
 
   /**
-   * Settings from the defaults with some fields changed. Out-of-range numbers are clamped
-   * (`maxRetries` to a whole number from 0 to 100, `jitter` to 0..1), so a policy is always usable.
+   * Settings from the defaults with some fields changed, each checked when the effect runs: a
+   * `ConfigError` names the option and the value that is wrong (`maxRetries` is a whole number from
+   * 0 to 100, `jitter` a number from 0 to 1, `baseDelay` and `maxDelay` finite durations, zero or
+   * more, `maxRetryAfter` a duration, zero or more), for callers from plain JavaScript too. Nothing
+   * is clamped or coerced.
    */
-  static readonly make = (options: RetryPolicy.Options = {}): RetryPolicy.Settings => {
-    const d = RetryPolicy.defaults
-    return {
-      maxRetries: Math.floor(clamp(options.maxRetries ?? d.maxRetries, 0, 100)),
-      baseDelay: options.baseDelay === undefined ? d.baseDelay : Duration.decode(options.baseDelay),
-      maxDelay: options.maxDelay === undefined ? d.maxDelay : Duration.decode(options.maxDelay),
-      jitter: clamp(options.jitter ?? d.jitter, 0, 1),
-      maxRetryAfter: options.maxRetryAfter === undefined ? d.maxRetryAfter : Duration.decode(options.maxRetryAfter),
-      retryAmbiguous: options.retryAmbiguous ?? d.retryAmbiguous
-    }
-  }
+  static readonly make = (options: RetryPolicy.Options = {}): Effect.Effect<RetryPolicy.Settings, ConfigError.ConfigError> =>
+    Effect.suspend(() =>
+      Either.gen(function*() {
+        const given = yield* givenOptions("RetryPolicy.layer", options, optionNames)
+        const d = RetryPolicy.defaults
+        const finite = { zero: true, infinite: false }
+        return {
+          maxRetries: Option.getOrElse(yield* wholeNumber(given, "maxRetries", 0, 100), () => d.maxRetries),
+          baseDelay: Option.getOrElse(yield* duration(given, "baseDelay", finite), () => d.baseDelay),
+          maxDelay: Option.getOrElse(yield* duration(given, "maxDelay", finite), () => d.maxDelay),
+          jitter: Option.getOrElse(yield* fraction(given, "jitter"), () => d.jitter),
+          maxRetryAfter: Option.getOrElse(
+            yield* duration(given, "maxRetryAfter", { zero: true, infinite: true }),
+            () => d.maxRetryAfter
+          ),
+          retryAmbiguous: Option.getOrElse(yield* boolean(given, "retryAmbiguous"), () => d.retryAmbiguous)
+        }
+      })
+    )
 
   /**
-   * Provides a policy: the defaults with the given fields changed.
+   * Provides a policy: the defaults with the given fields changed. A wrong option fails the layer,
+   * when it is built, with a `ConfigError` naming it (see `make`).
    *
    * @example
    * ```ts
    * program.pipe(Effect.provide(RetryPolicy.layer({ maxRetries: 4, maxRetryAfter: "2 minutes" })))
    * ```
    */
-  static readonly layer = (options: RetryPolicy.Options = {}): Layer.Layer<RetryPolicy> =>
-    Layer.succeed(RetryPolicy, RetryPolicy.make(options))
+  static readonly layer = (options: RetryPolicy.Options = {}): Layer.Layer<RetryPolicy, ConfigError.ConfigError> =>
+    Layer.effect(RetryPolicy, RetryPolicy.make(options))
 
   /**
    * No retries at all: every failure is returned as it happens.
@@ -64,7 +81,7 @@ export class RetryPolicy extends Context.Tag("effect-llamacloud/RetryPolicy")<Re
    * chat.create().pipe(Effect.provide(RetryPolicy.disabled))
    * ```
    */
-  static readonly disabled: Layer.Layer<RetryPolicy> = Layer.succeed(RetryPolicy, RetryPolicy.make({ maxRetries: 0 }))
+  static readonly disabled: Layer.Layer<RetryPolicy> = Layer.succeed(RetryPolicy, { ...RetryPolicy.defaults, maxRetries: 0 })
 }
 
 /**
@@ -111,9 +128,14 @@ export declare namespace RetryPolicy {
   }
 }
 
-function clamp(n: number, min: number, max: number): number {
-  return Number.isNaN(n) ? min : Math.min(max, Math.max(min, n))
-}
+const optionNames: ReadonlyArray<keyof RetryPolicy.Options> = [
+  "maxRetries",
+  "baseDelay",
+  "maxDelay",
+  "jitter",
+  "maxRetryAfter",
+  "retryAmbiguous"
+]
 
 /**
  * The backoff before retry number `retry` (0 for the first retry), for a random draw `random` in

@@ -4,10 +4,14 @@
  *
  * @since 0.1.0
  */
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import { duration, givenOptions } from "./internal/policyOptions.js"
 
 /**
  * The timeout policy of LlamaCloud calls, read when `ChatService.layer` is built and again at each
@@ -29,23 +33,37 @@ export class TimeoutPolicy extends Context.Tag("effect-llamacloud/TimeoutPolicy"
     total: Option.none()
   }
 
-  /** Settings from the defaults with some fields changed. */
-  static readonly make = (options: TimeoutPolicy.Options = {}): TimeoutPolicy.Settings => ({
-    perAttempt: options.perAttempt === undefined ? TimeoutPolicy.defaults.perAttempt : Duration.decode(options.perAttempt),
-    idle: options.idle === undefined ? TimeoutPolicy.defaults.idle : Duration.decode(options.idle),
-    total: options.total === undefined ? TimeoutPolicy.defaults.total : Option.some(Duration.decode(options.total))
-  })
+  /**
+   * Settings from the defaults with some fields changed, each checked when the effect runs: every
+   * limit is a duration above zero (`Duration.infinity` for no limit); a wrong one is a
+   * `ConfigError` naming the option and the value, for callers from plain JavaScript too. Nothing is
+   * clamped or coerced: a negative limit is refused, not read as zero.
+   */
+  static readonly make = (options: TimeoutPolicy.Options = {}): Effect.Effect<TimeoutPolicy.Settings, ConfigError.ConfigError> =>
+    Effect.suspend(() =>
+      Either.gen(function*() {
+        const given = yield* givenOptions("TimeoutPolicy.layer", options, ["perAttempt", "idle", "total"])
+        const limit = { zero: false, infinite: true }
+        const d = TimeoutPolicy.defaults
+        return {
+          perAttempt: Option.getOrElse(yield* duration(given, "perAttempt", limit), () => d.perAttempt),
+          idle: Option.getOrElse(yield* duration(given, "idle", limit), () => d.idle),
+          total: Option.orElse(yield* duration(given, "total", limit), () => d.total)
+        }
+      })
+    )
 
   /**
-   * Provides a policy: the defaults with the given fields changed.
+   * Provides a policy: the defaults with the given fields changed. A wrong option fails the layer,
+   * when it is built, with a `ConfigError` naming it (see `make`).
    *
    * @example
    * ```ts
    * program.pipe(Effect.provide(TimeoutPolicy.layer({ perAttempt: "30 seconds", idle: "3 minutes", total: "10 minutes" })))
    * ```
    */
-  static readonly layer = (options: TimeoutPolicy.Options = {}): Layer.Layer<TimeoutPolicy> =>
-    Layer.succeed(TimeoutPolicy, TimeoutPolicy.make(options))
+  static readonly layer = (options: TimeoutPolicy.Options = {}): Layer.Layer<TimeoutPolicy, ConfigError.ConfigError> =>
+    Layer.effect(TimeoutPolicy, TimeoutPolicy.make(options))
 }
 
 /**

@@ -5,6 +5,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -52,7 +53,7 @@ const assertNoKey = (texts: Readonly<Record<string, string>>) => {
 const leaksNothing = (
   tag: LlamaCloudError["_tag"],
   replies: ReadonlyArray<MockReply>,
-  options: { readonly policies?: Layer.Layer<never>; readonly wakes?: ReadonlyArray<number>; readonly params?: unknown } = {}
+  options: { readonly policies?: Layer.Layer<never, ConfigError.ConfigError>; readonly wakes?: ReadonlyArray<number>; readonly params?: unknown } = {}
 ) => {
   const logs = captureLogs()
   return Effect.gen(function*() {

@@ -4,6 +4,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FastCheck from "effect/FastCheck"
@@ -40,7 +41,7 @@ const noJitter = Effect.withRandom(Random.fixed([0]))
 const exactPolicy = RetryPolicy.layer({ jitter: 0 })
 
 /** A service whose first attempt gets `first` and whose retry, if any, succeeds. */
-const firstFails = (first: MockReply, policy: Layer.Layer<never> = exactPolicy) => chatLayer([first, ok], {}, policy)
+const firstFails = (first: MockReply, policy: Layer.Layer<never, ConfigError.ConfigError> = exactPolicy) => chatLayer([first, ok], {}, policy)
 
 /** The pending wake-up instants below `limit` (the attempt timeouts sleep until 60 s and later). */
 const pendingSleepsBelow = (limit: number) => Effect.map(pendingSleeps, (all) => all.filter((t) => t < limit))
@@ -381,7 +382,7 @@ describe("a total deadline", () => {
   it.effect("provided around one call applies to that call", () =>
     Effect.gen(function*() {
       const error = yield* withoutWaiting(
-        failsWith("ServerError")(create().pipe(Effect.provide(TimeoutPolicy.layer({ total: "400 millis" }))))
+        failsWith("ServerError")(create().pipe(Effect.provide(Layer.orDie(TimeoutPolicy.layer({ total: "400 millis" })))))
       )
       assert.strictEqual(error.status, 503)
       assert.lengthOf(yield* requests, 1)

@@ -7,6 +7,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, it } from "@effect/vitest"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -92,7 +93,7 @@ const closedPort = Effect.async<number>((resume) => {
   })
 })
 
-const chatAt = (transport: Layer.Layer<HttpClient.HttpClient>, baseUrl: string, policies: Layer.Layer<never> = Layer.empty) =>
+const chatAt = (transport: Layer.Layer<HttpClient.HttpClient>, baseUrl: string, policies: Layer.Layer<never, ConfigError.ConfigError> = Layer.empty) =>
   chatOver(transport, { baseUrl }, policies)
 
 const session = JSON.stringify(sessionJson())

@@ -7,6 +7,7 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
@@ -31,7 +32,7 @@ import {
 } from "./fixtures/harness.js"
 
 /** `ChatService` over a transport that sends half a body and then stalls. */
-const overStallingBody = (declaresLength: boolean, policies: Layer.Layer<never>) => {
+const overStallingBody = (declaresLength: boolean, policies: Layer.Layer<never, ConfigError.ConfigError>) => {
   const { state, transport } = stallingBody({ declaresLength })
   return { state, layer: chatOver(transport, {}, policies) }
 }
@@ -98,7 +99,7 @@ describe("the per-attempt timeout", () => {
   it.effect("provided around one call wins over the one the service was built with", () =>
     Effect.gen(function*() {
       const fiber = yield* Effect.fork(
-        failsWith("NetworkError")(create().pipe(Effect.provide(TimeoutPolicy.layer({ perAttempt: "1 second" }))))
+        failsWith("NetworkError")(create().pipe(Effect.provide(Layer.orDie(TimeoutPolicy.layer({ perAttempt: "1 second" })))))
       )
       yield* wakeAt(1_000)
       assert.deepStrictEqual((yield* Fiber.join(fiber)).timeout, Option.some(Duration.seconds(1)))

@@ -8,6 +8,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as HashMap from "effect/HashMap"
@@ -68,7 +69,7 @@ export const transports: ReadonlyArray<Transport> = [undici, fetch]
 export const clientLayer = (
   baseUrl: string,
   transport: Layer.Layer<HttpClient.HttpClient>,
-  policies: Layer.Layer<never> = Layer.empty
+  policies: Layer.Layer<never, ConfigError.ConfigError> = Layer.empty
 ): Layer.Layer<ChatService> =>
   ChatService.layer.pipe(
     Layer.provide(policies),
@@ -148,7 +149,7 @@ export interface Observed {
   readonly logs: Array<string>
   readonly spans: Array<Tracer.Span>
   /** Installs the capturing logger (all levels) and the recording tracer. */
-  readonly layer: Layer.Layer<never>
+  readonly layer: Layer.Layer<never, ConfigError.ConfigError>
 }
 
 /** A logger that keeps every line at every level, and a tracer that keeps every span. */

@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -66,7 +67,7 @@ const POLICY =
 
 /** The limits a case runs under, and the real time after which its call counts as a hang (total deadline and room for a busy machine). */
 interface Limits {
-  readonly policy: Layer.Layer<never>
+  readonly policy: Layer.Layer<never, ConfigError.ConfigError>
   readonly guardMs: number
 }
 const limitsFor = (answer: Plan): Limits =>
