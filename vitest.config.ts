@@ -7,7 +7,8 @@ import { defineConfig } from "vitest/config"
  *   No real socket, no child process: the loop to run after every change (`npm run test:unit`).
  * - `integration`: what only a real socket on 127.0.0.1 or a child process shows: the local
  *   server, both transports, the reliability matrices, the CLI, the packed package.
- * - `bench`: the benchmark harness's smoke run (a child process running every contender).
+ * - `bench`: the benchmark harness's arithmetic, and a tiny smoke run of its stream suite in a child
+ *   process.
  */
 
 /** Files that open a socket on 127.0.0.1 or start a child process. */

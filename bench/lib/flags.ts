@@ -105,7 +105,8 @@ export const usage = `npm run bench -- [flags]
                       only undici, sdk, effect-undici and the platform floors over undici unless --only
   --help
 
-Runs everything in about 13 minutes on a quiet 2-core machine; --quick in about 2.`
+Sized for a full run within 15 minutes on a quiet 2-core machine, --quick within a few; the run
+prints how long each suite took.`
 
 const positiveInteger = (name: string, value: string | undefined, fallback: number): number => {
   if (value === undefined) return fallback
