@@ -119,9 +119,9 @@ describe("spans exported through @effect/opentelemetry", () => {
         const chat = yield* ChatService
         const session = yield* chat.create({ indexIds: [INDEX] })
         const turn = Stream.runDrain(chat.sendMessage(session.sessionId, { prompt: "What do llamas eat?", indexIds: [INDEX] }))
-        yield* local.setFaults({ script: [Fault.cutStream(2)], route: "stream" })
+        yield* local.setFaults({ script: [Fault.cutStream(2)], route: "sendMessage" })
         const cut = yield* Effect.flip(turn)
-        yield* local.setFaults({ script: [Fault.stallStream(2)], route: "stream" })
+        yield* local.setFaults({ script: [Fault.stallStream(2)], route: "sendMessage" })
         const stalled = yield* Effect.flip(turn.pipe(Effect.provide(TimeoutPolicy.layer({ idle: "200 millis" }))))
         assert.deepStrictEqual([cut._tag, stalled._tag], ["NetworkError", "NetworkError"])
         assert.strictEqual(cut._tag === "NetworkError" ? cut.reason : "", "ConnectionLost")

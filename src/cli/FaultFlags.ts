@@ -8,6 +8,7 @@
  * @since 0.2.0
  */
 import * as Either from "effect/Either"
+import { routeNamed } from "../testing/localServer/routes.js"
 import { LocalServer } from "../testing/node.js"
 import { UsageError } from "./ExitCode.js"
 
@@ -119,8 +120,9 @@ const modify = (
         Either.left(new UsageError({ message: `${flag} wants true or false, got "${value}"` }))
     case "--route": {
       const names = value.split(",").map((name) => name.trim())
-      const unknown = names.filter((name) => !LocalServer.routes.some((route) => route === name))
-      const chosen = LocalServer.routes.filter((route) => names.includes(route))
+      // The routes' former names (summary, stream) still work.
+      const unknown = names.filter((name) => routeNamed(name) === undefined)
+      const chosen = LocalServer.routes.filter((route) => names.some((name) => routeNamed(name) === route))
       return unknown.length === 0 && chosen.length > 0 ?
         Either.right({ ...fault, route: chosen }) :
         Either.left(new UsageError({ message: `--route wants routes among ${LocalServer.routes.join(", ")}, got "${value}"` }))

@@ -8,14 +8,15 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
+import { routes } from "../testing/localServer/routes.js"
 import * as Render from "./Render.js"
 
 const faultHelp = `Faults make the server misbehave on purpose. Each --fault goes to the first request it is
 aimed at, in order; once they are used up, --random-fault applies to a share of requests.
 
 These change the most recent --fault or --random-fault:
-  --route ROUTE[,ROUTE]    aim it at these routes: create, list, retrieve, summary, delete, stream
-                           (default: every route; stream faults: stream)
+  --route ROUTE[,ROUTE]    aim it at these routes: ${routes.join(", ")}
+                           (default: every route; stream faults: sendMessage)
   --header NAME=VALUE      add a response header (status faults; repeatable)
   --body TEXT              the response body (status and body200 faults)
   --content-type TYPE      the response content type (status and body200 faults)
@@ -45,7 +46,7 @@ Stream faults (turns):
   keep-alives:MS           keep-alive comments every MS milliseconds, never an event
 
 Example:
-  llamacloud-chat server --fault status:429 --header retry-after=2 --fault cut:3 --route stream \\
+  llamacloud-chat server --fault status:429 --header retry-after=2 --fault cut:3 --route sendMessage \\
     --random-fault 0.1:status:503`
 
 const whole = (name: string, description: string) =>

@@ -188,6 +188,12 @@ export const routeNames: ReadonlyArray<RouteName> = names.filter(
   (name): name is RouteName => !("sameRequestAs" in operations[name])
 )
 
+/** The route whose requests an operation sends: its own, or the one it shares (`listPage` sends `list`'s). */
+export const routeOf = (name: Name): RouteName => {
+  const { method, route } = operations[name]
+  return routeNames.find((known) => operations[known].method === method && operations[known].route === route) ?? "create"
+}
+
 /** `ChatService.<name>`: what errors and spans call an operation. */
 export const qualified = (name: Name): string => `ChatService.${name}`
 

@@ -159,17 +159,39 @@ export const retrieve = (state: State, request: SessionRequest): Either.Either<W
  * @since 0.2.0
  * @category sessions
  */
-export const summary = (state: State, request: SessionRequest): Either.Either<WireSession, Problem> =>
+export const getSummary = (state: State, request: SessionRequest): Either.Either<WireSession, Problem> =>
   Either.map(visible(state, request), (stored) => stored.session)
 
 /**
- * Deletes a session, a running one included: `DELETE /api/v1/chat/{session_id}`.
+ * The former name of {@link getSummary}.
  *
+ * @deprecated Since 0.3.0: use `getSummary`, the operation's name.
  * @since 0.2.0
  * @category sessions
  */
-export const remove = (state: State, request: SessionRequest): Step<void> =>
+export const summary = getSummary
+
+const deleteSession = (state: State, request: SessionRequest): Step<void> =>
   Either.match(visible(state, request), {
     onLeft: (problem) => [Either.left(problem), state],
     onRight: (stored) => [Either.void, { ...state, sessions: HashMap.remove(state.sessions, stored.session.session_id) }]
   })
+
+export {
+  /**
+   * Deletes a session, a running one included: `DELETE /api/v1/chat/{session_id}`.
+   *
+   * @since 0.3.0
+   * @category sessions
+   */
+  deleteSession as delete
+}
+
+/**
+ * The former name of `delete`.
+ *
+ * @deprecated Since 0.3.0: use `delete`, the operation's name.
+ * @since 0.2.0
+ * @category sessions
+ */
+export const remove = deleteSession

@@ -18,25 +18,14 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 import type { ChatEvent } from "../ChatEvent.js"
-import {
-  type CreateSessionParams,
-  type ListPageParams,
-  type ListSessionsParams,
-  type SendMessageParams,
-  type SessionParams,
-  validate,
-  validateCall,
-  validateList,
-  validateListPage,
-  validateSession,
-  validateTurn
-} from "../ChatParams.js"
+import type { CreateSessionParams, ListPageParams, ListSessionsParams, SendMessageParams, SessionParams } from "../ChatParams.js"
+import { validateCall } from "../ChatParams.js"
 import { fromEvents } from "../ChatReply.js"
 import { ChatService } from "../ChatService.js"
-import { ChatSession, ChatSessionDetail, ChatSessionPage } from "../ChatSession.js"
+import { ChatSession, type ChatSessionPage } from "../ChatSession.js"
+import { type Answer, type Definition, type Name, onSession, operations, qualified } from "../internal/operations.js"
 import { paginate, repeatedPageToken } from "../internal/paginate.js"
-import { createSessionBody, listQuery, scopeQuery, sendMessageBody } from "../internal/requestWire.js"
-import type { CallFacts, LlamaCloudError, ValidationError } from "../LlamaCloudError.js"
+import type { CallFacts, LlamaCloudError } from "../LlamaCloudError.js"
 import * as ChatModel from "./ChatModel.js"
 import { answer, decode, problemError } from "./inMemoryChat/answers.js"
 import { start, type Started, type TurnItem, type TurnScript, turnEvents } from "./inMemoryChat/turns.js"
@@ -85,18 +74,15 @@ export class InMemoryChat extends Context.Tag("effect-llamacloud/testing/InMemor
     const failures = yield* Ref.make<ReadonlyArray<Failure>>([])
 
     /** Records the call, validates it as the real service does, then meets a scripted failure if one is aimed at it. */
-    const begin = <P>(
-      call: InMemoryChat.Call,
-      parse: (input: unknown) => Either.Either<P, ValidationError>
-    ): Effect.Effect<P, LlamaCloudError> =>
+    const begin = <P>(definition: Definition<Name, P, Answer>, call: InMemoryChat.Call): Effect.Effect<P, LlamaCloudError> =>
       Effect.zipRight(
         Ref.update(calls, (all) => [...all, call]),
         // Checked when the call runs, as the real service does, not when it is made.
         Effect.flatMap(
           Effect.suspend(() =>
-            validateCall(parse, call.params, {
-              operation: nameOf(call.operation),
-              sessionId: "sessionId" in call ? { value: call.sessionId } : undefined
+            validateCall(definition.params, call.params, {
+              operation: qualified(call.operation),
+              sessionId: onSession(definition) ? { value: "sessionId" in call ? call.sessionId : undefined } : undefined
             })
           ),
           (valid) => Effect.as(scriptedFailure(call.operation), valid)
@@ -126,58 +112,65 @@ export class InMemoryChat extends Context.Tag("effect-llamacloud/testing/InMemor
       Effect.map(Ref.get(memory), (held) => read(held.model))
 
     const create = (params?: CreateSessionParams): Effect.Effect<ChatSession, LlamaCloudError> =>
-      begin({ operation: "create", params }, validate).pipe(
+      begin(operations.create, { operation: "create", params }).pipe(
         Effect.flatMap((valid) =>
           Effect.flatMap(ChatModel.timestamp, (now) =>
             change((state) =>
               ChatModel.create(state, {
-                query: scopeQuery(valid),
-                body: createSessionBody(valid),
+                ...operations.create.encode(valid),
                 now,
                 sessionId: `ses-${String(state.created + 1).padStart(6, "0")}`
               })
             ))
         ),
-        Effect.flatMap(answer({ operation: nameOf("create") }, decode(ChatSession))),
-        Effect.withSpan(nameOf("create"))
+        Effect.flatMap(answer({ operation: qualified("create") }, decode(operations.create.answer.schema))),
+        Effect.withSpan(qualified("create"))
       )
 
-    const page = (operation: "list" | "listPage", params: ListPageParams) =>
+    const page = (operation: "list" | "listPage", params: ListPageParams): Effect.Effect<ChatSessionPage, LlamaCloudError> =>
       Effect.flatMap(
-        look((state) => ChatModel.list(state, { query: listQuery(params) })),
-        answer({ operation: nameOf(operation) }, decode(ChatSessionPage))
+        look((state) => ChatModel.list(state, operations[operation].encode(params))),
+        answer({ operation: qualified(operation) }, decode(operations[operation].answer.schema))
       )
 
     const listPage = (params?: ListPageParams): Effect.Effect<ChatSessionPage, LlamaCloudError> =>
-      begin({ operation: "listPage", params }, validateListPage).pipe(
+      begin(operations.listPage, { operation: "listPage", params }).pipe(
         Effect.flatMap((valid) => page("listPage", valid)),
-        Effect.withSpan(nameOf("listPage"))
+        Effect.withSpan(qualified("listPage"))
       )
 
     const list = (params?: ListSessionsParams): Stream.Stream<ChatSession, LlamaCloudError> =>
-      Stream.unwrap(Effect.map(begin({ operation: "list", params }, validateList), (valid) =>
+      Stream.unwrap(Effect.map(begin(operations.list, { operation: "list", params }), (valid) =>
         paginate(
           (token) =>
             page("list", Option.match(token, { onNone: () => valid, onSome: (pageToken) => ({ ...valid, pageToken }) })),
-          (token) => repeatedPageToken(nameOf("list"), token)
-        ))).pipe(Stream.withSpan(nameOf("list")))
+          (token) => repeatedPageToken(qualified("list"), token)
+        ))).pipe(Stream.withSpan(qualified("list")))
 
     /** An operation on one session: the model's verdict on it, decoded as the real client decodes the answer. */
-    const onSession = <W, A>(
-      operation: "retrieve" | "getSummary" | "delete",
+    const onSessionOf = <K extends "retrieve" | "getSummary" | "delete", W, A>(
+      operation: K,
       step: (state: ChatModel.State, request: ChatModel.SessionRequest) => ChatModel.Step<W>,
       read: (wire: W) => Effect.Effect<A>
     ) =>
     (sessionId: string, params?: SessionParams): Effect.Effect<A, LlamaCloudError> =>
-      begin({ operation, sessionId, params }, validateSession).pipe(
-        Effect.flatMap((valid) => change((state) => step(state, { sessionId, query: scopeQuery(valid) }))),
-        Effect.flatMap(answer({ operation: nameOf(operation), sessionId }, read)),
-        Effect.withSpan(nameOf(operation))
+      begin(operations[operation], { operation, sessionId, params }).pipe(
+        Effect.flatMap((valid) => change((state) => step(state, { sessionId, ...operations[operation].encode(valid) }))),
+        Effect.flatMap(answer({ operation: qualified(operation), sessionId }, read)),
+        Effect.withSpan(qualified(operation))
       )
 
-    const retrieve = onSession("retrieve", (state, request) => [ChatModel.retrieve(state, request), state], decode(ChatSessionDetail))
-    const getSummary = onSession("getSummary", (state, request) => [ChatModel.summary(state, request), state], decode(ChatSession))
-    const deleteSession = onSession("delete", ChatModel.remove, () => Effect.void)
+    const retrieve = onSessionOf(
+      "retrieve",
+      (state, request) => [ChatModel.retrieve(state, request), state],
+      decode(operations.retrieve.answer.schema)
+    )
+    const getSummary = onSessionOf(
+      "getSummary",
+      (state, request) => [ChatModel.getSummary(state, request), state],
+      decode(operations.getSummary.answer.schema)
+    )
+    const deleteSession = onSessionOf("delete", ChatModel.delete, () => Effect.void)
 
     const finish = (turn: ChatModel.Turn) =>
       Effect.flatMap(ChatModel.timestamp, (at) =>
@@ -189,11 +182,11 @@ export class InMemoryChat extends Context.Tag("effect-llamacloud/testing/InMemor
      * however it ends (the server runs a turn to its end whatever the client does).
      */
     const turn = (operation: "sendMessage" | "ask", sessionId: string, params: SendMessageParams) => {
-      const facts: CallFacts = { operation: nameOf(operation), sessionId }
+      const facts: CallFacts = { operation: qualified(operation), sessionId }
       return Stream.unwrapScoped(Effect.gen(function*() {
-        const valid = yield* begin({ operation, sessionId, params }, validateTurn)
+        const valid = yield* begin(operations[operation], { operation, sessionId, params })
         const now = yield* ChatModel.timestamp
-        const request = { sessionId, query: scopeQuery(valid), body: sendMessageBody(valid), now }
+        const request = { sessionId, ...operations[operation].encode(valid), now }
         const started = yield* Effect.acquireRelease(
           Effect.flatMap(
             Ref.modify(memory, (held): [Either.Either<Started, ChatModel.Problem>, Memory] => {
@@ -209,13 +202,13 @@ export class InMemoryChat extends Context.Tag("effect-llamacloud/testing/InMemor
     }
 
     const sendMessage = (sessionId: string, params: SendMessageParams): Stream.Stream<ChatEvent, LlamaCloudError> =>
-      turn("sendMessage", sessionId, params).pipe(Stream.withSpan(nameOf("sendMessage")))
+      turn("sendMessage", sessionId, params).pipe(Stream.withSpan(qualified("sendMessage")))
 
     const ask = (sessionId: string, params: SendMessageParams) =>
       turn("ask", sessionId, params).pipe(
         Stream.runCollect,
-        Effect.flatMap((events) => fromEvents(Array.from(events), { operation: nameOf("ask"), sessionId })),
-        Effect.withSpan(nameOf("ask"))
+        Effect.flatMap((events) => fromEvents(Array.from(events), { operation: qualified("ask"), sessionId })),
+        Effect.withSpan(qualified("ask"))
       )
 
     return Layer.merge(
@@ -258,16 +251,19 @@ export declare namespace InMemoryChat {
    * @since 0.2.0
    * @category models
    */
-  export type Call =
-    | { readonly operation: "create"; readonly params: CreateSessionParams | undefined }
-    | { readonly operation: "list"; readonly params: ListSessionsParams | undefined }
-    | { readonly operation: "listPage"; readonly params: ListPageParams | undefined }
-    | {
-      readonly operation: "retrieve" | "getSummary" | "delete"
-      readonly sessionId: string
-      readonly params: SessionParams | undefined
-    }
-    | { readonly operation: "sendMessage" | "ask"; readonly sessionId: string; readonly params: SendMessageParams }
+  export type Call = { readonly [K in Operation]: CallOf<K, Parameters<ChatService.Service[K]>> }[Operation]
+
+  /**
+   * A call of `operation` made with `args`: the session id when it takes one, the parameters as passed.
+   *
+   * @since 0.3.0
+   * @category models
+   */
+  export type CallOf<K extends Operation, Args> = Args extends readonly [string, infer P]
+    ? { readonly operation: K; readonly sessionId: string; readonly params: P }
+    : Args extends readonly [string, (infer P)?] ? { readonly operation: K; readonly sessionId: string; readonly params: P | undefined }
+    : Args extends readonly [(infer P)?] ? { readonly operation: K; readonly params: P | undefined }
+    : never
 
   /**
    * Which calls a scripted failure meets.
@@ -315,8 +311,6 @@ interface Failure {
   readonly operation: InMemoryChat.Operation | undefined
   readonly times: number
 }
-
-const nameOf = (operation: InMemoryChat.Operation): string => `ChatService.${operation}`
 
 const isScriptedTurn = (
   scripted: ReadonlyArray<InMemoryChat.ScriptedEvent> | InMemoryChat.ScriptedTurn

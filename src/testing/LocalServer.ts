@@ -49,7 +49,7 @@ export type { EventFormat, Pacing } from "./localServer/eventStream.js"
 export { Fault, type FaultOptions, isStreamFault, type StreamFault } from "./localServer/faults.js"
 export type { FaultPlan } from "./localServer/plan.js"
 export type { CreatedSession, RecordedRequest } from "./localServer/records.js"
-export { type Route, routes } from "./localServer/routes.js"
+export { type Aim, type FormerRoute, type Route, routes } from "./localServer/routes.js"
 
 /**
  * @since 0.1.0

@@ -22,11 +22,16 @@ const rejected = (args: ReadonlyArray<string>) => {
 
 describe("FaultFlags.parse", () => {
   it("a modifier changes the fault before it, not the others", () => {
-    const faults = parsed(["--fault", "status:429", "--header", "retry-after=2", "--fault", "cut:3", "--route", "stream"])
+    const faults = parsed(["--fault", "status:429", "--header", "retry-after=2", "--fault", "cut:3", "--route", "sendMessage"])
     assert.deepStrictEqual(faults.script, [
       Fault.status(429, { headers: { "retry-after": "2" } }),
-      { ...Fault.cutStream(3), route: ["stream"] }
+      { ...Fault.cutStream(3), route: ["sendMessage"] }
     ])
+  })
+
+  it("--route takes the routes' former names (summary, stream) as the operations' names", () => {
+    const faults = parsed(["--fault", "status:500", "--route", "stream,summary"])
+    assert.deepStrictEqual(faults.script, [{ ...Fault.status(500), route: ["getSummary", "sendMessage"] }])
   })
 
   it("modifiers after --random-fault change the random fault", () => {

@@ -126,7 +126,7 @@ describe("ChatModel", () => {
       const first = ok(ChatModel.list(state, { query: { page_size: "2" } }))
       // A newer session, and the deletion of the session the token points at.
       const [, withNew] = run(state, (s) => ChatModel.create(s, { now: at(100) }))
-      const [, changed] = run(withNew, (s) => ChatModel.remove(s, { sessionId: ids[4] ?? "" }))
+      const [, changed] = run(withNew, (s) => ChatModel.delete(s, { sessionId: ids[4] ?? "" }))
       const second = ok(ChatModel.list(changed, { query: { page_size: "2", page_token: first.next_page_token ?? "" } }))
       expect(second.items.map((s) => s.session_id)).toEqual([ids[3], ids[2]])
     })
@@ -169,7 +169,7 @@ describe("ChatModel", () => {
       const detail = ok(ChatModel.retrieve(state, { sessionId }))
       expect(detail.events[0]).toEqual({ type: "user_input", content: turnBody.prompt })
       expect(detail.events.at(-1)).toMatchObject({ type: "stop" })
-      const summary = ok(ChatModel.summary(state, { sessionId }))
+      const summary = ok(ChatModel.getSummary(state, { sessionId }))
       expect("events" in summary).toBe(false)
       const { events: _, ...session } = detail
       expect(summary).toEqual(session)
@@ -181,15 +181,15 @@ describe("ChatModel", () => {
       for (const request of [{ sessionId: "ses-nope" }, { sessionId }, { sessionId, query: { project_id: org } }]) {
         const found = problem(ChatModel.retrieve(scoped.state, request))
         expect(found).toMatchObject({ _tag: "NotFound", status: 404, detail: "Chat session not found" })
-        expect(problem(ChatModel.summary(scoped.state, request)).status).toBe(404)
-        expect(problem(ChatModel.remove(scoped.state, request)[0]).status).toBe(404)
+        expect(problem(ChatModel.getSummary(scoped.state, request)).status).toBe(404)
+        expect(problem(ChatModel.delete(scoped.state, request)[0]).status).toBe(404)
       }
       expect(ok(ChatModel.retrieve(scoped.state, { sessionId, query: { project_id: project } })).session_id).toBe(sessionId)
     })
 
     it("deletes a session: it is gone from retrieve and list", () => {
       const { state, ids } = createMany(2)
-      const [, after] = run(state, (s) => ChatModel.remove(s, { sessionId: ids[0] ?? "" }))
+      const [, after] = run(state, (s) => ChatModel.delete(s, { sessionId: ids[0] ?? "" }))
       expect(problem(ChatModel.retrieve(after, { sessionId: ids[0] ?? "" })).status).toBe(404)
       expect(ok(ChatModel.list(after)).items.map((s) => s.session_id)).toEqual([ids[1]])
       expect(ChatModel.sessions(after).map((s) => s.session.session_id)).toEqual([ids[1]])

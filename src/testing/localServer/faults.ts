@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import type { Route } from "./routes.js"
+import { type Aim, canonical, type Route } from "./routes.js"
 
 /**
  * Options every fault shares.
@@ -28,13 +28,13 @@ export interface FaultOptions {
   readonly createsSession?: boolean
   /**
    * The routes this fault is aimed at. Default: the plan's `route`, else every route (stream faults:
-   * the `stream` route).
+   * the `sendMessage` route).
    *
    * @since 0.2.0
    */
-  readonly route?: Route | ReadonlyArray<Route>
+  readonly route?: Aim | ReadonlyArray<Aim>
   /**
-   * Aims the fault at requests on this session only (retrieve, summary, delete, a turn).
+   * Aims the fault at requests on this session only (retrieve, getSummary, delete, a turn).
    *
    * @since 0.2.0
    */
@@ -170,7 +170,7 @@ export declare namespace Fault {
 }
 
 /**
- * A fault that mangles a turn's event stream; aimed at the `stream` route unless told otherwise.
+ * A fault that mangles a turn's event stream; aimed at the `sendMessage` route unless told otherwise.
  *
  * @since 0.2.0
  * @category faults
@@ -352,11 +352,12 @@ export const Fault = {
  */
 export const aimedAt = (
   fault: Fault,
-  planRoute: Route | ReadonlyArray<Route> | undefined,
+  planRoute: Aim | ReadonlyArray<Aim> | undefined,
   route: Route,
   sessionId: string | undefined
 ): boolean => {
-  const aim = fault.route ?? (isStreamFault(fault) ? "stream" : planRoute)
-  const routeFits = aim === undefined || (typeof aim === "string" ? aim === route : aim.includes(route))
+  const aim = fault.route ?? (isStreamFault(fault) ? "sendMessage" : planRoute)
+  const routeFits = aim === undefined ||
+    (typeof aim === "string" ? canonical(aim) === route : aim.some((named) => canonical(named) === route))
   return routeFits && (fault.sessionId === undefined || fault.sessionId === sessionId)
 }

@@ -91,11 +91,11 @@ export const handle = (state: ChatModel.State, incoming: Incoming, format: Event
       return answered(state, ChatModel.list(state, { query }), (page) => ({ reply: jsonReply(200, page) }))
     case "retrieve":
       return answered(state, ChatModel.retrieve(state, session), (found) => ({ reply: jsonReply(200, found), growable: found }))
-    case "summary":
-      return answered(state, ChatModel.summary(state, session), (found) => ({ reply: jsonReply(200, found), growable: found }))
+    case "getSummary":
+      return answered(state, ChatModel.getSummary(state, session), (found) => ({ reply: jsonReply(200, found), growable: found }))
     case "delete":
-      return stepped(ChatModel.remove(state, session), () => ({ reply: noContent }))
-    case "stream":
+      return stepped(ChatModel.delete(state, session), () => ({ reply: noContent }))
+    case "sendMessage":
       return stepped(
         ChatModel.startTurn(state, { ...session, body: ChatModel.parseBody(incoming.body), now }),
         (turn) => ({ reply: { status: 200, headers: streamHeaders, body: wholeBody(turn.events, format) }, turn })

@@ -9,7 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Random from "effect/Random"
 import * as Ref from "effect/Ref"
 import { aimedAt, type Fault } from "./faults.js"
-import type { Route } from "./routes.js"
+import type { Aim, Route } from "./routes.js"
 
 /**
  * What the server does wrong, and when. The `script` is consumed one fault per request, in order,
@@ -34,13 +34,13 @@ export interface FaultPlan {
    *
    * @since 0.2.0
    */
-  readonly route?: Route | ReadonlyArray<Route>
+  readonly route?: Aim | ReadonlyArray<Aim>
 }
 
 /** A plan being played: what is left of the script, and the random draw's generator. */
 export interface PlanState {
   readonly script: ReadonlyArray<Fault>
-  readonly route?: Route | ReadonlyArray<Route>
+  readonly route?: Aim | ReadonlyArray<Aim>
   readonly random?: { readonly rate: number; readonly fault: Fault; readonly rng: Random.Random | undefined }
 }
 

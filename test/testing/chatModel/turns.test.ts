@@ -163,7 +163,7 @@ describe("ChatModel turns", () => {
   it("finishes nothing when the session was deleted mid-turn", () => {
     const [session, state] = run(ChatModel.empty, (s) => ChatModel.create(s, { now: at(0) }))
     const [turn, running] = run(state, (s) => ChatModel.startTurn(s, { sessionId: session.session_id, body: turnBody, now: at(1) }))
-    const [, deleted] = run(running, (s) => ChatModel.remove(s, { sessionId: session.session_id }))
+    const [, deleted] = run(running, (s) => ChatModel.delete(s, { sessionId: session.session_id }))
     expect(ChatModel.finishTurn(deleted, turn, at(2))).toBe(deleted)
   })
 

@@ -301,7 +301,7 @@ describe("LocalServer faults", () => {
         Effect.gen(function*() {
           const session = yield* createSession(agent, server.url)
           const path = `/api/v1/chat/${session.session_id}`
-          yield* server.setFaults({ route: ["delete", "summary"], script: [Fault.status(500), Fault.status(502)] })
+          yield* server.setFaults({ route: ["delete", "getSummary"], script: [Fault.status(500), Fault.status(502)] })
           expect((yield* send(agent, server.url, { method: "GET", path })).status).toBe(200)
           expect((yield* send(agent, server.url, { method: "DELETE", path })).status).toBe(500)
           expect((yield* send(agent, server.url, { method: "GET", path: `${path}/summary` })).status).toBe(502)
@@ -380,7 +380,7 @@ describe("LocalServer faults", () => {
         Effect.gen(function*() {
           const session = yield* createSession(agent, server.url)
           const history = historyOf(agent, server.url, session.session_id)
-          yield* server.setFaults({ route: "stream", script: [Fault.status(503), Fault.status(504, { performs: true })] })
+          yield* server.setFaults({ route: "sendMessage", script: [Fault.status(503), Fault.status(504, { performs: true })] })
           expect((yield* runTurn(agent, server.url, session.session_id)).status).toBe(503)
           expect(yield* history).toEqual([])
           expect((yield* runTurn(agent, server.url, session.session_id)).status).toBe(504)

@@ -265,7 +265,7 @@ describe("LocalServer stream faults", () => {
     withServer((server, agent) =>
       Effect.gen(function*() {
         const session = yield* createSession(agent, server.url)
-        yield* server.setFaults({ route: "stream", script: [Fault.resetMidBody()] })
+        yield* server.setFaults({ route: "sendMessage", script: [Fault.resetMidBody()] })
         const response = yield* postTurn(agent, server.url, session.session_id)
         expect(response.headers["content-type"]).toMatch(/^text\/event-stream/)
         const length = Number(response.headers["content-length"])
