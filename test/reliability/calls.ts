@@ -13,26 +13,27 @@ import { ChatService } from "../../src/ChatService.js"
 import type { LlamaCloudError } from "../../src/LlamaCloudError.js"
 import * as ChatModel from "../../src/testing/ChatModel.js"
 import type { LocalServer } from "../../src/testing/node.js"
+import { type Name, names, operations, routeOf } from "../../src/internal/operations.js"
 import { API_KEY, pollUntil } from "./harness.js"
 
-export type OperationName =
-  | "create"
-  | "list"
-  | "listPage"
-  | "retrieve"
-  | "getSummary"
-  | "delete"
-  | "sendMessage"
-  | "ask"
+export type OperationName = Name
 
 /**
- * How the retry rules treat an operation (docs/retries-and-timeouts.md, docs/conversations.md):
- * - `create`: not idempotent; retried only where the server cannot have acted;
- * - `read` (list, listPage, retrieve, getSummary) and `delete`: idempotent, ambiguous failures
- *   retried too; a delete's 404 after an ambiguous attempt is its success;
- * - `turn` (sendMessage, ask): retried only before the response headers, never after a 2xx.
+ * How the retry rules treat an operation (docs/retries-and-timeouts.md, docs/conversations.md),
+ * read from its retry class and answer in the table of operations:
+ * - `create` (acts, JSON): retried only where the server cannot have acted;
+ * - `read` (safe or idempotent: list, listPage, retrieve, getSummary) and `delete`: ambiguous
+ *   failures retried too; a delete's 404 after an ambiguous attempt is its success;
+ * - `turn` (acts, events: sendMessage, ask): retried only before the response headers, never after
+ *   a 2xx.
  */
 export type Kind = "create" | "read" | "delete" | "turn"
+
+const kindOf = (name: Name): Kind => {
+  const { answer, notFoundAfterAmbiguousIsSuccess, retry } = operations[name]
+  if (retry === "acts") return answer._tag === "EventStream" ? "turn" : "create"
+  return notFoundAfterAmbiguousIsSuccess ? "delete" : "read"
+}
 
 /** What the server holds before the call: its sessions, oldest first. */
 export interface Prepared {
@@ -83,20 +84,17 @@ const first = (prepared: Prepared): string => prepared.sessionIds[0] ?? "ses-mis
 
 const kept = (delivered: Delivered) => (value: unknown) => Effect.sync(() => void delivered.items.push(value))
 
-export const calls: { readonly [Name in OperationName]: Call } = {
+/** What the suite must know of an operation beyond the table: its setup, and how to call it. */
+type Behaviour = Omit<Call, "name" | "route" | "kind">
+
+const behaviours: { readonly [K in Name]: Behaviour } = {
   create: {
-    name: "create",
-    route: "create",
-    kind: "create",
     sessions: 0,
     requestsAfter: 0,
     pooled: 1,
     run: (_, delivered) => Effect.flatMap(ChatService, (chat) => Effect.flatMap(chat.create({ indexIds: ["idx-reliability"] }), kept(delivered)))
   },
   list: {
-    name: "list",
-    route: "list",
-    kind: "read",
     sessions: 3,
     requestsAfter: 1,
     pooled: 2,
@@ -104,27 +102,18 @@ export const calls: { readonly [Name in OperationName]: Call } = {
       Effect.flatMap(ChatService, (chat) => Stream.runForEach(chat.list({ pageSize: LIST_PAGE_SIZE }), kept(delivered)))
   },
   listPage: {
-    name: "listPage",
-    route: "list",
-    kind: "read",
     sessions: 1,
     requestsAfter: 0,
     pooled: 1,
     run: (_, delivered) => Effect.flatMap(ChatService, (chat) => Effect.flatMap(chat.listPage(), kept(delivered)))
   },
   retrieve: {
-    name: "retrieve",
-    route: "retrieve",
-    kind: "read",
     sessions: 1,
     requestsAfter: 0,
     pooled: 1,
     run: (prepared, delivered) => Effect.flatMap(ChatService, (chat) => Effect.flatMap(chat.retrieve(first(prepared)), kept(delivered)))
   },
   getSummary: {
-    name: "getSummary",
-    route: "summary",
-    kind: "read",
     sessions: 1,
     requestsAfter: 0,
     pooled: 1,
@@ -132,18 +121,12 @@ export const calls: { readonly [Name in OperationName]: Call } = {
       Effect.flatMap(ChatService, (chat) => Effect.flatMap(chat.getSummary(first(prepared)), kept(delivered)))
   },
   delete: {
-    name: "delete",
-    route: "delete",
-    kind: "delete",
     sessions: 1,
     requestsAfter: 0,
     pooled: 1,
     run: (prepared, delivered) => Effect.flatMap(ChatService, (chat) => Effect.flatMap(chat.delete(first(prepared)), kept(delivered)))
   },
   sendMessage: {
-    name: "sendMessage",
-    route: "stream",
-    kind: "turn",
     sessions: 1,
     requestsAfter: 0,
     pooled: 1,
@@ -152,9 +135,6 @@ export const calls: { readonly [Name in OperationName]: Call } = {
         Stream.runForEach(chat.sendMessage(first(prepared), turn), (event) => Effect.sync(() => void delivered.events.push(event))))
   },
   ask: {
-    name: "ask",
-    route: "stream",
-    kind: "turn",
     sessions: 1,
     requestsAfter: 0,
     pooled: 1,
@@ -168,7 +148,12 @@ export const calls: { readonly [Name in OperationName]: Call } = {
   }
 }
 
-export const operationNames = Object.keys(calls) as ReadonlyArray<OperationName>
+export const calls: { readonly [K in Name]: Call } = Object.fromEntries(
+  names.map((name) => [name, { name, route: routeOf(name), kind: kindOf(name), ...behaviours[name] }])
+) as { readonly [K in Name]: Call }
+
+/** Every operation, in the table's order. */
+export const operationNames: ReadonlyArray<OperationName> = names
 
 /** The id of the session a create answered with; a defect otherwise, since it is the suite's own setup. */
 const sessionIdIn = (body: string): Effect.Effect<string> =>

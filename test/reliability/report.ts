@@ -4,6 +4,7 @@
  * only the text between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` is replaced.
  * One renderer per section, side by side, which is most of its length.
  */
+import { names } from "../../src/internal/operations.js"
 import type { Row } from "./harness.js"
 import type { LoadReport } from "./load.js"
 
@@ -227,7 +228,8 @@ const actedText = (operation: string, acted: number | null): string => {
 /** `NetworkError(ConnectionLost)` → `ConnectionLost`: the reason says it in a narrow cell. */
 const shortOutcome = (outcome: string) => outcome.replace(/^NetworkError\((.*)\)$/, "$1")
 
-const operationOrder = ["create", "list", "listPage", "retrieve", "getSummary", "delete", "sendMessage", "ask"]
+/** The table of operations' order. */
+const operationOrder: ReadonlyArray<string> = names
 
 /**
  * Every operation × every fault: one line per fault, one column per operation; a cell is the
