@@ -11,6 +11,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { SharedAccess } from "./ChatSession.js"
+import { isScopeId } from "./internal/scopeId.js"
 import { show } from "./internal/show.js"
 import { type CallFacts, ValidationError, type ValidationIssue } from "./LlamaCloudError.js"
 
@@ -49,10 +50,8 @@ const IndexIds = Schema.Array(IndexId).annotations({
   })
 )
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 const Uuid = Schema.String.pipe(
-  Schema.filter((s) => uuid.test(s), {
+  Schema.filter(isScopeId, {
     message: (issue) => `must be a UUID, got ${show(issue.actual)}`,
     // Without these, a generator would try random strings until one happened to be a UUID.
     arbitrary: () => (fc) => fc.uuid(),

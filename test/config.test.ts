@@ -438,6 +438,49 @@ describe("the default organization and project", () => {
       assert.deepStrictEqual(client.projectId, Option.some(PROJECT_ID))
     }))
 
+  it.effect("are read without the whitespace around them (a line end copied into a .env file)", () =>
+    Effect.gen(function*() {
+      const client = yield* built(LlamaCloudClient.layerConfig()).pipe(Effect.withConfigProvider(fromEnv({
+        LLAMA_CLOUD_API_KEY: "llx-k",
+        LLAMA_CLOUD_PROJECT_ID: ` ${PROJECT_ID}\n`
+      })))
+      assert.deepStrictEqual(client.projectId, Option.some(PROJECT_ID))
+    }))
+
+  for (const [variable, scope] of [["LLAMA_CLOUD_PROJECT_ID", "project"], ["LLAMA_CLOUD_ORGANIZATION_ID", "organization"]] as const) {
+    it.effect(`${variable} that is not a UUID fails the layer under the variable, nothing sent`, () =>
+      Effect.gen(function*() {
+        const error = yield* refused({ LLAMA_CLOUD_API_KEY: "llx-k", [variable]: "my-project" })
+        assert.deepStrictEqual(single(error), {
+          path: variable,
+          message: `must be a UUID (the ${scope}'s id, from the LlamaCloud dashboard), got "my-project"`
+        })
+      }))
+  }
+
+  it.effect("an id from a Config of the caller's is reported under the option", () =>
+    Effect.gen(function*() {
+      const error = yield* refused({ LLAMA_CLOUD_API_KEY: "llx-k" }, { organizationId: Config.succeed(Option.some("org")) })
+      assert.strictEqual(single(error).path, "organizationId")
+    }))
+
+  for (const option of ["organizationId", "projectId"] as const) {
+    it.effect(`the layer's ${option} that is not a UUID fails the layer, naming it, nothing sent`, () =>
+      Effect.gen(function*() {
+        const error = yield* refusedBy(layerFromJs({ apiKey: "llx-k", [option]: "org" }))
+        assert.strictEqual(single(error).path, option)
+        assert.include(single(error).message, "must be a UUID")
+        assert.include(single(error).message, `"org"`)
+      }))
+  }
+
+  it.effect("an id that holds the key is refused without quoting it", () =>
+    Effect.gen(function*() {
+      const error = yield* refused({ LLAMA_CLOUD_API_KEY: "llx-SECRET", LLAMA_CLOUD_PROJECT_ID: "llx-SECRET" })
+      assert.strictEqual(single(error).path, "LLAMA_CLOUD_PROJECT_ID")
+      assert.notInclude(String(error), "SECRET")
+    }))
+
   it.effect("are none when the variables are empty", () =>
     Effect.gen(function*() {
       const client = yield* built(LlamaCloudClient.layerConfig()).pipe(Effect.withConfigProvider(fromEnv({

@@ -10,6 +10,7 @@ import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import { defaultHeaders } from "./clientHeaders.js"
 import { invalidHeaderValue, isHeaderName, transportHeaders, trimHeaderValue } from "./headerValue.js"
+import { isScopeId } from "./scopeId.js"
 import { show } from "./show.js"
 
 /**
@@ -48,12 +49,29 @@ export const resolve = (options: unknown): Either.Either<Settings, ConfigError.C
     return {
       apiKey,
       baseUrl: yield* checkBaseUrl(Option.getOrElse(baseUrl, () => DEFAULT_BASE_URL), ["baseUrl"]),
-      organizationId: Option.filter(organizationId, (s) => s !== ""),
-      projectId: Option.filter(projectId, (s) => s !== ""),
+      organizationId: yield* checkScopeId(Option.filter(organizationId, (s) => s !== ""), "organization", ["organizationId"], apiKey),
+      projectId: yield* checkScopeId(Option.filter(projectId, (s) => s !== ""), "project", ["projectId"], apiKey),
       headers: defaultHeaders(custom),
       transformClient
     }
   })
+
+/**
+ * A default organization or project id, checked as a call's own ids are (a UUID), so that a wrong
+ * one fails the layer instead of every call. Quoted back unless it holds the key, put there by mistake.
+ */
+export const checkScopeId = (
+  id: Option.Option<string>,
+  scope: "organization" | "project",
+  path: Array<string>,
+  apiKey: Redacted.Redacted<string>
+): Either.Either<Option.Option<string>, ConfigError.ConfigError> => {
+  if (Option.isNone(id) || isScopeId(id.value)) return Either.right(id)
+  const shown = id.value.includes(Redacted.value(apiKey)) ? "the API key" : show(id.value, 60)
+  return Either.left(
+    ConfigError.InvalidData(path, `must be a UUID (the ${scope}'s id, from the LlamaCloud dashboard), got ${shown}`)
+  )
+}
 
 const noKeyGiven =
   "No LlamaCloud API key: pass apiKey (a key from the LlamaCloud dashboard), or use LlamaCloudClient.layerConfig() to read LLAMA_CLOUD_API_KEY"

@@ -10,7 +10,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type { LlamaCloudClient } from "../LlamaCloudClient.js"
-import { checkApiKey, checkBaseUrl, checkHeader, DEFAULT_BASE_URL, kind } from "./clientOptions.js"
+import { checkApiKey, checkBaseUrl, checkHeader, checkScopeId, DEFAULT_BASE_URL, kind } from "./clientOptions.js"
 import { isHeaderName, trimHeaderValue } from "./headerValue.js"
 import { show } from "./show.js"
 
@@ -49,8 +49,9 @@ const baseUrlFromEnv: Config.Config<string> = Config.string(BASE_URL_VARIABLE).p
   Config.withDefault(DEFAULT_BASE_URL)
 )
 
+// Blank is unset; whitespace around an id (a line end copied into a .env file) is not part of it.
 const optionalNonEmpty = (name: string): Config.Config<Option.Option<string>> =>
-  Config.option(Config.string(name)).pipe(Config.map(Option.filter((s) => s.trim() !== "")))
+  Config.option(Config.string(name)).pipe(Config.map((id) => Option.filter(Option.map(id, (s) => s.trim()), (s) => s !== "")))
 
 const customHeadersFromEnv: Config.Config<Readonly<Record<string, string>>> = Config.option(
   Config.string(HEADERS_VARIABLE)
@@ -173,14 +174,21 @@ export const optionsFromConfig = (
       onNone: () => load(baseUrlFromEnv, BASE_URL_VARIABLE),
       onSome: (config) => load(config, "baseUrl")
     })
-    const organizationId = yield* Option.match(given.organizationId, {
-      onNone: () => load(optionalNonEmpty(ORGANIZATION_VARIABLE), ORGANIZATION_VARIABLE),
-      onSome: (config) => load(config, "organizationId")
-    })
-    const projectId = yield* Option.match(given.projectId, {
-      onNone: () => load(optionalNonEmpty(PROJECT_VARIABLE), PROJECT_VARIABLE),
-      onSome: (config) => load(config, "projectId")
-    })
+    // Checked here, under the variable (or option) they came from; the client checks them again.
+    const organizationId = yield* Effect.flatMap(
+      Option.match(given.organizationId, {
+        onNone: () => load(optionalNonEmpty(ORGANIZATION_VARIABLE), ORGANIZATION_VARIABLE),
+        onSome: (config) => load(config, "organizationId")
+      }),
+      (id) => checkScopeId(id, "organization", [Option.isNone(given.organizationId) ? ORGANIZATION_VARIABLE : "organizationId"], apiKey)
+    )
+    const projectId = yield* Effect.flatMap(
+      Option.match(given.projectId, {
+        onNone: () => load(optionalNonEmpty(PROJECT_VARIABLE), PROJECT_VARIABLE),
+        onSome: (config) => load(config, "projectId")
+      }),
+      (id) => checkScopeId(id, "project", [Option.isNone(given.projectId) ? PROJECT_VARIABLE : "projectId"], apiKey)
+    )
     const headers = yield* Option.match(given.headers, {
       onNone: () => load(customHeadersFromEnv, HEADERS_VARIABLE),
       onSome: (config) => load(config, "headers")
