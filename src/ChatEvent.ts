@@ -26,8 +26,8 @@ const tag = <const Tag extends string, const Wire extends string>(tag: Tag, wire
 
 /**
  * An event that carries only its `content`, the wire's `type` read as the domain's `_tag`. One
- * transformation of the whole object rather than a renamed field: decoding the event takes a third
- * of the time, and these are most of a turn's events.
+ * transformation of the whole object rather than a renamed field, which Effect decodes in fewer
+ * steps; these are most of a turn's events (docs/performance.md).
  */
 const contentEvent = <const Tag extends string, const Wire extends string>(tag: Tag, wire: Wire) =>
   Schema.transform(

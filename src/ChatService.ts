@@ -1,7 +1,7 @@
 /**
  * The LlamaCloud Chat API as an Effect service: sessions (create, list, retrieve, summary, delete)
  * and conversations (a turn streamed as events, or collected). Each operation is a row of one table
- * (`internal/operations.ts`) that one engine runs (`internal/execute.ts`): this module checks a
+ * (`internal/operations.ts`) that one engine runs (`internal/engine.ts`): this module checks a
  * call's parameters, resolves its scope, and says how each operation's answer reaches the caller
  * (one value, pages as a stream, events, a collected reply). Calling an operation does nothing: its
  * parameters are checked, and its request built, when the effect or stream it returns runs.
@@ -22,7 +22,7 @@ import type { CreateSessionParams, ListPageParams, ListSessionsParams, SendMessa
 import { validateCall } from "./ChatParams.js"
 import { type ChatReply, fromEvents } from "./ChatReply.js"
 import type { ChatSession, ChatSessionDetail, ChatSessionPage } from "./ChatSession.js"
-import { makeExecutor } from "./internal/execute.js"
+import { makeEngine } from "./internal/engine.js"
 import type { Empty, EventStream } from "./internal/operation.js"
 import {
   type Answer,
@@ -57,7 +57,7 @@ export class ChatService extends Context.Tag("effect-llamacloud/ChatService")<Ch
    */
   static readonly make: Effect.Effect<ChatService.Service, never, LlamaCloudClient> = Effect.gen(function*() {
     const client = yield* LlamaCloudClient
-    const engine = makeExecutor(client, {
+    const engine = makeEngine(client, {
       retry: Option.getOrElse(yield* Effect.serviceOption(RetryPolicy), () => RetryPolicy.defaults),
       timeout: Option.getOrElse(yield* Effect.serviceOption(TimeoutPolicy), () => TimeoutPolicy.defaults),
       rateLimit: yield* Effect.serviceOption(RateLimitGate)

@@ -18,8 +18,8 @@ const daysIn = (year: number, month: number): number =>
 
 /**
  * Milliseconds since the epoch of the parts `isoDateTime` matched, or undefined for a date that does
- * not exist. Computed from the numbers: building a string for `Date` to parse again took most of a
- * session's decoding time.
+ * not exist. Computed from the numbers rather than by building a string for `Date` to parse again,
+ * which dominated a session's decoding (docs/performance.md).
  */
 const epochMillisOf = (parts: RegExpExecArray): number | undefined => {
   const year = Number(parts[1])

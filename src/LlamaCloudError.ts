@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import type * as Cause from "effect/Cause"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import { hasProperty } from "effect/Predicate"
@@ -73,25 +74,43 @@ const formatIssue = (issue: ValidationIssue): string =>
   issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`
 
 /**
+ * The base of every error class here: a `Data.TaggedError` carrying the library's type id, whose
+ * message is the call's lead (`ChatService.retrieve (session "ses-1"): `) followed by what
+ * `describe` says of the error. Typed as `Data.TaggedError` types its own classes: TypeScript cannot
+ * extend a class over fields it does not know yet, so the class is built over `CallFacts` and its
+ * constructor given the fields' type.
+ */
+type FailureClass<Tag extends string, Fields> = new(
+  args: { readonly [K in keyof Fields as K extends "_tag" ? never : K]: Fields[K] }
+) => Cause.YieldableError & { readonly _tag: Tag; readonly [TypeId]: TypeId } & Readonly<Fields>
+
+const LlamaCloudFailure = <const Tag extends string>(tag: Tag) =>
+<Fields extends CallFacts>(describe: (error: Readonly<Fields>) => string): FailureClass<Tag, Fields> => {
+  class Failure extends Data.TaggedError(tag)<CallFacts> {
+    readonly [TypeId]: TypeId = TypeId
+    override get message(): string {
+      return `${lead(this)}${describe(this as unknown as Readonly<Fields>)}`
+    }
+  }
+  return Failure as unknown as FailureClass<Tag, Fields>
+}
+
+/**
  * The API key was missing, wrong or not allowed (HTTP 401 or 403).
  *
  * @since 0.1.0
  * @category errors
  */
-export class AuthError extends Data.TaggedError("AuthError")<CallFacts & {
+export class AuthError extends LlamaCloudFailure("AuthError")<CallFacts & {
   readonly status: number
   readonly detail: string
   readonly requestId: Option.Option<string>
-}> {
-  /** @since 0.2.0 */
-  readonly [TypeId]: TypeId = TypeId
-  override get message(): string {
-    const advice = this.status === 403
-      ? "The key is valid but may not act on this project or organization: check the key's project and the organizationId / projectId sent."
-      : "Check that LLAMA_CLOUD_API_KEY holds a current key for the base URL's region."
-    return `${lead(this)}LlamaCloud refused the credentials: ${this.detail}. ${advice}${where(Option.some(this.status), this.requestId)}`
-  }
-}
+}>((error) => {
+  const advice = error.status === 403
+    ? "The key is valid but may not act on this project or organization: check the key's project and the organizationId / projectId sent."
+    : "Check that LLAMA_CLOUD_API_KEY holds a current key for the base URL's region."
+  return `LlamaCloud refused the credentials: ${error.detail}. ${advice}${where(Option.some(error.status), error.requestId)}`
+}) {}
 
 /**
  * The request was invalid: caught locally before anything was sent (`status` is `None`), or
@@ -100,21 +119,17 @@ export class AuthError extends Data.TaggedError("AuthError")<CallFacts & {
  * @since 0.1.0
  * @category errors
  */
-export class ValidationError extends Data.TaggedError("ValidationError")<CallFacts & {
+export class ValidationError extends LlamaCloudFailure("ValidationError")<CallFacts & {
   readonly status: Option.Option<number>
   readonly issues: ReadonlyArray<ValidationIssue>
   readonly requestId: Option.Option<string>
-}> {
-  /** @since 0.2.0 */
-  readonly [TypeId]: TypeId = TypeId
-  override get message(): string {
-    const origin = Option.isNone(this.status)
-      ? "Invalid request, not sent"
-      : "LlamaCloud rejected the request as invalid"
-    const list = this.issues.length === 0 ? "no details given" : this.issues.map(formatIssue).join("; ")
-    return `${lead(this)}${origin}: ${list}. Fix the input and call again.${where(this.status, this.requestId)}`
-  }
-}
+}>((error) => {
+  const origin = Option.isNone(error.status)
+    ? "Invalid request, not sent"
+    : "LlamaCloud rejected the request as invalid"
+  const list = error.issues.length === 0 ? "no details given" : error.issues.map(formatIssue).join("; ")
+  return `${origin}: ${list}. Fix the input and call again.${where(error.status, error.requestId)}`
+}) {}
 
 /**
  * The session or route does not exist (HTTP 404). On an operation on one session (retrieve,
@@ -123,22 +138,18 @@ export class ValidationError extends Data.TaggedError("ValidationError")<CallFac
  * @since 0.1.0
  * @category errors
  */
-export class NotFoundError extends Data.TaggedError("NotFoundError")<CallFacts & {
+export class NotFoundError extends LlamaCloudFailure("NotFoundError")<CallFacts & {
   readonly status: number
   readonly detail: string
   readonly requestId: Option.Option<string>
-}> {
-  /** @since 0.2.0 */
-  readonly [TypeId]: TypeId = TypeId
-  override get message(): string {
-    const advice = onOneSession(this)
-      ? `No chat session with id ${
-        JSON.stringify(this.sessionId)
-      } exists in this project: it was deleted, or it belongs to another project or organization (check organizationId / projectId).`
-      : "Check the base URL (LLAMA_CLOUD_BASE_URL) and the ids in the request."
-    return `${lead(this)}LlamaCloud found nothing there: ${this.detail}. ${advice}${where(Option.some(this.status), this.requestId)}`
-  }
-}
+}>((error) => {
+  const advice = onOneSession(error)
+    ? `No chat session with id ${
+      JSON.stringify(error.sessionId)
+    } exists in this project: it was deleted, or it belongs to another project or organization (check organizationId / projectId).`
+    : "Check the base URL (LLAMA_CLOUD_BASE_URL) and the ids in the request."
+  return `LlamaCloud found nothing there: ${error.detail}. ${advice}${where(Option.some(error.status), error.requestId)}`
+}) {}
 
 /**
  * Too many requests. `origin` says whose limit it was:
@@ -151,33 +162,29 @@ export class NotFoundError extends Data.TaggedError("NotFoundError")<CallFacts &
  * @since 0.1.0
  * @category errors
  */
-export class RateLimitError extends Data.TaggedError("RateLimitError")<CallFacts & {
+export class RateLimitError extends LlamaCloudFailure("RateLimitError")<CallFacts & {
   readonly status: number
   readonly detail: string
   readonly retryAfter: Option.Option<Duration.Duration>
   readonly requestId: Option.Option<string>
   /** @since 0.3.0 */
   readonly origin?: "server" | "local" | "store" | undefined
-}> {
-  /** @since 0.2.0 */
-  readonly [TypeId]: TypeId = TypeId
-  override get message(): string {
-    if (this.origin === "local") {
-      const wait = Option.match(this.retryAfter, { onNone: () => "", onSome: (d) => ` A token is free again in ${formatDuration(d)}.` })
-      return `${lead(this)}The local rate limit (RateLimitPolicy) refused the call, which was not sent: ${this.detail}.${wait} Wait and call again, lower the request rate, or use onExceeded: "delay" to wait for a token.`
-    }
-    if (this.origin === "store") {
-      return `${lead(this)}The rate limit's store failed, so the call was not sent: ${this.detail}. Check the store (Redis) is reachable, or use onStoreFailure: "proceed" to call unlimited while it is down.`
-    }
-    const wait = Option.match(this.retryAfter, {
-      onNone: () => "Wait before calling again",
-      onSome: (d) => `The server asks to wait ${formatDuration(d)} before calling again`
-    })
-    return `${lead(this)}LlamaCloud is rate limiting this key: ${this.detail}. ${wait}, or lower the request rate.${
-      where(Option.some(this.status), this.requestId)
-    }`
+}>((error) => {
+  if (error.origin === "local") {
+    const wait = Option.match(error.retryAfter, { onNone: () => "", onSome: (d) => ` A token is free again in ${formatDuration(d)}.` })
+    return `The local rate limit (RateLimitPolicy) refused the call, which was not sent: ${error.detail}.${wait} Wait and call again, lower the request rate, or use onExceeded: "delay" to wait for a token.`
   }
-}
+  if (error.origin === "store") {
+    return `The rate limit's store failed, so the call was not sent: ${error.detail}. Check the store (Redis) is reachable, or use onStoreFailure: "proceed" to call unlimited while it is down.`
+  }
+  const wait = Option.match(error.retryAfter, {
+    onNone: () => "Wait before calling again",
+    onSome: (d) => `The server asks to wait ${formatDuration(d)} before calling again`
+  })
+  return `LlamaCloud is rate limiting this key: ${error.detail}. ${wait}, or lower the request rate.${
+    where(Option.some(error.status), error.requestId)
+  }`
+}) {}
 
 /**
  * LlamaCloud failed (HTTP 5xx). Usually temporary. `retryAfter` is the wait the server asked for.
@@ -185,20 +192,16 @@ export class RateLimitError extends Data.TaggedError("RateLimitError")<CallFacts
  * @since 0.1.0
  * @category errors
  */
-export class ServerError extends Data.TaggedError("ServerError")<CallFacts & {
+export class ServerError extends LlamaCloudFailure("ServerError")<CallFacts & {
   readonly status: number
   readonly detail: string
   readonly retryAfter: Option.Option<Duration.Duration>
   readonly requestId: Option.Option<string>
-}> {
-  /** @since 0.2.0 */
-  readonly [TypeId]: TypeId = TypeId
-  override get message(): string {
-    return `${lead(this)}LlamaCloud had a server error: ${this.detail}. This is usually temporary: try again later, and quote the request id if it persists.${
-      where(Option.some(this.status), this.requestId)
-    }`
-  }
-}
+}>((error) => {
+  return `LlamaCloud had a server error: ${error.detail}. This is usually temporary: try again later, and quote the request id if it persists.${
+    where(Option.some(error.status), error.requestId)
+  }`
+}) {}
 
 /**
  * Any other non-2xx answer (e.g. 405, 408, 409: a session already running a turn answers 409).
@@ -206,20 +209,16 @@ export class ServerError extends Data.TaggedError("ServerError")<CallFacts & {
  * @since 0.1.0
  * @category errors
  */
-export class ApiError extends Data.TaggedError("ApiError")<CallFacts & {
+export class ApiError extends LlamaCloudFailure("ApiError")<CallFacts & {
   readonly status: number
   readonly detail: string
   readonly requestId: Option.Option<string>
-}> {
-  /** @since 0.2.0 */
-  readonly [TypeId]: TypeId = TypeId
-  override get message(): string {
-    const advice = this.status === 409
-      ? "The session is busy (a turn may still be running): wait for it to end and call again."
-      : "Check the request against the API reference."
-    return `${lead(this)}LlamaCloud answered with an error: ${this.detail}. ${advice}${where(Option.some(this.status), this.requestId)}`
-  }
-}
+}>((error) => {
+  const advice = error.status === 409
+    ? "The session is busy (a turn may still be running): wait for it to end and call again."
+    : "Check the request against the API reference."
+  return `LlamaCloud answered with an error: ${error.detail}. ${advice}${where(Option.some(error.status), error.requestId)}`
+}) {}
 
 /**
  * Why a call never got a complete answer.
@@ -244,39 +243,26 @@ export type NetworkFailure = "ConnectFailed" | "ConnectionLost" | "AttemptTimeou
  * @since 0.1.0
  * @category errors
  */
-export class NetworkError extends Data.TaggedError("NetworkError")<CallFacts & {
+export class NetworkError extends LlamaCloudFailure("NetworkError")<CallFacts & {
   readonly reason: NetworkFailure
   readonly detail: string
   readonly timeout: Option.Option<Duration.Duration>
   readonly cause?: unknown
-}> {
-  /** @since 0.2.0 */
-  readonly [TypeId]: TypeId = TypeId
-  override get message(): string {
-    return `${lead(this)}${this.body()}`
+}>((error) => {
+  const limit = Option.match(error.timeout, { onNone: () => "(unset)", onSome: formatDuration })
+  switch (error.reason) {
+    case "ConnectFailed":
+      return `Could not connect to LlamaCloud: ${error.detail}. Check the base URL and the network; nothing was sent.`
+    case "ConnectionLost":
+      return `The connection to LlamaCloud broke before the answer was complete: ${error.detail}. The server may have acted on the request.`
+    case "AttemptTimeout":
+      return `LlamaCloud did not answer completely within the per-attempt timeout of ${limit}. Raise it with TimeoutPolicy.layer({ perAttempt }) if the server is slow; the server may have acted on the request.`
+    case "IdleTimeout":
+      return `The turn stalled: ${error.detail}, longer than the idle timeout of ${limit}. Raise it with TimeoutPolicy.layer({ idle }) if the agent is slow to answer; the turn may have run on the server.`
+    case "DeadlineExceeded":
+      return `The call did not finish within its total deadline of ${limit}, retries included. Raise it with TimeoutPolicy.layer({ total }).`
   }
-
-  private body(): string {
-    switch (this.reason) {
-      case "ConnectFailed":
-        return `Could not connect to LlamaCloud: ${this.detail}. Check the base URL and the network; nothing was sent.`
-      case "ConnectionLost":
-        return `The connection to LlamaCloud broke before the answer was complete: ${this.detail}. The server may have acted on the request.`
-      case "AttemptTimeout":
-        return `LlamaCloud did not answer completely within the per-attempt timeout of ${
-          this.timeoutText()
-        }. Raise it with TimeoutPolicy.layer({ perAttempt }) if the server is slow; the server may have acted on the request.`
-      case "IdleTimeout":
-        return `The turn stalled: ${this.detail}, longer than the idle timeout of ${this.timeoutText()}. Raise it with TimeoutPolicy.layer({ idle }) if the agent is slow to answer; the turn may have run on the server.`
-      case "DeadlineExceeded":
-        return `The call did not finish within its total deadline of ${this.timeoutText()}, retries included. Raise it with TimeoutPolicy.layer({ total }).`
-    }
-  }
-
-  private timeoutText(): string {
-    return Option.match(this.timeout, { onNone: () => "(unset)", onSome: formatDuration })
-  }
-}
+}) {}
 
 /**
  * A 2xx answer whose body is not JSON or not the documented shape, or, in a streamed turn, an event
@@ -286,20 +272,16 @@ export class NetworkError extends Data.TaggedError("NetworkError")<CallFacts & {
  * @since 0.1.0
  * @category errors
  */
-export class DecodeError extends Data.TaggedError("DecodeError")<CallFacts & {
+export class DecodeError extends LlamaCloudFailure("DecodeError")<CallFacts & {
   readonly status: number
   readonly problem: string
   readonly bodyExcerpt: string
   readonly requestId: Option.Option<string>
-}> {
-  /** @since 0.2.0 */
-  readonly [TypeId]: TypeId = TypeId
-  override get message(): string {
-    return `${lead(this)}LlamaCloud's answer could not be decoded: ${this.problem}. A proxy may have answered instead of LlamaCloud, or the API changed; quote the request id when reporting it.${
-      where(Option.some(this.status), this.requestId)
-    }`
-  }
-}
+}>((error) => {
+  return `LlamaCloud's answer could not be decoded: ${error.problem}. A proxy may have answered instead of LlamaCloud, or the API changed; quote the request id when reporting it.${
+    where(Option.some(error.status), error.requestId)
+  }`
+}) {}
 
 /**
  * The agent's turn ended in failure: its `Stop` event said `is_error`. Only `ChatService.ask` fails
@@ -309,7 +291,7 @@ export class DecodeError extends Data.TaggedError("DecodeError")<CallFacts & {
  * @since 0.2.0
  * @category errors
  */
-export class TurnError extends Data.TaggedError("TurnError")<CallFacts & {
+export class TurnError extends LlamaCloudFailure("TurnError")<CallFacts & {
   readonly error: Option.Option<string>
   readonly usage: {
     readonly durationMs: number
@@ -317,14 +299,10 @@ export class TurnError extends Data.TaggedError("TurnError")<CallFacts & {
     readonly totalOutputTokens: Option.Option<number>
     readonly turns: number
   }
-}> {
-  /** @since 0.2.0 */
-  readonly [TypeId]: TypeId = TypeId
-  override get message(): string {
-    const why = Option.getOrElse(this.error, () => "no reason given")
-    return `${lead(this)}The agent's turn failed on LlamaCloud: ${why}. The session keeps the turn in its history; send the message again or check the indexes it searched.`
-  }
-}
+}>((error) => {
+  const why = Option.getOrElse(error.error, () => "no reason given")
+  return `The agent's turn failed on LlamaCloud: ${why}. The session keeps the turn in its history; send the message again or check the indexes it searched.`
+}) {}
 
 /**
  * Every failure a LlamaCloud call can end in.

@@ -43,7 +43,6 @@ import {
   describeCase,
   documented,
   type HostileCase,
-  knownIssue,
   type HostileServer,
   plan,
   type Plan,
@@ -58,7 +57,7 @@ trackResources()
 const retry = RetryPolicy.layer({ maxRetries: 1, baseDelay: "5 millis", maxDelay: "20 millis", maxRetryAfter: "100 millis", jitter: 0 })
 /** For answers the server never finishes: short limits, so that such a case costs a second or two. */
 const waiting = Layer.merge(retry, TimeoutPolicy.layer({ perAttempt: "600 millis", idle: "600 millis", total: "3 seconds" }))
-/** For the known bugs' replays: the shortest limits that still tell a hang from a deadline. */
+/** For the replays of bugs the generator found: the shortest limits that still tell a hang from a deadline. */
 const brief = Layer.merge(retry, TimeoutPolicy.layer({ perAttempt: "300 millis", idle: "300 millis", total: "1 second" }))
 /** For every other answer: limits no loaded machine reaches, so that only the answer decides the outcome. */
 const relaxed = Layer.merge(retry, TimeoutPolicy.layer({ perAttempt: "3 seconds", idle: "3 seconds", total: "8 seconds" }))
@@ -93,19 +92,9 @@ interface Result {
   readonly ms: number
   readonly requests: number
   readonly problems: ReadonlyArray<string>
-  /** The known bug the case runs into, if any. */
-  readonly known: string | undefined
   readonly case: HostileCase
 }
 
-/** A known bug's own symptoms: the call hangs, or ends in an outcome its answer does not document. */
-const symptom = (problem: string): boolean => problem.startsWith("hang:") || problem.includes(", documented: ")
-
-/** What fails the suite: every problem, except a known bug's own symptoms. */
-const failures = (r: Result): ReadonlyArray<string> => r.known === undefined ? r.problems : r.problems.filter((p) => !symptom(p))
-
-/** The outcome as counted: a known bug's symptom is labelled as such. */
-const counted = (r: Result): string => r.known !== undefined && r.problems.some(symptom) ? `known bug (${r.label})` : r.label
 
 /**
  * The key's first characters followed by the ellipsis of a cut: server text cut to an excerpt before
@@ -215,7 +204,7 @@ const runCase = (
     const bad = server.badRequests()
     if (bad.length > 0) problems.push(`the key outside Authorization, or no key: ${bad.join("; ")}`)
     yield* reset(server)
-    return { index, label, ms, requests, problems, known: knownIssue(transport.name, c), case: c } satisfies Result
+    return { index, label, ms, requests, problems, case: c } satisfies Result
   })
 
 
@@ -245,25 +234,20 @@ afterAll(async () => {
 
 const histogram = (results: ReadonlyArray<Result>): Record<string, number> => {
   const counts: Record<string, number> = {}
-  for (const r of results) counts[counted(r)] = (counts[counted(r)] ?? 0) + 1
+  for (const r of results) counts[r.label] = (counts[r.label] ?? 0) + 1
   return Object.fromEntries(Object.entries(counts).sort(([, a], [, b]) => b - a))
-}
-
-const known = (results: ReadonlyArray<Result>): string => {
-  const n = results.filter((r) => r.known !== undefined && r.problems.some(symptom)).length
-  return n === 0 ? "" : `; ${n} hit a known bug`
 }
 
 const msByLabel = (results: ReadonlyArray<Result>): Record<string, number> => {
   const ms: Record<string, number> = {}
-  for (const r of results) ms[counted(r)] = Math.round((ms[counted(r)] ?? 0) + r.ms)
+  for (const r of results) ms[r.label] = Math.round((ms[r.label] ?? 0) + r.ms)
   return ms
 }
 
 const report = (transport: Transport, row: OperationRow, results: ReadonlyArray<Result>): string =>
-  results.filter((r) => failures(r).length > 0).slice(0, 5).map((r) =>
+  results.filter((r) => r.problems.length > 0).slice(0, 5).map((r) =>
     `${row.name} over ${transport.name}, case ${r.index} (${Math.round(r.ms)} ms, ${r.requests} requests):\n  ${
-      failures(r).join("\n  ")
+      r.problems.join("\n  ")
     }\n  case: ${describeCase(r.case).slice(0, 2_000)}`
   ).join("\n\n")
 
@@ -297,16 +281,16 @@ describe(`a generated hostile server (seed ${SEED}, ${CASES_PER_OPERATION} cases
               fault: `${results.length} generated answers (seed ${SEED + rowIndex})`,
               transport: transport.label,
               policy: POLICY,
-              outcome: results.every((r) => failures(r).length === 0)
-                ? `success or documented tag${known(results)}`
-                : `${results.filter((r) => failures(r).length > 0).length} undocumented${known(results)}`,
+              outcome: results.every((r) => r.problems.length === 0)
+                ? `success or documented tag`
+                : `${results.filter((r) => r.problems.length > 0).length} undocumented`,
               attempts: null,
               serverRequests: results.reduce((n, r) => n + r.requests, 0),
               sessions: null,
               elapsedMs: Math.round(ms),
               figures: { operation: row.name, cases: results.length, ...histogram(results) }
             })
-            expect(results.filter((r) => failures(r).length > 0).length, report(transport, row, results)).toBe(0)
+            expect(results.filter((r) => r.problems.length > 0).length, report(transport, row, results)).toBe(0)
           }),
         120_000
       )

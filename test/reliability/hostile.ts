@@ -1085,20 +1085,6 @@ export const documented = (c: HostileCase, shape: Shape, operation: { readonly n
   return shape.clean ? fromStatus : [...fromStatus, "NetworkError(*)"]
 }
 
-/**
- * A bug of the client, reported and not yet fixed, that a case runs into: its outcome is then counted
- * as known instead of failing the suite (a finding test below replays it and turns red once fixed).
- *
- * Node 20's fetch never settles a body read when the body is labelled with a content encoding it is
- * not in (`gzip`, `deflate`, `br`) and arrives in more than one chunk — not even after the request is
- * aborted. The client's limits only abort (per attempt on the live clock; idle and total in a turn),
- * so a turn over `FetchHttpClient` never ends, and any other call ends only at the total deadline
- * (never under the default policy), even an error status whose tag was already known.
- */
-/** A known bug's symptom that the suite excuses: none left (Node 20's fetch ignoring an abort on a
- * body mislabelled as compressed is handled by the client since the generator found it). */
-export const knownIssue = (_transport: string, _c: HostileCase): string | undefined => undefined
-
 /** Whether `outcome` is one of `allowed`. */
 export const allows = (allowed: ReadonlyArray<string>, outcome: Outcome): boolean =>
   outcome._tag !== "Bug" &&

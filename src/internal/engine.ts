@@ -58,7 +58,7 @@ interface Answered {
  * - `run` for operations answered by a JSON body or by a status alone;
  * - `stream` for operations answered by an event stream.
  */
-export const makeExecutor = (client: LlamaCloudClient.Service, built: Policies) => {
+export const makeEngine = (client: LlamaCloudClient.Service, built: Policies) => {
   // withScope hands the transport the AbortController of a scope that each attempt owns: closing
   // that scope aborts the request, so a timeout or an interruption closes the socket at once instead
   // of when the response is garbage collected.
