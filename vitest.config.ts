@@ -7,8 +7,7 @@ import { defineConfig } from "vitest/config"
  *   No real socket, no child process: the loop to run after every change (`npm run test:unit`).
  * - `integration`: what only a real socket on 127.0.0.1 or a child process shows: the local
  *   server, both transports, the reliability matrices, the CLI, the packed package.
- * - `bench`: the benchmark harness's arithmetic, and a tiny smoke run of its stream suite in a child
- *   process.
+ * - `bench`: the benchmark harness's arithmetic, and two tiny smoke runs of it in child processes.
  */
 
 /** Files that open a socket on 127.0.0.1 or start a child process. */

@@ -1,9 +1,10 @@
 /**
  * The bench harness (`npm run bench`): what it computes from figures (floor checks, targets, the
- * tables), on figures made up here, and one tiny run of the stream suite end to end (`--smoke`: a
- * raw floor, the platform floor and the library over undici, turns of a few hundred events) whose
- * rows, ratios and JSON must all be there. No timing is asserted: a benchmark is a script that
- * prints numbers.
+ * tables), on figures made up here, and two tiny runs end to end (`--smoke`), side by side: the
+ * stream suite (a raw floor, the platform floor and the library over undici, turns of a few hundred
+ * events), and the request suites with start-up and the decoders (raw undici, the SDK, the library,
+ * the platform floor). Their rows, ratios and JSON must all be there. No timing is asserted: a
+ * benchmark is a script that prints numbers.
  */
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import * as ChildProcess from "node:child_process"
@@ -221,19 +222,22 @@ describe("the flags", () => {
 })
 
 // ---------------------------------------------------------------------------------------------
-// One tiny run of the stream suite, end to end.
+// Two tiny runs end to end, side by side: the stream suite, and the request suites with start-up
+// and the decoders.
 
-const streamContenders = ["undici", "platform-undici", "effect-undici"]
-const outDir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-llamacloud-bench-"))
-const resultsFile = Path.join(outDir, "quick.tmp.json")
-let run: { code: number | null; stdout: string; stderr: string }
-let results: Results
+interface Run {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+  readonly results: Results
+}
 
-beforeAll(async () => {
-  run = await new Promise((resolve, reject) => {
+const runHarness = (args: ReadonlyArray<string>): Promise<Run> => {
+  const outDir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-llamacloud-bench-"))
+  return new Promise((resolve, reject) => {
     const child = ChildProcess.spawn(
       process.execPath,
-      ["--import", "tsx", "bench/run.ts", "--smoke", "--suite", "stream", "--only", streamContenders.join(","), "--out", outDir],
+      ["--import", "tsx", "bench/run.ts", "--smoke", ...args, "--out", outDir],
       { cwd: repoDir, stdio: ["ignore", "pipe", "pipe"] }
     )
     let stdout = ""
@@ -241,15 +245,33 @@ beforeAll(async () => {
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
     child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
+    child.on("close", (code) => {
+      const file = Path.join(outDir, "quick.tmp.json")
+      const results: Results = Fs.existsSync(file) ? JSON.parse(Fs.readFileSync(file, "utf8")) : undefined
+      Fs.rmSync(outDir, { recursive: true, force: true })
+      resolve({ code, stdout, stderr, results })
+    })
   })
-  if (Fs.existsSync(resultsFile)) results = JSON.parse(Fs.readFileSync(resultsFile, "utf8"))
+}
+
+const streamContenders = ["undici", "platform-undici", "effect-undici"]
+const requestContenders = ["undici", "sdk", "effect-undici", "platform-undici-bare"]
+let streamRun: Run
+let requestRun: Run
+let results: Results
+
+beforeAll(async () => {
+  ;[streamRun, requestRun] = await Promise.all([
+    runHarness(["--suite", "stream", "--only", streamContenders.join(",")]),
+    runHarness(["--suite", "create,operations,startup,decode", "--only", requestContenders.join(",")])
+  ])
+  results = streamRun.results
 }, 300_000)
 
 describe("a smoke run of the stream suite", () => {
   it("exits with every contender's turns read and its JSON written", () => {
-    expect(run.stderr).not.toMatch(/failed \(/)
-    expect(run.code).toBe(0)
+    expect(streamRun.stderr).not.toMatch(/failed \(/)
+    expect(streamRun.code).toBe(0)
     expect(results.smoke).toBe(true)
     expect(results.errors).toEqual([])
     expect(Object.keys(results.stream?.contenders ?? {})).toEqual(streamContenders)
@@ -285,13 +307,65 @@ describe("a smoke run of the stream suite", () => {
 
   it("prints the turn table, the floor check and the targets", () => {
     for (const title of ["Streamed turns of", "Time to first event", "Floors against the raw client", "Targets (read from this run)", "stream "]) {
-      expect(run.stdout).toContain(title)
+      expect(streamRun.stdout).toContain(title)
     }
   })
 
   it("keeps summaries in its JSON, not every sample", () => {
-    const json = Fs.readFileSync(resultsFile, "utf8")
+    const json = JSON.stringify(results)
     expect(json).not.toContain("firstEventMs\"")
     expect(json).not.toContain("turnMs\"")
+  })
+})
+
+describe("a smoke run of the request suites, start-up and the decoders", () => {
+  it("exits with every contender measured", () => {
+    expect(requestRun.stderr).not.toMatch(/failed \(/)
+    expect(requestRun.code).toBe(0)
+    expect(requestRun.results.errors).toEqual([])
+    expect(Object.keys(requestRun.results.contenders)).toEqual(requestContenders)
+  })
+
+  it.each(requestContenders)("measures %s's creates, a list page and a retrieve, sequentially and concurrently", (name) => {
+    const contender = requestRun.results.contenders[name]
+    expect(contender?.errors).toEqual([])
+    for (const phase of [
+      contender?.sequential,
+      contender?.concurrent,
+      contender?.operations?.listPage?.concurrent,
+      contender?.operations?.retrieve?.concurrent
+    ]) {
+      expect(phase?.cpuUsPerCall).toBeGreaterThan(0)
+      expect(phase?.callsPerSec).toBeGreaterThan(0)
+    }
+    expect(contender?.coldStart.nodeModules?.firstCreateMs).toBeGreaterThan(0)
+    expect(contender?.coldStart.bundled?.firstCreateMs).toBeGreaterThan(0)
+  })
+
+  it("reports the create floor against raw undici and reads the create and start-up targets", () => {
+    const { contenders, floorChecks, startup, targets } = requestRun.results
+    const check = floorChecks.find((c) => c.floor === "platform-undici-bare")
+    expect(check?.ratio).toBeCloseTo(contenders["platform-undici-bare"]!.concurrent!.cpuUsPerCall / contenders["undici"]!.concurrent!.cpuUsPerCall)
+    expect(check?.inflated).toBeNull()
+    expect(startup?.node?.medianMs).toBeGreaterThan(0)
+    expect(startup?.importToExit.library?.medianMs).toBeGreaterThan(0)
+    expect(startup?.importToExit.platform?.medianMs).toBeGreaterThan(0)
+    // The smoke run does not run `npm run build`, so there is no CLI to time.
+    expect(startup?.cli).toMatchObject({ status: "absent" })
+    const read = targets.map((t) => t.description)
+    expect(read).toEqual(expect.arrayContaining([
+      "create c8 throughput: effect-undici / sdk ≥ 2",
+      "create c8 CPU per call: effect-undici / platform-undici-bare ≤ 1.3",
+      "import to exit, deep imports: library / platform floor ≤ 1.1"
+    ]))
+    for (const t of targets) expect(t.met, t.description).not.toBeNull()
+  })
+
+  it("times every decoder and prints every table", () => {
+    expect(requestRun.results.decode?.rows.length).toBeGreaterThan(0)
+    for (const row of requestRun.results.decode?.rows ?? []) expect(row.microseconds).toBeGreaterThan(0)
+    for (const title of ["Create: throughput", "Other operations", "Start-up: ms from spawn to exit", "Decoding in isolation", "Targets"]) {
+      expect(requestRun.stdout).toContain(title)
+    }
   })
 })
