@@ -6,7 +6,7 @@
  *   the real API when that is unset; index ids are then required (`--index`).
  * - Otherwise it starts the embedded local LlamaCloud server in-process and asks it.
  *
- * `npm start -- "your question" --index idx-abc123 --index idx-def456`
+ * `npm start -- "your question" --index idx-abc123 --index idx-def456`; `npm start -- --help` prints the usage.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
@@ -17,13 +17,22 @@ import { LocalServer } from "../src/testing/node.js"
 const defaultQuestion = "What do the indexes say about llamas and alpacas?"
 const defaultLocalIndexes = ["idx-handbook", "idx-faq"]
 
-/** `"question words" --index a --index b` → the question and the index ids. */
+const usage = `Usage: npm start -- ["question"] [--index ID]...
+
+Asks LlamaCloud one question in a new session and prints the answer as it streams, with the agent's
+steps and the usage. With LLAMA_CLOUD_API_KEY set it asks LLAMA_CLOUD_BASE_URL (or the real API) and
+needs --index; without a key it asks the embedded local LlamaCloud.
+Default question: "${defaultQuestion}"`
+
+/** `"question words" --index a --index b` → the question and the index ids; `--help` → the usage. */
 const parseArgs = (argv: ReadonlyArray<string>) => {
   const words: Array<string> = []
   const indexIds: Array<string> = []
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
-    if (arg === "--index" || arg === "-i") {
+    if (arg === "--help" || arg === "-h") {
+      return { help: true, question: defaultQuestion, indexIds }
+    } else if (arg === "--index" || arg === "-i") {
       const id = argv[++i]
       if (id !== undefined) indexIds.push(id)
     } else if (arg.startsWith("--index=")) {
@@ -32,7 +41,7 @@ const parseArgs = (argv: ReadonlyArray<string>) => {
       words.push(arg)
     }
   }
-  return { question: words.length > 0 ? words.join(" ") : defaultQuestion, indexIds }
+  return { help: false, question: words.length > 0 ? words.join(" ") : defaultQuestion, indexIds }
 }
 
 const args = parseArgs(process.argv.slice(2))
@@ -116,6 +125,7 @@ const againstLocalServer = Effect.gen(function*() {
 }).pipe(Effect.provide(LocalServer.layer({ pacing: { thinkMs: 400, eventMs: 40 } })))
 
 const main = Effect.gen(function*() {
+  if (args.help) return yield* Console.log(usage)
   yield* (yield* hasKey) ? againstLlamaCloud : againstLocalServer
 }).pipe(
   Effect.catchAll((error) =>

@@ -18,12 +18,14 @@ import { isLlamaCloudError } from "../LlamaCloudError.js"
  *   before sending (an empty prompt, no `--index` for a turn), or configuration that cannot be used
  *   (no API key, a base URL that is not an http(s) URL);
  * - `3` an auth error: LlamaCloud refused the API key (HTTP 401 or 403);
- * - `4` a network error: no connection, a connection that broke, a timeout.
+ * - `4` a network error: no connection, a connection that broke, a timeout;
+ * - `130` interrupted (Ctrl-C, SIGTERM) before it finished: an answer cut short is told from a
+ *   whole one. `chat` and `server` run until they are stopped, so for them Ctrl-C is `0`.
  *
  * @since 0.2.0
  * @category models
  */
-export type ExitCode = 0 | 1 | 2 | 3 | 4
+export type ExitCode = 0 | 1 | 2 | 3 | 4 | 130
 
 /**
  * @since 0.2.0
@@ -54,6 +56,14 @@ export const auth: ExitCode = 3
  * @category constants
  */
 export const network: ExitCode = 4
+
+/**
+ * 128 + SIGINT's number, as a shell reports a command Ctrl-C stopped.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const interrupted: ExitCode = 130
 
 /**
  * A command line that parsed but cannot be run as written, found by a command itself (a fault spec

@@ -15,6 +15,7 @@ import * as ChatEvent from "../ChatEvent.js"
 import { ChatSession, ChatSessionDetail } from "../ChatSession.js"
 import { isLlamaCloudError } from "../LlamaCloudError.js"
 import * as ExitCode from "./ExitCode.js"
+import * as Style from "./Style.js"
 
 /**
  * Writes text to standard output as it is.
@@ -80,7 +81,7 @@ export const sessionLine = (session: ChatSession): string =>
  * @since 0.2.0
  * @category text
  */
-export const sessionDetail = (session: ChatSessionDetail): string => {
+export const sessionDetail = (session: ChatSessionDetail, style: Style.Style = plain): string => {
   const lastRun = Option.flatMap(session.jobMetadata, (job) => {
     const parts = [
       Option.map(job.totalInputTokens, (n) => `${n} tokens in`),
@@ -96,7 +97,7 @@ export const sessionDetail = (session: ChatSessionDetail): string => {
     `indexes  ${indexList(session)}`,
     ...Option.toArray(Option.map(lastRun, (run) => `last run ${run}`))
   ]
-  const render = turnRenderer()
+  const render = turnRenderer(style)
   const history = session.events.map(render).join("")
   return `${facts.join("\n")}\n${history === "" ? "\n(no messages yet)\n" : `\n${history}`}`
 }
@@ -112,21 +113,27 @@ export const sessionDetail = (session: ChatSessionDetail): string => {
  */
 export const eventJson = (event: ChatEvent.ChatEvent): unknown => ChatEvent.encode(event)
 
+/** Text with no colour, 80 columns: what a pipe gets. */
+const plain: Style.Style = { colour: false, width: Style.defaultWidth }
+
 /**
  * The text of each event as it arrives: the agent's steps (thinking, each search and what it found)
- * on lines of their own, the answer as it streams, then the usage. Keeps what it needs to know of
- * the turn so far; a `UserInput` starts a new turn, so a whole history renders as a transcript.
+ * on lines of their own, the answer as it streams, the sources its `[n]` citations point to, then
+ * the usage. With colour, the steps, the sources and the usage are set apart from the answer. Keeps
+ * what it needs to know of the turn so far; a `UserInput` starts a new turn, so a whole history
+ * renders as a transcript.
  *
  * @since 0.2.0
  * @category text
  */
-export const turnRenderer = (): (event: ChatEvent.ChatEvent) => string => {
+export const turnRenderer = (style: Style.Style = plain): (event: ChatEvent.ChatEvent) => string => {
   let thinking = false
   let answering = false
   let steps = false
+  let sources: Array<string> = []
   const step = (text: string) => {
     steps = true
-    return `${answering ? "\n" : ""}· ${text}\n`
+    return `${answering ? "\n" : ""}${Style.dim(style, `· ${text}`)}\n`
   }
   const answer = (text: string) => {
     const lead = !answering && steps ? "\n" : ""
@@ -139,7 +146,8 @@ export const turnRenderer = (): (event: ChatEvent.ChatEvent) => string => {
         thinking = false
         answering = false
         steps = false
-        return `> ${event.content}\n\n`
+        sources = []
+        return `${Style.bold(style, `> ${event.content}`)}\n\n`
       case "ThinkingDelta":
       case "Thinking":
         if (thinking) return ""
@@ -150,6 +158,7 @@ export const turnRenderer = (): (event: ChatEvent.ChatEvent) => string => {
         return step(typeof query === "string" ? `${event.name}: ${JSON.stringify(query)}` : event.name)
       }
       case "ToolResult":
+        sources = [...sources, ...sourcesOf(event.result)]
         return step(`${event.name}: ${found(event.result)}`)
       case "TextDelta":
         return answer(event.content)
@@ -163,7 +172,11 @@ export const turnRenderer = (): (event: ChatEvent.ChatEvent) => string => {
       case "Stop": {
         const end = answering ? "\n" : ""
         answering = false
-        return `${end}\n${usageLine(event)}\n\n`
+        const cited = sources.length === 0 ?
+          "" :
+          `\n${sources.map((source, i) => Style.cyan(style, `[${i + 1}] ${source}`)).join("\n")}\n`
+        sources = []
+        return `${end}${cited}\n${Style.dim(style, usageLine(event))}\n\n`
       }
       case "UnknownEvent":
         return ""
@@ -171,14 +184,44 @@ export const turnRenderer = (): (event: ChatEvent.ChatEvent) => string => {
   }
 }
 
+/** The passages of a search's result, when it has them. */
+const passagesOf = (result: unknown): ReadonlyArray<unknown> | undefined =>
+  Predicate.hasProperty(result, "passages") && Array.isArray(result.passages) ? result.passages : undefined
+
 /** What a search returned, in a few words. */
 const found = (result: unknown): string => {
-  if (typeof result === "object" && result !== null && "passages" in result && Array.isArray(result.passages)) {
-    const n = result.passages.length
-    return `${n} passage${n === 1 ? "" : "s"} found`
-  }
-  return "done"
+  const passages = passagesOf(result)
+  if (passages === undefined) return "done"
+  return `${passages.length} passage${passages.length === 1 ? "" : "s"} found`
 }
+
+/** The first of `keys` that `value` holds as a non-empty string. */
+const firstText = (value: unknown, keys: ReadonlyArray<string>): string | undefined => {
+  for (const key of keys) {
+    const field = Predicate.hasProperty(value, key) ? value[key] : undefined
+    if (typeof field === "string" && field !== "") return field
+  }
+  return undefined
+}
+
+/**
+ * What each passage a search found is, in the order the answer numbers its citations: its title or
+ * file name when the result carries one (at the top or in its `metadata`), else its node's id, else
+ * the start of its text; with the index it came from.
+ */
+const sourcesOf = (result: unknown): ReadonlyArray<string> =>
+  (passagesOf(result) ?? []).map((passage) => {
+    const metadata = Predicate.hasProperty(passage, "metadata") ? passage.metadata : undefined
+    const name = firstText(passage, ["title", "file_name", "document_title"]) ??
+      firstText(metadata, ["title", "file_name", "document_title"]) ??
+      firstText(passage, ["node_id", "id"]) ??
+      Option.match(Option.fromNullable(firstText(passage, ["text"])), {
+        onNone: () => "(a passage with no title, id or text)",
+        onSome: (text) => JSON.stringify(text.length > 60 ? `${text.slice(0, 59)}…` : text)
+      })
+    const index = firstText(passage, ["index_id", "pipeline_id"])
+    return index === undefined ? name : `${name} (${index})`
+  })
 
 /**
  * A turn's end: tokens, time, the indexes it could not search, and its error when it failed.

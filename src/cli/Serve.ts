@@ -30,10 +30,16 @@ const atLeast = (flag: string, min: number, value: Option.Option<number>) =>
       n >= min ? Effect.succeed(n) : Effect.fail(new UsageError({ message: `--${flag} wants a whole number >= ${min}, got ${n}` }))
   })
 
+/** A port to listen on: 1 to 65535, or 0 for a free one. */
+const listenPort = (port: number) =>
+  port >= 0 && port <= 65535 ?
+    Effect.succeed(port) :
+    Effect.fail(new UsageError({ message: `--port wants a port from 1 to 65535, or 0 for a free one; got ${port}` }))
+
 /** The server's options from the command line. */
 const options = (settings: Settings, faults: FaultFlags.Faults) =>
   Effect.gen(function*() {
-    const port = yield* atLeast("port", 0, Option.some(settings.port))
+    const port = yield* listenPort(settings.port)
     const thinkMs = yield* atLeast("think-ms", 0, settings.thinkMs)
     const keepAliveMs = yield* atLeast("keep-alive-ms", 1, settings.keepAliveMs)
     const eventMs = yield* atLeast("event-ms", 0, settings.eventMs)

@@ -11,8 +11,7 @@ import * as Effect from "effect/Effect"
 import { routes } from "../testing/localServer/routes.js"
 import * as Render from "./Render.js"
 
-const faultHelp = `Faults make the server misbehave on purpose. Each --fault goes to the first request it is
-aimed at, in order; once they are used up, --random-fault applies to a share of requests.
+const faultHelp = `Faults make the server misbehave on purpose. Each --fault goes to the first request it is aimed at, in order; once they are used up, --random-fault applies to a share of requests.
 
 These change the most recent --fault or --random-fault:
   --route ROUTE[,ROUTE]    aim it at these routes: ${routes.join(", ")}
@@ -50,17 +49,30 @@ Example:
     --random-fault 0.1:status:503`
 
 const whole = (name: string, description: string) =>
-  Options.integer(name).pipe(Options.withDescription(description), Options.optional)
+  Options.integer(name).pipe(Options.withPseudoName("MS"), Options.withDescription(description), Options.optional)
 
 const options = {
   json: Options.boolean("json").pipe(Options.withDescription("Announce the server as one JSON line: its url and port.")),
-  port: Options.integer("port").pipe(Options.withDescription("The port to listen on; 0 picks a free one."), Options.withDefault(4010)),
-  host: Options.text("host").pipe(Options.withDescription("The address to listen on."), Options.withDefault("127.0.0.1")),
+  port: Options.integer("port").pipe(
+    Options.withPseudoName("PORT"),
+    Options.withDescription("The port to listen on, 1 to 65535; 0 picks a free one."),
+    Options.withDefault(4010)
+  ),
+  host: Options.text("host").pipe(
+    Options.withPseudoName("ADDRESS"),
+    Options.withDescription("The address to listen on."),
+    Options.withDefault("127.0.0.1")
+  ),
   apiKeys: Options.text("api-key").pipe(
-    Options.withDescription("Accept only this key (repeatable). Default: any non-empty key."),
+    Options.withPseudoName("KEY"),
+    Options.withDescription("Accept only this key; give it once per key. Default: any non-empty key."),
     Options.repeated
   ),
-  seed: whole("seed", "Seed of --random-fault, for reproducible runs."),
+  seed: Options.integer("seed").pipe(
+    Options.withPseudoName("N"),
+    Options.withDescription("Seed of --random-fault, for reproducible runs."),
+    Options.optional
+  ),
   thinkMs: whole("think-ms", "How long the agent thinks before a turn's first event (default 0)."),
   keepAliveMs: whole("keep-alive-ms", "Keep-alive comment interval while the agent thinks (default 15000)."),
   eventMs: whole("event-ms", "Pause between a turn's events (default 0)."),
@@ -69,15 +81,32 @@ const options = {
     Options.optional
   ),
   // Declared for the help text and the check of the command line; read in order by FaultFlags.
-  fault: Options.text("fault").pipe(Options.withDescription("Add a fault to the script (repeatable; SPEC below)."), Options.repeated),
+  fault: Options.text("fault").pipe(
+    Options.withPseudoName("SPEC"),
+    Options.withDescription("Add a fault to the script; give it once per fault (SPEC below)."),
+    Options.repeated
+  ),
   randomFault: Options.text("random-fault").pipe(
-    Options.withDescription("RATE:SPEC: once the script is used up, SPEC on a RATE (0..1) share of requests."),
+    Options.withPseudoName("RATE:SPEC"),
+    Options.withDescription("Once the script is used up, SPEC on a RATE (0..1) share of requests."),
     Options.optional
   ),
-  route: Options.text("route").pipe(Options.withDescription("Aim the fault before it at these routes."), Options.repeated),
-  header: Options.text("header").pipe(Options.withDescription("NAME=VALUE: a header of the fault before it."), Options.repeated),
-  body: Options.text("body").pipe(Options.withDescription("The body of the fault before it."), Options.repeated),
-  contentType: Options.text("content-type").pipe(Options.withDescription("The content type of the fault before it."), Options.repeated),
+  route: Options.text("route").pipe(
+    Options.withPseudoName("ROUTE"),
+    Options.withDescription("Aim the fault before it at these routes."),
+    Options.repeated
+  ),
+  header: Options.text("header").pipe(
+    Options.withPseudoName("NAME=VALUE"),
+    Options.withDescription("A header of the fault before it."),
+    Options.repeated
+  ),
+  body: Options.text("body").pipe(Options.withPseudoName("TEXT"), Options.withDescription("The body of the fault before it."), Options.repeated),
+  contentType: Options.text("content-type").pipe(
+    Options.withPseudoName("TYPE"),
+    Options.withDescription("The content type of the fault before it."),
+    Options.repeated
+  ),
   performs: Options.choice("performs", ["true", "false"]).pipe(
     Options.withDescription("Whether the fault before it acts before misbehaving."),
     Options.repeated

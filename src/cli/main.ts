@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `llamacloud-chat`: the command line's entry point. Runs the command, then exits with its code
- * (`ExitCode`): 0 done, 1 failed, 2 usage error, 3 auth error, 4 network error.
+ * (`ExitCode`): 0 done, 1 failed, 2 usage error, 3 auth error, 4 network error, 130 interrupted.
  *
  * @since 0.2.0
  */
@@ -33,7 +33,7 @@ NodeRuntime.runMain(main, {
   disablePrettyLogger: true,
   teardown: (exit, onExit) => {
     if (Exit.isSuccess(exit)) return onExit(typeof exit.value === "number" ? exit.value : ExitCode.failure)
-    // Ctrl-C (or SIGTERM) ends a chat or the server: that is how they stop.
-    onExit(Cause.isInterruptedOnly(exit.cause) ? ExitCode.ok : ExitCode.failure)
+    // Ctrl-C (or SIGTERM) is how a chat or the server stops; any other command it cuts short.
+    onExit(Cause.isInterruptedOnly(exit.cause) ? Commands.interruptedExitCode(process.argv) : ExitCode.failure)
   }
 })

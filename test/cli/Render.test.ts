@@ -19,7 +19,17 @@ const turn = [
   { type: "thinking_delta", content: "The question is" },
   { type: "thinking_delta", content: " about llamas." },
   { type: "tool_call", call_id: "c1", name: "search", arguments: { query: "llamas eat" } },
-  { type: "tool_result", call_id: "c1", name: "search", result: { passages: [{ text: "hay" }, { text: "grass" }] } },
+  {
+    type: "tool_result",
+    call_id: "c1",
+    name: "search",
+    result: {
+      passages: [
+        { index_id: "idx-handbook", node_id: "node-1", text: "hay" },
+        { metadata: { file_name: "feeding.pdf" }, text: "grass" }
+      ]
+    }
+  },
   { type: "text_delta", content: "Llamas eat " },
   { type: "text_delta", content: "hay. [1]" },
   { type: "text", content: "Llamas eat hay. [1]" },
@@ -35,11 +45,35 @@ const session = (fields: Record<string, unknown> = {}) =>
   Schema.decodeUnknownSync(ChatSession)({ session_id: "ses-1", last_updated_at: "2026-04-22T12:34:41.342245", ...fields })
 
 describe("a turn as text", () => {
-  it("shows the steps on lines of their own, then the answer as it streams, then the usage", () => {
+  it("shows the steps on lines of their own, then the answer as it streams, its sources, then the usage", () => {
     assert.strictEqual(
       rendered(events(...turn)),
-      "· thinking…\n· search: \"llamas eat\"\n· search: 2 passages found\n\nLlamas eat hay. [1]\n\n— 812 in, 164 out tokens · 2.4 s\n\n"
+      "· thinking…\n· search: \"llamas eat\"\n· search: 2 passages found\n\nLlamas eat hay. [1]\n\n" +
+        "[1] node-1 (idx-handbook)\n[2] feeding.pdf\n\n— 812 in, 164 out tokens · 2.4 s\n\n"
     )
+  })
+
+  it("names a source by its title first, else its id, else the start of its text", () => {
+    const text = rendered(events(
+      {
+        type: "tool_result",
+        call_id: "c1",
+        name: "search",
+        result: { passages: [{ title: "Feeding", node_id: "node-1" }, { id: "p-2" }, { text: "Llamas graze." }, {}] }
+      },
+      { type: "stop" }
+    ))
+    assert.include(text, "[1] Feeding\n[2] p-2\n[3] \"Llamas graze.\"\n[4] (a passage with no title, id or text)\n")
+  })
+
+  it("sets the steps, the sources and the usage apart with colour only when the style has colour", () => {
+    const coloured = Render.turnRenderer({ colour: true, width: 80 })
+    const text = events(...turn).map(coloured).join("")
+    assert.include(text, "\x1b[2m· thinking…\x1b[22m")
+    assert.include(text, "\x1b[36m[1] node-1 (idx-handbook)\x1b[39m")
+    assert.include(text, "Llamas eat hay. [1]")
+    // eslint-disable-next-line no-control-regex
+    assert.notMatch(rendered(events(...turn)), /\x1b/)
   })
 
   it("shows the whole text when no deltas came", () => {

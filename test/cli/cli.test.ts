@@ -9,9 +9,11 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, layer } from "@effect/vitest"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as Fs from "node:fs"
 import * as Net from "node:net"
@@ -122,6 +124,18 @@ describe("llamacloud-chat", () => {
           assert.match(run.stdout, /— \d+ in, \d+ out tokens/)
         }), concurrent)
 
+      it.effect("list --limit N lists N sessions and fetches no page beyond them", () =>
+        Effect.gen(function*() {
+          yield* Effect.all([newSession, newSession, newSession, newSession, newSession])
+          // A page size of its own: other tests list sessions at the same time.
+          const run = yield* cli(["sessions", "list", "--limit", "4", "--page-size", "3", "--json"])
+          succeeded(run)
+          assert.strictEqual(jsonLines(run).length, 4)
+          const pages = (yield* Effect.flatMap(LocalServer.LocalServer, (server) => server.requests))
+            .filter((request) => request.method === "GET" && request.query["page_size"] === "3")
+          assert.strictEqual(pages.length, 2, "the pages that hold the 4 sessions, none after")
+        }), concurrent)
+
       it.effect("delete --json removes the session and says which", () =>
         Effect.gen(function*() {
           const id = yield* newSession
@@ -138,8 +152,23 @@ describe("llamacloud-chat", () => {
         Effect.gen(function*() {
           const run = yield* cli(["ask", yield* newSession, "What do llamas eat?", "--index", INDEX])
           succeeded(run)
-          assert.match(run.stdout, /^· thinking…\n· search: "[^"]+"\n· search: \d+ passages? found\n\n\S[^\n]*\n\n— \d+ in, \d+ out tokens · /)
+          assert.match(
+            run.stdout,
+            /^· thinking…\n· search: "[^"]+"\n· search: 1 passage found\n\n\S[^\n]*\[1\][^\n]*\n\n\[1\] node-\w+ \(idx-handbook\)\n\n— \d+ in, \d+ out tokens · /
+          )
           assert.notMatch(run.stdout, /[\r\x1b]/, "no control characters")
+        }), concurrent)
+
+      it.effect("without --index searches the indexes the session is bound to, read with one getSummary", () =>
+        Effect.gen(function*() {
+          const id = yield* newSession
+          const run = yield* cli(["ask", id, "What do llamas eat?", "--json"])
+          succeeded(run)
+          const call = jsonLines(run).find((event) => event["type"] === "tool_call")
+          assert.deepStrictEqual((call?.["arguments"] as { index_ids?: unknown } | undefined)?.index_ids, [INDEX])
+          const summaries = (yield* Effect.flatMap(LocalServer.LocalServer, (server) => server.requests))
+            .filter((request) => request.method === "GET" && request.path.endsWith(`/chat/${id}/summary`))
+          assert.strictEqual(summaries.length, 1)
         }), concurrent)
 
       it.effect("--json prints each event on its line, in its wire form, ending with stop", () =>
@@ -172,6 +201,16 @@ describe("llamacloud-chat", () => {
           assert.deepStrictEqual(prompts, ["What do llamas eat?", "How tall are alpacas?"])
         }), concurrent)
 
+      it.effect("a line longer than a prompt may be is refused, said why, and the next line is answered", () =>
+        Effect.gen(function*() {
+          const run = yield* cli(["chat", "--session", yield* newSession, "--index", INDEX], {
+            input: `${"x".repeat(1001)}\nWhat do llamas eat?\n`
+          })
+          succeeded(run)
+          assert.include(run.stderr, "at most 1000 characters")
+          assert.strictEqual(run.stdout.match(/^— /gm)?.length, 1, "the second line's turn")
+        }), concurrent)
+
       it.effect("--session continues a session; --json prints the events of every turn", () =>
         Effect.gen(function*() {
           const run = yield* cli(["chat", "--session", yield* newSession, "--index", INDEX, "--json"], { input: "One?\nTwo?\n" })
@@ -188,6 +227,36 @@ describe("llamacloud-chat", () => {
           const run = yield* cli(["sessions", "list", "--bogus"])
           exited(run, 2)
           assert.include(run.stderr, "--bogus")
+        }), concurrent)
+
+      it.effect("2 for a usage error under --json, shown as one JSON value on standard error", () =>
+        Effect.gen(function*() {
+          const missing = yield* cli(["sessions", "show", "--json"])
+          exited(missing, 2)
+          assert.deepStrictEqual(JSON.parse(missing.stderr), {
+            error: { tag: "UsageError", message: "Missing argument <session-id>", exit_code: 2 }
+          })
+          const malformed = yield* cli(["sessions", "list", "--page-size", "abc", "--json"])
+          exited(malformed, 2)
+          assert.strictEqual(JSON.parse(malformed.stderr).error.message, "'abc' is not an integer")
+          assert.strictEqual(malformed.stdout, "")
+        }), concurrent)
+
+      it.effect("2 for an unknown subcommand, naming the commands of the command it follows", () =>
+        Effect.gen(function*() {
+          const run = yield* cli(["sessions", "frobnicate"])
+          exited(run, 2)
+          assert.include(run.stderr, "'frobnicate' is not a command of llamacloud-chat sessions: use one of create, list, show, delete")
+          assert.notInclude(run.stderr, "server")
+        }), concurrent)
+
+      it.effect("2 for a port out of range, with one line and no stack", () =>
+        Effect.gen(function*() {
+          const built = yield* BuiltCli
+          const run = yield* built.run(["server", "--port", "70000"])
+          exited(run, 2)
+          assert.strictEqual(run.stdout, "")
+          assert.strictEqual(run.stderr, "llamacloud-chat: --port wants a port from 1 to 65535, or 0 for a free one; got 70000\n")
         }), concurrent)
 
       it.effect("3 when LlamaCloud refuses the key, with the error's facts under --json", () =>
@@ -210,13 +279,35 @@ describe("llamacloud-chat", () => {
 
     })
 
-    it.effect("--help documents the configuration and the exit codes", () =>
+    it.effect("--help documents the configuration and the exit codes, without escape sequences when piped", () =>
       Effect.gen(function*() {
         const run = yield* cli(["--help"])
         succeeded(run)
         assert.include(run.stdout, "LLAMA_CLOUD_API_KEY")
         assert.include(run.stdout, "Exit codes: 0 done")
+        assert.notMatch(run.stdout, /\x1b/)
       }), concurrent)
+
+    describe("interrupted", () => {
+      it.effect("ask cut off mid-answer by SIGINT exits 130", () =>
+        Effect.scoped(Effect.gen(function*() {
+          // A server of its own whose agent thinks for a long while: the turn is under way when the signal comes.
+          const slow = yield* Layer.build(LocalServer.layer({ apiKeys: [API_KEY], pacing: { thinkMs: 20_000 } }))
+          const server = Context.get(slow, LocalServer.LocalServer)
+          const id = yield* newSession.pipe(Effect.provide(clientOf(server.url)))
+          const built = yield* BuiltCli
+          const child = yield* built.start(["ask", id, "What do llamas eat?", "--index", INDEX], {
+            env: { LLAMA_CLOUD_API_KEY: API_KEY, LLAMA_CLOUD_BASE_URL: server.url }
+          })
+          const exit = Effect.async<number | null>((resume) => {
+            child.on("exit", (code) => resume(Effect.succeed(code)))
+          })
+          const posted = Effect.map(server.requests, (requests) => requests.some((request) => request.method === "POST" && request.path.endsWith(`/${id}/messages/stream`)))
+          yield* Effect.repeat(posted, { until: (sent) => sent, schedule: Schedule.spaced("20 millis") })
+          child.kill("SIGINT")
+          assert.strictEqual(yield* exit, 130)
+        })), concurrent)
+    })
 
     describe("server", () => {
       it.effect("runs the local LlamaCloud with each fault changed by the flags after it, until SIGTERM", () =>

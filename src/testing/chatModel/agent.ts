@@ -53,7 +53,8 @@ const hash = (text: string): number => {
 const hex = (text: string): string => hash(text).toString(16).padStart(8, "0")
 
 const stopWords = new Set([
-  "a", "an", "and", "are", "about", "can", "could", "did", "does", "for", "from", "how", "into", "is", "it", "me",
+  "a", "an", "and", "are", "about", "can", "could", "did", "do", "does", "for", "from", "how", "index", "indexes",
+  "into", "is", "it", "me", "say", "says",
   "of", "on", "or", "please", "tell", "that", "the", "their", "there", "this", "to", "was", "what", "when",
   "where", "which", "who", "why", "with", "would", "you", "your"
 ])
@@ -87,28 +88,48 @@ interface Passage {
   readonly text: string
 }
 
-const passageOf = (indexId: string, topic: string, query: string, rank: number): Passage => {
+const passageOf = (indexId: string, query: string, rank: number): Passage => {
   const section = 1 + (hash(`${indexId}|${query}`) % 9)
   return {
     index_id: indexId,
     node_id: `node-${hex(`${indexId}|${query}|node`)}`,
     score: Math.round((0.95 - 0.05 * rank) * 100) / 100,
-    text: `Section ${section} of ${indexId} explains ${topic}, with a worked example.`
+    text: `Section ${section} of ${indexId}, on ${query}: a worked example.`
   }
+}
+
+const numbers = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+/** `n` things in words: "one passage", "two indexes". */
+const count = (n: number, one: string, many: string): string => `${numbers[n] ?? String(n)} ${n === 1 ? one : many}`
+
+/** The question as the agent quotes it: its first line, cut near 60 characters, closed by a full stop when it has none. */
+const quoted = (prompt: string): string => {
+  const title = titleOf(prompt)
+  return /[.?!…]$/.test(title) ? `"${title}"` : `"${title}."`
+}
+
+/** The answer's sentences: how many passages answer the question, then one sentence per passage, cited. */
+const answerText = (prompt: string, passages: ReadonlyArray<Passage>): string => {
+  const cited = passages.map((passage, i) => {
+    const section = /^Section (\d+)/.exec(passage.text)?.[1] ?? "1"
+    const says = i === 0 ? "gives a worked example" : "covers the same ground"
+    return `Section ${section} of ${passage.index_id} ${says} [${i + 1}].`
+  })
+  return [`I found ${count(passages.length, "passage", "passages")} on ${quoted(prompt)}`, ...cited].join(" ")
 }
 
 /** Answers one question. */
 export const answer = (question: Question): Answer => {
   const keywords = keywordsOf(question.prompt)
-  const topic = keywords.length > 0 ? keywords.join(" ") : "the question"
   const skipped = question.indexIds.filter((id) => id.startsWith(unavailablePrefix))
   const searched = question.indexIds.filter((id) => !id.startsWith(unavailablePrefix))
   const failed = question.requireAllIndexes && skipped.length > 0
   const seed = `${question.sessionId}|${question.turn}|${question.prompt}`
 
   const thinking = failed ?
-    `The question is about ${topic}, but ${skipped.join(", ")} cannot be queried and every index is required.` :
-    `The question is about ${topic}. I will search ${searched.length === 1 ? "1 index" : `${searched.length} indexes`} for passages.`
+    `Every index is required, but ${skipped.join(", ")} cannot be queried.` :
+    `To answer ${quoted(question.prompt)} I will search ${count(searched.length, "index", "indexes")} for passages.`
   const events: Array<WireEvent> = [
     ...piecesOf(thinking, 3).map((content): WireEvent => ({ type: "thinking_delta", content })),
     { type: "thinking", content: thinking }
@@ -119,17 +140,14 @@ export const answer = (question: Question): Answer => {
   const error = failed ? `Could not query required indexes: ${skipped.join(", ")}` : null
   if (!failed) {
     const callId = `call_${hex(seed)}${hex(`${seed}|call`)}`
-    const query = keywords.length > 0 ? topic : question.prompt
-    const passages = searched.map((id, rank) => passageOf(id, topic, query, rank))
+    const query = keywords.length > 0 ? keywords.join(" ") : question.prompt
+    const passages = searched.map((id, rank) => passageOf(id, query, rank))
     const image: WireImageAttachment | null = imageWords.test(question.prompt) && searched[0] !== undefined ?
       { attachment_name: `figure-${1 + (hash(seed) % 9)}.png`, source_id: `src-${hex(`${searched[0]}|${query}`)}` } :
       null
     const text = passages.length === 0 ?
-      `I found no passages about ${topic}: none of the indexes could be queried.` :
-      [
-        `Here is what the indexes say about ${topic}.`,
-        ...passages.map((passage, i) => `${passage.text} [${i + 1}]`)
-      ].join(" ")
+      `I found no passages on ${quoted(question.prompt)} None of the indexes could be queried.` :
+      answerText(question.prompt, passages)
     events.push(
       { type: "tool_call", call_id: callId, name: "search", arguments: { query, index_ids: searched } },
       { type: "tool_result", call_id: callId, name: "search", result: { passages }, image_attachment: image },
