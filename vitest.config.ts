@@ -23,6 +23,7 @@ const integration = [
   "test/testing/entries.test.ts",
   "test/testing/localServer/**/*.test.ts",
   "test/ai/LlamaCloudLanguageModel.test.ts",
+  "test/docs/programs.test.ts",
   // The reliability suite runs on real sockets, except its properties and backoff (virtual time).
   "test/reliability/harness.test.ts",
   "test/reliability/hostile.test.ts",
