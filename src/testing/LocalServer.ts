@@ -23,6 +23,7 @@ import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import type * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -198,9 +199,10 @@ export const make = (options: Options = {}): Effect.Effect<LocalServer["Type"], 
       NodeHttpServerRequest.toServerResponse(request).setHeader("x-request-id", requestId)
       const { path, query } = splitUrl(request.url)
       const body = yield* request.text
+      const receivedAt = yield* Clock.currentTimeMillis
       yield* Ref.update(requests, (all) => [
         ...all,
-        { requestId, method: request.method, path, query, headers: { ...request.headers }, body }
+        { requestId, method: request.method, path, query, headers: { ...request.headers }, body, receivedAt }
       ])
       const found = match(request.method, path)
       switch (found._tag) {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Context from "effect/Context"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -90,9 +91,10 @@ describe("LocalServer", () => {
         })
       ))
 
-    it.scopedLive("records each request: method, path, query, lower-case headers, body", () =>
+    it.scopedLive("records each request: method, path, query, lower-case headers, body, arrival", () =>
       withServer((server, agent) =>
         Effect.gen(function*() {
+          const before = yield* Clock.currentTimeMillis
           const reply = yield* send(agent, server.url, {
             path: "/api/v1/chat?organization_id=6f1c2a9e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
             headers: { Authorization: "Bearer llx-test", "Content-Type": "application/json", "X-Extra": "1" },
@@ -108,8 +110,12 @@ describe("LocalServer", () => {
               "content-type": "application/json",
               "x-extra": "1"
             }),
-            body: `{"index_ids":["idx-a"]}`
+            body: `{"index_ids":["idx-a"]}`,
+            receivedAt: expect.any(Number)
           }])
+          const [recorded] = yield* server.requests
+          expect(recorded!.receivedAt).toBeGreaterThanOrEqual(before)
+          expect(recorded!.receivedAt).toBeLessThanOrEqual(yield* Clock.currentTimeMillis)
         })
       ))
 

@@ -84,3 +84,23 @@ describe("the Effect AI entry", () => {
     })
   })
 })
+
+describe("the rate limit entry", () => {
+  it("the main entry reaches neither @effect/experimental nor ioredis: they are optional peers", () => {
+    const offenders = [...graph("src/index.ts")].flatMap(([file, imports]) =>
+      imports.filter((s) => s.startsWith("@effect/experimental") || s === "ioredis").map((s) => `${Path.relative(root, file)} → ${s}`)
+    )
+    expect(offenders).toEqual([])
+  })
+
+  it("effect-llamacloud/rate-limit exports the policy, and package.json maps it with the peers optional", async () => {
+    const entry = await import("../../src/rate-limit.js")
+    expect(typeof entry.RateLimitPolicy.layer).toBe("function")
+    const manifest: unknown = JSON.parse(Fs.readFileSync(Path.join(root, "package.json"), "utf8"))
+    expect(manifest).toMatchObject({
+      exports: { "./rate-limit": { types: "./dist/rate-limit.d.ts", default: "./dist/rate-limit.js" } },
+      typesVersions: { "*": { "rate-limit": ["./dist/rate-limit.d.ts"] } },
+      peerDependenciesMeta: { "@effect/experimental": { optional: true }, ioredis: { optional: true } }
+    })
+  })
+})

@@ -24,6 +24,13 @@ export interface RecordedRequest {
   readonly headers: Readonly<Record<string, string>>
   /** The request body as text (`""` when there was none). */
   readonly body: string
+  /**
+   * When the body had arrived, in milliseconds since the epoch by Effect's `Clock`: what a test
+   * counts calls per window by.
+   *
+   * @since 0.3.0
+   */
+  readonly receivedAt: number
 }
 
 /**
