@@ -7,7 +7,6 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Random from "effect/Random"
 import * as Layer from "effect/Layer"
-import * as Stream from "effect/Stream"
 import { inspect } from "node:util"
 import { TimeoutPolicy } from "../src/TimeoutPolicy.js"
 import { ChatService } from "../src/ChatService.js"
@@ -26,7 +25,7 @@ import {
   wakeAt,
   withoutWaiting
 } from "./fixtures/harness.js"
-import { callRow, type OperationRow, operations, SESSION_ID } from "./fixtures/operations.js"
+import { callRow, invoke, type OperationRow, operations, SESSION_ID } from "./fixtures/operations.js"
 
 const noJitter = Effect.withRandom(Random.fixed([0]))
 const aborted = Effect.flatMap(MockTransport, (mock) => mock.aborted)
@@ -180,7 +179,7 @@ describe.each(operations)("$operation", (row) => {
       it.effect("is percent-encoded into the path", () =>
         Effect.gen(function*() {
           const chat = yield* ChatService
-          yield* Effect.either(row.name === "create" ? Effect.void : callWithId(chat, row.name, "a/b?c#d e"))
+          yield* Effect.either(row.name === "create" ? Effect.void : callWithId(chat, row, "a/b?c#d e"))
           const [request] = yield* requests
           assert.include(request?.url ?? "", "/api/v1/chat/a%2Fb%3Fc%23d%20e")
         }).pipe(Effect.provide(chatLayer([row.ok]))))
@@ -189,7 +188,7 @@ describe.each(operations)("$operation", (row) => {
         it.effect(`${JSON.stringify(bad) ?? "undefined"} fails with a ValidationError before anything is sent`, () =>
           Effect.gen(function*() {
             const chat = yield* ChatService
-            const error = yield* withoutWaiting(failsWith("ValidationError")(callWithId(chat, row.name, bad)))
+            const error = yield* withoutWaiting(failsWith("ValidationError")(callWithId(chat, row, bad)))
             assert.isTrue(error.status._tag === "None")
             assert.deepStrictEqual(error.issues[0]?.path, ["sessionId"])
             assert.lengthOf(yield* requests, 0)
@@ -222,7 +221,7 @@ describe("calling an operation", () => {
         const chat = yield* ChatService
         const { params, reads } = counted({ prompt: "hello", indexIds: ["idx-1"], projectId: PROJECT_ID })
         const call = () => {
-          const withId = (id: string) => callLazily(chat, row.name, id, params)
+          const withId = (id: string) => invoke(chat, row, id, params)
           return row.onSession ? withId("ses-\uD800") : withId(SESSION_ID)
         }
         const made = call()
@@ -234,43 +233,6 @@ describe("calling an operation", () => {
   }
 })
 
-/** Makes a call without running it (a stream is drained only when the effect runs). */
-const callLazily = (chat: ChatService.Service, name: OperationRow["name"], id: string, params: unknown) => {
-  const any = params as never
-  switch (name) {
-    case "create":
-      return chat.create(any)
-    case "list":
-      return Stream.runDrain(chat.list(any))
-    case "listPage":
-      return chat.listPage(any)
-    case "retrieve":
-      return chat.retrieve(id, any)
-    case "getSummary":
-      return chat.getSummary(id, any)
-    case "delete":
-      return chat.delete(id, any)
-    case "sendMessage":
-      return Stream.runDrain(chat.sendMessage(id, any))
-    case "ask":
-      return chat.ask(id, any)
-  }
-}
-
 /** Calls a session operation with an arbitrary id, as plain JavaScript could. */
-const callWithId = (chat: ChatService.Service, name: string, id: unknown) => {
-  const anyId = id as string
-  const turn = { prompt: "hello", indexIds: ["idx-1"] }
-  switch (name) {
-    case "retrieve":
-      return chat.retrieve(anyId)
-    case "getSummary":
-      return chat.getSummary(anyId)
-    case "delete":
-      return chat.delete(anyId)
-    case "sendMessage":
-      return Stream.runDrain(chat.sendMessage(anyId, turn))
-    default:
-      return Effect.asVoid(chat.ask(anyId, turn))
-  }
-}
+const callWithId = (chat: ChatService.Service, row: OperationRow, id: unknown) =>
+  invoke(chat, row, id, row.streamed ? { prompt: "hello", indexIds: ["idx-1"] } : undefined)
