@@ -235,4 +235,4 @@ describe("calling an operation", () => {
 
 /** Calls a session operation with an arbitrary id, as plain JavaScript could. */
 const callWithId = (chat: ChatService.Service, row: OperationRow, id: unknown) =>
-  invoke(chat, row, id, row.streamed ? { prompt: "hello", indexIds: ["idx-1"] } : undefined)
+  invoke(chat, row, id, row.params)
