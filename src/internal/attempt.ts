@@ -10,14 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
-import { type CallFacts, NetworkError } from "../LlamaCloudError.js"
-import { type Failure, failure } from "./retry.js"
-
-const attemptTimeout = (limit: Duration.Duration, facts: CallFacts, what: string): Failure =>
-  failure(
-    new NetworkError({ ...facts, reason: "AttemptTimeout", detail: `no ${what} within ${Duration.format(limit)}`, timeout: Option.some(limit) }),
-    "ambiguous"
-  )
+import { attemptTimeout, type Facts, type Failure } from "./failure.js"
 
 /** How far an attempt got. */
 export interface Progress {
@@ -38,7 +31,7 @@ export const timed = <A>(
   scope: Scope.CloseableScope,
   options: {
     readonly limit: Duration.Duration
-    readonly facts: CallFacts
+    readonly facts: Facts
     /** What did not arrive in time, for the message: "complete answer", "response headers". */
     readonly what: string
     /** Set by the attempt as it goes. */

@@ -7,16 +7,10 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
 import * as Stream from "effect/Stream"
-import { type CallFacts, DecodeError } from "../LlamaCloudError.js"
+import { type DecodeContext, decodeFailure, describeParseError, type Failure, looksLikeHtml, messageOf } from "./failure.js"
 import type { Decode } from "./operation.js"
-import { detach, type Scrub, truncate } from "./redact.js"
-import { type Failure, failure } from "./retry.js"
-import { looksLikeHtml } from "./statusFailure.js"
 import { boundedDepth } from "./show.js"
-import { messageOf } from "./transportFailure.js"
 
 /** The largest body read; bigger answers fail with `DecodeError` instead of filling memory. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -81,14 +75,6 @@ export const readBody = (
   return Effect.catchIf(read, (error) => error.reason === "EmptyBody", () => Effect.succeed(emptyBody))
 }
 
-/** What a success body is checked against, and what its failures name. */
-export interface DecodeContext {
-  readonly status: number
-  readonly headers: Headers.Headers
-  readonly facts: CallFacts & { readonly requestId: Option.Option<string> }
-  readonly scrub: Scrub
-}
-
 /** The deepest JSON a success body may nest: no LlamaCloud answer comes near it, and rendering stays bounded. */
 const MAX_JSON_DEPTH = 64
 
@@ -117,25 +103,3 @@ export const decodeBody = <A>(body: Body, decode: Decode<A>, context: DecodeCont
     : decodeFailure(context, `the body is not the documented shape: ${describeParseError(result.left)}`, text)
 }
 
-export const describeParseError = (error: ParseResult.ParseError): string =>
-  ParseResult.ArrayFormatter.formatErrorSync(error)
-    .slice(0, 10)
-    .map((issue) => `${issue.path.length > 0 ? `${issue.path.join(".")}: ` : ""}${issue.message}`)
-    .join("; ")
-
-/** A `DecodeError`: the server answered 2xx, so it acted, and retrying would repeat it. */
-export const decodeFailure = (context: DecodeContext, problem: string, body: string): Either.Either<never, Failure> => {
-  const error = new DecodeError({
-    ...context.facts,
-    status: context.status,
-    // Scrubbed before it is cut, as the excerpt is: a cut through the key would leave its start.
-    problem: detach(truncate(context.scrub(problem), 1000)),
-    // Scrubbed before it is cut, so that a key straddling the cut is still found.
-    bodyExcerpt: detach(context.scrub(body.slice(0, 1200)).slice(0, 200)),
-    requestId: context.facts.requestId
-  })
-  // V8 keeps the frames of an unread stack trace, and with them what the frames referenced: the
-  // whole body. Rendering the trace now lets the body go with the call.
-  void error.stack
-  return Either.left(failure(error, "never"))
-}

@@ -24,19 +24,28 @@ import type * as Tracer from "effect/Tracer"
 import type { ChatEvent } from "../ChatEvent.js"
 import { accountKey, sharedWaitMillis } from "../core/rateLimit.js"
 import type { LlamaCloudClient } from "../LlamaCloudClient.js"
-import { type CallFacts, type LlamaCloudError, NetworkError } from "../LlamaCloudError.js"
+import type { LlamaCloudError } from "../LlamaCloudError.js"
 import { RetryPolicy } from "../RetryPolicy.js"
 import { TimeoutPolicy } from "../TimeoutPolicy.js"
 import { type Progress, timed } from "./attempt.js"
 import { decodeBody, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, readBody } from "./body.js"
+import {
+  bodyBrokeOff,
+  deadlineExceeded,
+  type Facts,
+  factsOf,
+  failure as failed,
+  type Failure,
+  requestIdOf,
+  statusFailure,
+  transportFailure
+} from "./failure.js"
 import { readTurn } from "./eventStream.js"
-import type { Operation, Request, StreamOperation } from "./operation.js"
+import type { Operation, StreamOperation } from "./operation.js"
 import { RateLimitGate } from "./rateLimitGate.js"
-import { type Scrub, scrubber } from "./redact.js"
-import { failure as failed, type Failure, nextWait, reasonOf } from "./retry.js"
+import { scrubber } from "./redact.js"
+import { nextWait, reasonOf } from "./retry.js"
 import { serverOf, spanFor, traced } from "./span.js"
-import { requestIdOf, statusFailure } from "./statusFailure.js"
-import { bodyBrokeOff, transportFailure } from "./transportFailure.js"
 import { withManualRedirect } from "./transportSettings.js"
 
 /** The policies a service was built with; a policy in the caller's context wins over them. */
@@ -79,7 +88,7 @@ export const makeEngine = (client: LlamaCloudClient.Service, built: Policies) =>
    */
   const exchange = (
     request: HttpClientRequest.HttpClientRequest,
-    facts: CallFacts,
+    facts: Facts,
     scope: Scope.Scope,
     span: Tracer.Span | undefined,
     progress: Progress
@@ -115,7 +124,7 @@ export const makeEngine = (client: LlamaCloudClient.Service, built: Policies) =>
   /** The retry loop around `attempt`, with the total deadline when one is set. */
   const withRetries = <X>(
     operation: Operation<unknown> | StreamOperation,
-    facts: CallFacts,
+    facts: Facts,
     context: Context.Context<never>,
     span: Tracer.Span | undefined,
     attempt: (scope: Scope.CloseableScope, policy: Policies) => Effect.Effect<X, Failure>,
@@ -294,19 +303,6 @@ const readErrorBody = (response: HttpClientResponse.HttpClientResponse, headers:
         Effect.as(Deferred.await(released), emptyBody)
       )
     ))
-
-const deadlineExceeded = (total: Duration.Duration, facts: CallFacts) =>
-  new NetworkError({
-    ...facts,
-    reason: "DeadlineExceeded",
-    detail: `the call did not finish within ${Duration.format(total)}`,
-    timeout: Option.some(total)
-  })
-
-const factsOf = (operation: Request, scrub: Scrub): CallFacts =>
-  operation.sessionId === undefined
-    ? { operation: operation.name }
-    : { operation: operation.name, sessionId: scrub(operation.sessionId) }
 
 const defaultAccept = (operation: Operation<unknown> | StreamOperation): string => {
   switch (operation.answer._tag) {

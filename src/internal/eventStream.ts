@@ -25,13 +25,21 @@ import * as Stream from "effect/Stream"
 import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
 import type { ChatEvent } from "../ChatEvent.js"
-import { type CallFacts, DecodeError, type LlamaCloudError, NetworkError } from "../LlamaCloudError.js"
-import { detach, type Scrub } from "./redact.js"
+import type { LlamaCloudError } from "../LlamaCloudError.js"
+import type { Scrub } from "./redact.js"
 import { type EventFailure, makeEventReader } from "./sse.js"
-import { bodyBrokeOff } from "./transportFailure.js"
+import {
+  bodyBrokeOff,
+  endedBeforeStop,
+  type Facts,
+  idleTimeout,
+  notEventStream,
+  turnDeadlineExceeded,
+  undecodableEvent
+} from "./failure.js"
 
 export interface TurnOptions {
-  readonly facts: CallFacts & { readonly requestId: Option.Option<string> }
+  readonly facts: Facts
   readonly status: number
   readonly scrub: Scrub
   /** The longest wait for the next event; keep-alive comments do not reset it. */
@@ -92,26 +100,9 @@ export const readTurn = (
       return failed(endedBeforeStop(facts, reader.count()))
     }
 
-    const badEvent = (failure: EventFailure): LlamaCloudError =>
-      new DecodeError({
-        ...facts,
-        status: options.status,
-        problem: detach(scrub(failure.problem)),
-        bodyExcerpt: detach(scrub(failure.excerpt).slice(0, 200)),
-        requestId: facts.requestId
-      })
-
-    // A proxy's sign-in page, a JSON body or nothing at all: the server answered, not with a turn.
+    const badEvent = (failure: EventFailure): LlamaCloudError => undecodableEvent(facts, options.status, scrub, failure)
     const notAnEventStream = (): LlamaCloudError =>
-      new DecodeError({
-        ...facts,
-        status: options.status,
-        problem: `the answer is not an event stream (content type ${
-          options.contentType === undefined ? "none" : JSON.stringify(scrub(options.contentType).slice(0, 100))
-        }) and holds no event`,
-        bodyExcerpt: "",
-        requestId: facts.requestId
-      })
+      notEventStream(facts, options.status, scrub, options.contentType)
 
     /** What the span records of the turn's `Stop`: how it ended and its usage. */
     const observeStop = (event: Extract<ChatEvent, { readonly _tag: "Stop" }>) => {
@@ -229,20 +220,9 @@ const watchdog = (options: TurnOptions, count: () => number, handoff: Queue.Enqu
     let waitingSince: number | undefined
     let expired: LlamaCloudError | undefined
 
-    const idleError = () =>
-      new NetworkError({
-        ...options.facts,
-        reason: "IdleTimeout",
-        detail: `no event for ${Duration.format(options.idle)}, after ${count()} events`,
-        timeout: Option.some(options.idle)
-      })
+    const idleError = () => idleTimeout(options.facts, options.idle, count())
     const deadlineError = () =>
-      new NetworkError({
-        ...options.facts,
-        reason: "DeadlineExceeded",
-        detail: `the turn did not end by its deadline, after ${count()} events`,
-        timeout: Option.map(options.deadline, (deadline) => deadline.total)
-      })
+      turnDeadlineExceeded(options.facts, Option.map(options.deadline, (deadline) => deadline.total), count())
 
     // A consumer waiting on the empty queue gets the error now; one with a read waiting for it finds
     // the error when it asks next (see `next`), and this offer waits until the turn's scope closes.
@@ -283,11 +263,3 @@ const watchdog = (options: TurnOptions, count: () => number, handoff: Queue.Enqu
 /** A turn's stream that ended without its `Stop`: the connection broke, after `events` events. */
 const isEventStream = (contentType: string | undefined): boolean =>
   contentType === undefined || contentType.toLowerCase().includes("event-stream")
-
-export const endedBeforeStop = (facts: CallFacts, events: number): NetworkError =>
-  new NetworkError({
-    ...facts,
-    reason: "ConnectionLost",
-    detail: `the event stream ended after ${events} events, before the turn's stop event`,
-    timeout: Option.none()
-  })

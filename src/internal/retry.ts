@@ -10,34 +10,7 @@ import * as Random from "effect/Random"
 import type { LlamaCloudError } from "../LlamaCloudError.js"
 import { backoff, type RetryPolicy } from "../RetryPolicy.js"
 import type { TimeoutPolicy } from "../TimeoutPolicy.js"
-
-/**
- * Whether retrying a failure can repeat an effect on the server:
- * - `safe`: the server cannot have acted (no connection, 408, 429, 503);
- * - `ambiguous`: it may have (connection lost or timed out after sending, 500, 502, 504);
- * - `never`: retrying cannot help (4xx, undecodable success).
- */
-export type Safety = "safe" | "ambiguous" | "never"
-
-/** A failed attempt: the error the caller would see, and what the retry rule needs to know. */
-export interface Failure {
-  readonly error: LlamaCloudError
-  readonly safety: Safety
-  /** `x-should-retry` from the server, which overrides `safety`. */
-  readonly serverSays: Option.Option<boolean>
-  /** `retry-after-ms` or `Retry-After` from the server. */
-  readonly retryAfter: Option.Option<Duration.Duration>
-  /** The status the server answered with, when the failure is an error status. */
-  readonly status?: number | undefined
-}
-
-/** A failure with no word from the server. */
-export const failure = (error: LlamaCloudError, safety: Safety): Failure => ({
-  error,
-  safety,
-  serverSays: Option.none(),
-  retryAfter: Option.none()
-})
+import type { Failure } from "./failure.js"
 
 /**
  * Whether a failure may be retried at all. An ambiguous failure is retried when repeating the

@@ -9,7 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { statusFailure } from "../../internal/statusFailure.js"
+import { statusFailure } from "../../internal/failure.js"
 import type { CallFacts, LlamaCloudError } from "../../LlamaCloudError.js"
 import * as ChatModel from "../ChatModel.js"
 
