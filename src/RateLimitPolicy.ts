@@ -15,7 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
-import { maxTakesToCover, tokensFor } from "./core/rateLimit.js"
+import { maxTakesToCover, tokensFor, windowForWholeMillis } from "./core/rateLimit.js"
 import { type CallFacts, RateLimitError } from "./LlamaCloudError.js"
 import { type Admission, RateLimitGate } from "./internal/rateLimitGate.js"
 
@@ -72,9 +72,10 @@ export interface Settings {
 }
 
 /**
- * The settings for `options`. Out-of-range numbers are clamped, as `RetryPolicy.make` does: `limit`
- * and `maxOpenTurns` to whole numbers of at least 1, `turnCost` to 1..`limit` (Effect's limiter
- * refuses a take larger than the limit).
+ * The settings for `options`. Out-of-range numbers are clamped: `limit` and `maxOpenTurns` to whole
+ * numbers of at least 1, `turnCost` to 1..`limit` (Effect's limiter refuses a take larger than the
+ * limit). The window is rounded up to a whole number of milliseconds per token, which Effect's Redis
+ * store requires.
  *
  * @since 0.3.0
  * @category constructors
@@ -83,7 +84,7 @@ export const settings = (options: Options): Settings => {
   const limit = wholeAtLeastOne(options.limit)
   return {
     limit,
-    window: Duration.decode(options.window),
+    window: Duration.millis(windowForWholeMillis(Duration.toMillis(Duration.decode(options.window)), limit)),
     algorithm: options.algorithm ?? "fixed-window",
     onExceeded: options.onExceeded ?? "delay",
     key: Option.fromNullable(options.key),

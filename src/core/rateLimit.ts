@@ -49,3 +49,11 @@ export const sharedWaitMillis = (retryAfterMillis: number | undefined, maxRetryA
  */
 export const maxTakesToCover = (waitMillis: number, windowMillis: number): number =>
   windowMillis > 0 ? Math.ceil(waitMillis / windowMillis) + 2 : 1
+
+/**
+ * The window, made a whole number of milliseconds per token (rounded up, so the rate never rises):
+ * Effect's Redis store sets each count's expiry in whole milliseconds (`PX`) and refuses a fraction,
+ * so `limit: 7, window: "1 second"` would fail every call there. The memory store is indifferent.
+ */
+export const windowForWholeMillis = (windowMillis: number, limit: number): number =>
+  limit * Math.max(1, Math.ceil(windowMillis / limit))

@@ -2,7 +2,7 @@
  * The Effect-free rules of a shared rate limit: the account key, the cost of a call, the shared wait.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { accountKey, fingerprint, maxTakesToCover, sharedWaitMillis, tokensFor } from "../../src/core/rateLimit.js"
+import { accountKey, fingerprint, maxTakesToCover, sharedWaitMillis, tokensFor, windowForWholeMillis } from "../../src/core/rateLimit.js"
 
 describe("accountKey", () => {
   it("names the base URL and the project when one is set", () => {
@@ -45,5 +45,13 @@ describe("the wait a 429 shares", () => {
     assert.strictEqual(maxTakesToCover(30_000, 1_000), 32)
     assert.strictEqual(maxTakesToCover(500, 60_000), 3)
     assert.strictEqual(maxTakesToCover(500, 0), 1)
+  })
+})
+
+describe("the window", () => {
+  it("is a whole number of milliseconds per token, rounded up: the Redis store refuses a fraction", () => {
+    assert.strictEqual(windowForWholeMillis(60_000, 300), 60_000)
+    assert.strictEqual(windowForWholeMillis(1_000, 7), 1_001)
+    assert.strictEqual(windowForWholeMillis(1_000, 5_000), 5_000)
   })
 })
