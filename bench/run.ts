@@ -29,6 +29,7 @@ import { render } from "./lib/report.js"
 import type { DecodeResults, Machine, Results, StartupResults, StreamResults } from "./lib/results.js"
 import { computeFloorChecks, computeTargets, isBundleSize, summarizeCold } from "./lib/results.js"
 import { measureStartup } from "./lib/startup.js"
+import { measureRateLimit, type RateLimitResults, rateLimitTable } from "./rateLimit/suite.js"
 import { runStreamSuite, streamContenders } from "./stream/suite.js"
 
 const packageVersion = (name: string): string | undefined => {
@@ -125,6 +126,7 @@ const main = async (): Promise<number> => {
   let stream: StreamResults | undefined
   let startup: StartupResults | undefined
   let decode: DecodeResults | string | undefined
+  let rateLimit: RateLimitResults | undefined
   const errors: Array<string> = []
   const durations: Record<string, number> = { build: (performance.now() - startedAt) / 1000 }
   /**
@@ -154,6 +156,10 @@ const main = async (): Promise<number> => {
     }],
     ["decode", has("decode"), async () => {
       decode = await measureDecode(options)
+    }],
+    ["rate-limit", has("rate-limit"), async () => {
+      rateLimit = await measureRateLimit(options.smoke ? 200 : options.quick ? 2_000 : 20_000)
+      process.stdout.write(`${rateLimitTable(rateLimit)}\n\n`)
     }]
   ]
   try {
@@ -197,6 +203,7 @@ const main = async (): Promise<number> => {
     ...(stream === undefined ? {} : { stream }),
     ...(startup === undefined ? {} : { startup }),
     ...(decode === undefined || typeof decode === "string" ? {} : { decode }),
+    ...(rateLimit === undefined ? {} : { rateLimit }),
     floorChecks: computeFloorChecks(stream, contenderResults, options.concurrency),
     targets: computeTargets({ contenders: contenderResults, concurrency: options.concurrency, withCreate: has("create"), stream, startup }),
     errors,

@@ -11,15 +11,17 @@ import { defaultResultsDir } from "./paths.js"
  * - `startup`: a process that only imports, to its exit (the library against the platform floor,
  *   deep imports on both sides), and the CLI as `npm run build` produces it against `node -e 0`;
  * - `decode`: the response and event decoders in isolation, in one process.
+ * - `rate-limit`: what a `RateLimitPolicy` token costs per call, memory store and Redis on loopback
+ *   (bench/rateLimit/suite.ts, self-contained: it prints its own table).
  *
  * A new suite: add its name here and to `allSuites`, a module `bench/<name>/suite.ts` (or
  * `bench/lib/<name>.ts`) that returns its figures, a line in `run.ts`'s suite list, its field in
  * `Results` (lib/results.ts), its table in lib/report.ts and its targets, if any, in
  * `computeTargets`.
  */
-export type Suite = "create" | "operations" | "stream" | "startup" | "decode"
+export type Suite = "create" | "operations" | "stream" | "startup" | "decode" | "rate-limit"
 
-export const allSuites: ReadonlyArray<Suite> = ["create", "operations", "stream", "startup", "decode"]
+export const allSuites: ReadonlyArray<Suite> = ["create", "operations", "stream", "startup", "decode", "rate-limit"]
 
 export interface StreamOptions {
   /** Events of every turn of the turn figures (events/s, CPU per event). */
@@ -78,7 +80,7 @@ export interface Options {
 }
 
 export const usage = `npm run bench -- [flags]
-  --suite a,b         what to measure: create, operations, stream, startup, decode (default all)
+  --suite a,b         what to measure: create, operations, stream, startup, decode, rate-limit (default all)
   --calls N           create calls per measured phase, sequential and concurrent (default 2000)
   --operation-calls N list-page and retrieve calls per phase (default 300)
   --rounds R          rounds of the create contenders, median reported (default 5)

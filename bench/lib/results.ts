@@ -5,6 +5,7 @@ import type { ColdFigures, MemoryFigures, MemoryReading, PhaseFigures } from "./
 import { median, percentileOfSorted } from "./stats.js"
 import type { FirstEventFigures, HeldFigures, TurnFigures, TurnMemoryFigures } from "../stream/protocol.js"
 import type { TurnTally } from "../stream/turns.js"
+import type { RateLimitResults } from "../rateLimit/suite.js"
 
 export interface PhaseSummary {
   readonly callsPerSec: number
@@ -250,6 +251,7 @@ export interface Results {
   readonly stream?: StreamResults
   readonly startup?: StartupResults
   readonly decode?: DecodeResults
+  readonly rateLimit?: RateLimitResults
   /** Each floor against the raw client of the same run. */
   readonly floorChecks: ReadonlyArray<FloorCheck>
   readonly targets: ReadonlyArray<Target>
