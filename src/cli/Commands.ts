@@ -247,10 +247,8 @@ const inputLines = (interactive: boolean) =>
         if (interactive) {
           lines.setPrompt("you> ")
           // The line being typed owns the terminal: Ctrl-C reaches the line editor, not the process.
-          lines.on("SIGINT", () => {
-            process.stdout.write("\n")
-            process.kill(process.pid, "SIGINT")
-          })
+          lines.on("SIGINT", () => process.kill(process.pid, "SIGINT"))
+          // However the conversation ends (Ctrl-D, Ctrl-C), the shell's prompt gets a line of its own.
           lines.on("close", () => process.stdout.write("\n"))
         }
         return lines

@@ -5,11 +5,14 @@
  *
  * @since 0.2.0
  */
-import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Commands from "./Commands.js"
 import * as ExitCode from "./ExitCode.js"
@@ -24,7 +27,9 @@ const main = Commands.run(process.argv).pipe(
   Effect.as(ExitCode.ok),
   // Every failure has been shown already: by the command that met it, or by @effect/cli for a usage error.
   Effect.catchAll((error) => Effect.succeed(ExitCode.fromFailure(error))),
-  Effect.provide(NodeContext.layer),
+  // What @effect/cli asks for, and no more: NodeContext would load the child-process and worker
+  // services too, which no command uses, on every start.
+  Effect.provide(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)),
   // Logs (`--log-level debug` shows each retry) go to standard error: standard output is the result's.
   Effect.provide(Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true })))
 )

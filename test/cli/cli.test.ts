@@ -15,6 +15,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
+import { execFileSync, spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Net from "node:net"
 import { ChatService, LlamaCloudClient } from "../../src/index.js"
@@ -287,6 +288,55 @@ describe("llamacloud-chat", () => {
         assert.include(run.stdout, "Exit codes: 0 done")
         assert.notMatch(run.stdout, /\x1b/)
       }), concurrent)
+
+    describe("chat on a terminal", () => {
+      // `script` (util-linux) gives the command a terminal of its own; where it is missing the test is skipped.
+      const hasScript = (() => {
+        try {
+          return execFileSync("script", ["--version"], { stdio: "pipe" }).length > 0
+        } catch {
+          return false
+        }
+      })()
+
+      it.effect.skipIf(!hasScript)("edits lines with readline: the up arrow recalls the last line; Ctrl-D ends on a line of its own", () =>
+        Effect.scoped(Effect.gen(function*() {
+          const server = yield* LocalServer.LocalServer
+          const built = yield* BuiltCli
+          const id = yield* newSession
+          const command = [process.execPath, built.main, "chat", "--session", id].map((word) => `'${word}'`).join(" ")
+          const child = yield* Effect.acquireRelease(
+            Effect.sync(() =>
+              spawn("script", ["-qfc", command, "/dev/null"], {
+                env: { ...process.env, LLAMA_CLOUD_API_KEY: API_KEY, LLAMA_CLOUD_BASE_URL: server.url },
+                stdio: ["pipe", "pipe", "pipe"]
+              })
+            ),
+            (child) => Effect.sync(() => child.kill("SIGKILL"))
+          )
+          let output = ""
+          child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk))
+          /** Types `keys` once the terminal shows the prompt for the `n`th time. */
+          const typeAtPrompt = (n: number, keys: string) =>
+            Effect.repeat(Effect.sync(() => output.split("you> ").length - 1 >= n), {
+              until: (shown) => shown,
+              schedule: Schedule.spaced("20 millis")
+            }).pipe(Effect.zipRight(Effect.sync(() => child.stdin.write(keys))))
+          const exit = Effect.async<number | null>((resume) => {
+            child.on("exit", (code) => resume(Effect.succeed(code)))
+          })
+          yield* typeAtPrompt(1, "What do llamas eat?\r")
+          yield* typeAtPrompt(2, "\x1b[A\r")
+          yield* typeAtPrompt(3, "\x04")
+          assert.strictEqual(yield* exit, 0)
+          assert.strictEqual(output.match(/— \d+ in/g)?.length, 2, "two turns: the second one recalled")
+          assert.notInclude(output, "^[[A")
+          assert.match(output, /you> \S*\r?\n$/, "the conversation ends with a new line after the prompt")
+          const history = yield* Effect.flatMap(ChatService, (chat) => chat.retrieve(id))
+          const prompts = history.events.flatMap((event) => event._tag === "UserInput" ? [event.content] : [])
+          assert.deepStrictEqual(prompts, ["What do llamas eat?", "What do llamas eat?"])
+        })), concurrent)
+    })
 
     describe("interrupted", () => {
       it.effect("ask cut off mid-answer by SIGINT exits 130", () =>
