@@ -23,6 +23,7 @@ import * as Stream from "effect/Stream"
 import { LlamaCloudLanguageModel, LlamaCloudTool } from "../../src/ai.js"
 import { ChatService, LlamaCloudClient, NetworkError, RateLimitError, ServerError } from "../../src/index.js"
 import { InMemoryChat } from "../../src/testing.js"
+import { answer } from "../../src/testing/chatModel/agent.js"
 import { LocalServer } from "../../src/testing/node.js"
 import { recordSpans, waitUntil } from "../fixtures/harness.js"
 
@@ -61,8 +62,12 @@ const malformedInput = <A, R>(effect: Effect.Effect<A, AiError.AiError, R>) =>
 
 describe("a turn as response parts", () => {
   /** Streams one turn with the searches shown, checks its parts, and returns the session id they name. */
+  const prompt = "What do llamas eat?"
+  /** What the embedded agent searches for this prompt, whichever session asks it. */
+  const searched = answer({ sessionId: "any", turn: 1, prompt, indexIds: [INDEX], requireAllIndexes: false })
+    .events.find((event) => event.type === "tool_call")
   const streamedTurn = Effect.gen(function*() {
-    const parts = yield* LanguageModel.streamText({ prompt: "What do llamas eat?", toolkit: retrieval }).pipe(
+    const parts = yield* LanguageModel.streamText({ prompt, toolkit: retrieval }).pipe(
       Stream.runCollect,
       Effect.map((chunk) => Array.from(chunk))
     )
@@ -85,7 +90,8 @@ describe("a turn as response parts", () => {
     assert.strictEqual(call.name, "LlamaCloudRetrieval")
     assert.strictEqual(call.providerName, "search")
     assert.isTrue(call.providerExecuted)
-    assert.deepStrictEqual(call.params, { arguments: { query: "do llamas eat", index_ids: [INDEX] } })
+    assert(searched?.type === "tool_call")
+    assert.deepStrictEqual(call.params, { arguments: searched.arguments })
     assert.strictEqual(result.id, call.id)
     assert.isTrue(result.providerExecuted)
     const metadata = parts[0]
