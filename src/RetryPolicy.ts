@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { boolean, duration, fraction, givenOptions, wholeNumber } from "./internal/policyOptions.js"
+import { boolean, duration, fraction, givenOptions, wholeNumber } from "./internal/layerOptions.js"
 
 /**
  * The retry policy of LlamaCloud calls, read when `ChatService.layer` is built and again at each

@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { duration, givenOptions } from "./internal/policyOptions.js"
+import { duration, givenOptions } from "./internal/layerOptions.js"
 
 /**
  * The timeout policy of LlamaCloud calls, read when `ChatService.layer` is built and again at each

@@ -238,6 +238,18 @@ describe("misuse from plain JavaScript", () => {
       }))
   }
 
+  it.effect("an option the client does not have (a misspelt one) fails, naming it, instead of being ignored", () =>
+    Effect.gen(function*() {
+      const error = yield* refusedBy(layerFromJs({ apiKey: "llx-k", projectID: PROJECT_ID }))
+      assert.strictEqual(single(error).path, "projectID")
+      assert.include(single(error).message, "LlamaCloudClient.layer has no option \"projectID\"")
+      const fromConfig = yield* refusedBy(layerConfigFromJs({ baseURL: Config.string("X") })).pipe(
+        Effect.withConfigProvider(fromEnv({ LLAMA_CLOUD_API_KEY: "llx-k" }))
+      )
+      assert.strictEqual(single(fromConfig).path, "baseURL")
+      assert.include(single(fromConfig).message, "LlamaCloudClient.layerConfig")
+    }))
+
   it.effect("a transformClient that returns no client fails, naming it", () =>
     Effect.gen(function*() {
       const error = yield* refusedBy(layerFromJs({ apiKey: "llx-k", transformClient: () => undefined }))

@@ -10,6 +10,7 @@ import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import { defaultHeaders } from "./clientHeaders.js"
 import { invalidHeaderValue, isHeaderName, transportHeaders, trimHeaderValue } from "./headerValue.js"
+import { givenOptions } from "./layerOptions.js"
 import { isScopeId } from "./scopeId.js"
 import { show } from "./show.js"
 
@@ -40,6 +41,7 @@ export const resolve = (options: unknown): Either.Either<Settings, ConfigError.C
         ConfigError.InvalidData(["options"], `LlamaCloudClient takes an object of options such as { apiKey }, got ${kind(options)}`)
       )
     }
+    yield* givenOptions("LlamaCloudClient.layer", options, clientOptionNames)
     const apiKey = yield* checkApiKeyOption("apiKey" in options ? options.apiKey : undefined)
     const baseUrl = yield* optionalString(options, "baseUrl", "a string such as \"https://api.cloud.llamaindex.ai\"")
     const organizationId = yield* optionalString(options, "organizationId", "a string")
@@ -72,6 +74,8 @@ export const checkScopeId = (
     ConfigError.InvalidData(path, `must be a UUID (the ${scope}'s id, from the LlamaCloud dashboard), got ${shown}`)
   )
 }
+
+const clientOptionNames = ["apiKey", "baseUrl", "organizationId", "projectId", "headers", "transformClient"]
 
 const noKeyGiven =
   "No LlamaCloud API key: pass apiKey (a key from the LlamaCloud dashboard), or use LlamaCloudClient.layerConfig() to read LLAMA_CLOUD_API_KEY"

@@ -12,6 +12,7 @@ import * as Redacted from "effect/Redacted"
 import type { LlamaCloudClient } from "../LlamaCloudClient.js"
 import { checkApiKey, checkBaseUrl, checkHeader, checkScopeId, DEFAULT_BASE_URL, kind } from "./clientOptions.js"
 import { isHeaderName, trimHeaderValue } from "./headerValue.js"
+import { givenOptions } from "./layerOptions.js"
 import { show } from "./show.js"
 
 const API_KEY_VARIABLE = "LLAMA_CLOUD_API_KEY"
@@ -110,6 +111,9 @@ const configOptions = (options: LlamaCloudClient.ConfigOptions | null): Either.E
       return yield* Either.left(
         ConfigError.InvalidData(["options"], `LlamaCloudClient.layerConfig takes an object of Configs, got ${kind(given)}`)
       )
+    }
+    if (given !== null) {
+      yield* givenOptions("LlamaCloudClient.layerConfig", given, ["apiKey", "baseUrl", "organizationId", "projectId", "headers", "transformClient"])
     }
     return {
       apiKey: yield* givenConfig(options?.apiKey, "apiKey"),

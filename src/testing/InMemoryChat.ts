@@ -222,10 +222,11 @@ export class InMemoryChat extends Context.Tag("effect-llamacloud/testing/InMemor
           (held) => Effect.forEach(ChatModel.sessions(held.model), (stored) => decode(ChatSession)(stored.session))
         ),
         calls: Ref.get(calls),
-        failNext: (error, options) => {
-          const { operation, times = 1 } = typeof options === "number" ? { times: options } : options ?? {}
-          return times > 0 ? Ref.update(failures, (queue) => [...queue, { error, operation, times }]) : Effect.void
-        },
+        failNext: (error, options) =>
+          Effect.suspend(() => {
+            const { operation, times = 1 } = typeof options === "number" ? { times: options } : options ?? {}
+            return times > 0 ? Ref.update(failures, (queue) => [...queue, { error, operation, times }]) : Effect.void
+          }),
         scriptTurn: (scripted) =>
           Ref.update(memory, (held) => ({ ...held, scripts: [...held.scripts, isScriptedTurn(scripted) ? scripted : { events: scripted }] }))
       })

@@ -1,8 +1,9 @@
 /**
- * The options of the policy layers (`RetryPolicy.layer`, `TimeoutPolicy.layer`), checked when the
- * layer is built: callers from plain JavaScript bypass the types, and a wrong value must be a
- * `ConfigError` naming the option and the value, never a throw and never a value quietly clamped
- * (a negative timeout read as zero fails every call).
+ * The options of the layers that take them (`RetryPolicy.layer`, `TimeoutPolicy.layer`, and the
+ * option names of `LlamaCloudClient.layer` / `layerConfig`), checked when the layer is built:
+ * callers from plain JavaScript bypass the types, and a wrong value must be a `ConfigError` naming
+ * the option and the value, never a throw and never a value quietly clamped (a negative timeout
+ * read as zero fails every call) or ignored (a misspelt option).
  */
 import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
