@@ -1,12 +1,13 @@
 // The ecosystem check: the package as npm publishes it, on every runtime, with its types and docs.
 //
 //   npm ci --prefix ecosystem --ignore-scripts     (once: the runtimes and tools, from ecosystem's lock file)
-//   node ecosystem/run.mjs [--skip-build] [--counts FILE] [--only publint,attw,doc-blocks,smoke,api]
+//   node ecosystem/run.mjs [--skip-build] [--counts FILE] [--only publint,attw,doc-blocks,cli,smoke,api]
 //
 // 1. builds the package (unless --skip-build: CI has just built it) and packs it (`npm pack`) into a
 //    temp dir; installs that tarball into ecosystem/ (beside the Effect 3 line pinned there);
 // 2. publint on the tarball; attw --pack with the esm-only profile (the package is ESM-only);
-// 3. type-checks the program blocks of README.md and docs/*.md against it (doc-blocks.mjs);
+// 3. type-checks the program blocks of README.md and docs/*.md against it (doc-blocks.mjs), and runs
+//    the command line (`llamacloud-chat`, one bundled file) as the tarball installed it;
 // 4. starts the local LlamaCloud (effect-llamacloud/testing/node) under this Node, on 127.0.0.1, and
 //    runs smoke/smoke.mjs (create, a streamed turn that must end in Stop, list, delete) on Node 20
 //    (this one), 22 and 24, Bun, Deno and workerd, over FetchHttpClient and, where the runtime has
@@ -432,6 +433,32 @@ const apiReference = () =>
   })
 
 // ---------------------------------------------------------------------------------------------
+// The command line from the tarball: the bundled bin as npm installed it
+
+const commandLine = () =>
+  phase("command line (llamacloud-chat, the bundled bin from the tarball)", async () => {
+    const bin = join(modules, ".bin", "llamacloud-chat")
+    const began = Date.now()
+    const version = await run(bin, ["--version"], { env: { NO_COLOR: "" } })
+    const expected = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version
+    record("cli", "--version", version.code === 0 && version.output.trim() === expected, version.output.trim(), Date.now() - began)
+    const help = await run(bin, ["ask", "--help"])
+    record(
+      "cli",
+      "ask --help, piped: the usage with the program's name, no escape sequence",
+      help.code === 0 && help.output.includes("$ llamacloud-chat ask") && !help.output.includes("\x1b"),
+      help.code === 0 ? "" : help.output.trim()
+    )
+    const port = await run(bin, ["server", "--port", "70000", "--json"])
+    record(
+      "cli",
+      "server --port 70000: a usage error as one JSON value, exit 2",
+      port.code === 2 && JSON.parse(port.output).error?.exit_code === 2,
+      port.output.trim()
+    )
+  })
+
+// ---------------------------------------------------------------------------------------------
 
 const main = async () => {
   try {
@@ -439,6 +466,7 @@ const main = async () => {
     if (tarball !== undefined) {
       await lint(tarball)
       if (wanted("doc-blocks")) await docBlocks()
+      if (wanted("cli")) await commandLine()
       if (wanted("smoke")) await runtimes()
     }
     if (wanted("api")) await apiReference()
