@@ -10,8 +10,11 @@ import { defineConfig } from "vitest/config"
  * - `bench`: the benchmark harness's arithmetic, and two tiny smoke runs of it in child processes.
  */
 
-/** Files that open a socket on 127.0.0.1 or start a child process. */
-const integration = [
+/**
+ * Files that open a socket on 127.0.0.1 or start a child process (test/projects.test.ts checks that
+ * no other file does).
+ */
+export const integration = [
   "test/socket.test.ts",
   "test/headers.test.ts",
   "test/telemetry.test.ts",
@@ -37,7 +40,7 @@ const integration = [
   "test/reliability/sdk.test.ts",
   "test/reliability/streams.test.ts"
 ]
-const bench = ["test/bench/**/*.test.ts"]
+export const bench = ["test/bench/**/*.test.ts"]
 
 export default defineConfig({
   test: {
