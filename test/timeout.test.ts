@@ -200,7 +200,8 @@ describe("the per-attempt timeout on the live clock", () => {
       const before = timers()
       const session = yield* create()
       assert.strictEqual(session.sessionId, "ses-1")
-      assert.strictEqual(timers(), before, "a timer left behind would hold the process up for the whole limit")
+      // At most as many: the runner's own timers come and go meanwhile.
+      assert.isAtMost(timers(), before, "a timer left behind would hold the process up for the whole limit")
     }).pipe(
       // A limit no loaded machine can reach: the answer is inside it however slow the host.
       Effect.provide(answersAfter(20)),

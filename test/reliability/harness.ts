@@ -313,8 +313,12 @@ export const settledHandles = (mark: number, baseline: ReturnType<typeof handleC
     }
   })
 
-/** Polls `check` every 5 ms for up to `ms`; returns its last value. */
-export const pollUntil = <A, R>(check: Effect.Effect<A, never, R>, done: (a: A) => boolean, ms = 3_000) =>
+/**
+ * Polls `check` every 5 ms for up to `ms`; returns its last value. A wait for a state, which returns
+ * as soon as it holds: the limit only gives up on it. By default just under the local server's idle
+ * keep-alive timeout (Node's 5 s), so that what the client left open is still seen open.
+ */
+export const pollUntil = <A, R>(check: Effect.Effect<A, never, R>, done: (a: A) => boolean, ms = 4_500) =>
   Effect.gen(function*() {
     const deadline = Date.now() + ms
     for (;;) {

@@ -240,7 +240,7 @@ describe.concurrent("stopping a call early", () => {
             expect(Exit.isInterrupted(exit)).toBe(true)
           } else {
             // The consumer has its events: the call ends by itself, the server still sending.
-            exit = yield* Fiber.await(fiber).pipe(Effect.timeoutFail({ duration: "2 seconds", onTimeout: () => "take hung" }))
+            exit = yield* Fiber.await(fiber).pipe(Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => "take hung" }))
             expect(Exit.isSuccess(exit), "the take ends with its events").toBe(true)
             expect(delivered.events).toHaveLength(c.stop.take)
           }
@@ -257,7 +257,7 @@ describe.concurrent("stopping a call early", () => {
           // limit in play (30 s) could have closed it.
           if (inFlight) {
             expect(openAfter, "the server still sees the connection open").toBe(0)
-            yield* server.idle.pipe(Effect.timeout("2 seconds"))
+            yield* server.idle.pipe(Effect.timeout("10 seconds"))
           }
 
           yield* Effect.sleep(WATCH_MS)

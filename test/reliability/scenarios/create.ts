@@ -10,6 +10,7 @@ import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import { LocalServer } from "../../../src/testing/node.js"
 import {
+  deadline,
   detailIs,
   detailOf,
   minBackoff,
@@ -81,17 +82,17 @@ const timing: ReadonlyArray<Scenario> = [
   {
     id: "deadline",
     group: "timing",
-    fault: "body stalls on every attempt, total deadline 600 ms",
+    fault: `body stalls on every attempt, total deadline ${deadline} ms`,
     policy: "retryAmbiguous",
-    timeout: { perAttempt: `${perAttempt} millis`, total: "600 millis" },
+    timeout: { perAttempt: `${perAttempt} millis`, total: `${deadline} millis` },
     script: () => [Fault.stallBody(), Fault.stallBody(), Fault.stallBody()],
     expect: {
       outcome: "NetworkError(DeadlineExceeded)",
       attempts: 2,
       acted: 2,
-      atLeastMs: 600,
+      atLeastMs: deadline,
       retriesAnAbortedAttempt: true,
-      error: (error) => expect(error._tag === "NetworkError" && Option.map(error.timeout, Duration.toMillis)).toEqual(Option.some(600))
+      error: (error) => expect(error._tag === "NetworkError" && Option.map(error.timeout, Duration.toMillis)).toEqual(Option.some(deadline))
     }
   }
 ]

@@ -12,6 +12,7 @@ import type { TimeoutPolicy } from "../../../src/TimeoutPolicy.js"
 import { LocalServer } from "../../../src/testing/node.js"
 import { type Call, calls, type Delivered, type Kind, type OperationName, operationNames } from "../calls.js"
 import {
+  deadline,
   detailIs,
   detailOf,
   type Expected,
@@ -21,6 +22,7 @@ import {
   perAttempt,
   type PolicyName,
   problemMatches,
+  relaxed,
   retryAfterIs,
   type Scenario,
   shortWithIdle
@@ -213,10 +215,10 @@ const stalled = (events: string) =>
 
 /** The total deadline, ended while the second attempt's body stalls: its error carries the duration set. */
 const pastDeadline = (kind: Kind): Expected =>
-  fails("NetworkError(DeadlineExceeded)", 2, kind === "read" ? 0 : 1, 600, {
+  fails("NetworkError(DeadlineExceeded)", 2, kind === "read" ? 0 : 1, deadline, {
     ...closed,
     error: (error) => {
-      expect(error._tag === "NetworkError" && Option.map(error.timeout, Duration.toMillis)).toEqual(Option.some(600))
+      expect(error._tag === "NetworkError" && Option.map(error.timeout, Duration.toMillis)).toEqual(Option.some(deadline))
       // A turn's events had begun: its stream's own deadline, which says how far it got.
       if (kind === "turn") detailIs(/^the turn did not end by its deadline, after \d+ events$/)(error)
     }
@@ -281,11 +283,11 @@ const timing: ReadonlyArray<FaultRow> = [
   {
     id: "deadline",
     group: "timing",
-    fault: "reset before any byte, then the body stalls; total deadline 600 ms",
+    fault: `reset before any byte, then the body stalls; total deadline ${deadline} ms`,
     policy: "retryAmbiguous",
     // No per-attempt limit in play: the second attempt reaches the server at once, and only the
     // deadline can end it.
-    timeout: { perAttempt: "2 seconds", idle: "2 seconds", total: "600 millis" },
+    timeout: { perAttempt: relaxed, idle: relaxed, total: `${deadline} millis` },
     script: () => [Fault.resetBeforeResponse(), Fault.stallBody(), Fault.stallBody()],
     // Not delete: its 204 has no body to stall (see above).
     expect: {

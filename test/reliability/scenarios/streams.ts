@@ -11,7 +11,7 @@ import { MAX_EVENT_CHARS } from "../../../src/internal/sse.js"
 import { answer } from "../../../src/testing/chatModel/agent.js"
 import { LocalServer } from "../../../src/testing/node.js"
 import { defaultTurn, type Delivered } from "../calls.js"
-import { detailIs, type Expected, perAttempt, type PolicyName, problemMatches, type Scenario } from "../matrix.js"
+import { detailIs, type Expected, perAttempt, type PolicyName, problemMatches, relaxed, type Scenario } from "../matrix.js"
 
 const { Fault } = LocalServer
 
@@ -37,8 +37,8 @@ const deliveredTags = (expected: ReadonlyArray<string>) => (delivered: Delivered
 
 const firstEvents = (n: number) => deliveredTags(normalTags.slice(0, n))
 
-/** An idle limit this short makes a stall show at once; everything else gets 2 s. */
-const shortIdle = { perAttempt: "2 seconds", idle: `${perAttempt} millis` } as const
+/** An idle limit this short makes a stall show soon; everything else gets the relaxed limit. */
+const shortIdle = { perAttempt: relaxed, idle: `${perAttempt} millis` } as const
 
 /** Every row: one request, one turn run, whatever the policy. */
 const once = (outcome: string, more: Partial<Expected> = {}): Expected => ({
