@@ -164,7 +164,12 @@ const byOrder = (rows: ReadonlyArray<Row>): ReadonlyArray<Row> =>
   [...rows].sort((a, b) => Number(a.figures?.["order"] ?? 0) - Number(b.figures?.["order"] ?? 0))
 
 const comparison = (rows: ReadonlyArray<Row>): string => {
-  const ours = new Map(rows.filter((r) => r.table === "matrix" && short(r.transport) === "fetch").map((r) => [r.id, r]))
+  // Create's rows: its own faults (the create matrix) and those every operation meets.
+  const ours = new Map(
+    rows.filter((r) =>
+      (r.table === "matrix" || (r.table === "operations" && r.operation === "create")) && short(r.transport) === "fetch"
+    ).map((r) => [r.id, r])
+  )
   const interruptions = rows.filter((r) =>
     r.table === "interruption" && short(r.transport) === "fetch" && (r.operation ?? "create") === "create"
   )
