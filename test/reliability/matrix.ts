@@ -54,11 +54,16 @@ export const retryOptions = {
  * a loaded machine: at 400 ms those failed under `stress --cpu 4`.
  */
 export const perAttempt = 1_000
+/** The limit as the client's errors say it (`Duration.format`). */
+export const perAttemptText = Duration.format(Duration.millis(perAttempt))
 export const short = { perAttempt: `${perAttempt} millis` } as const satisfies TimeoutPolicy.Options
 /** The same, and as short an idle limit for a turn's events. */
 export const shortWithIdle = { ...short, idle: `${perAttempt} millis` } as const satisfies TimeoutPolicy.Options
-/** The total deadline of the deadline scenarios: a second attempt has begun well before it. */
-export const deadline = 2 * perAttempt
+/**
+ * The total deadline of the deadline scenarios: half a per-attempt limit after the first attempt's,
+ * so that the second attempt has begun well before it and its own limit comes well after.
+ */
+export const deadline = 1.5 * perAttempt
 /**
  * Everywhere else: long enough that no hiccup of a loaded machine passes for a timeout (at 2 s a
  * refused connection was once reported as a timeout under `stress --cpu 4`).

@@ -20,6 +20,7 @@ import {
   minBackoff,
   ok,
   perAttempt,
+  perAttemptText,
   type PolicyName,
   problemMatches,
   relaxed,
@@ -203,13 +204,13 @@ const connection: ReadonlyArray<FaultRow> = [
   }
 ]
 
-const headersLate = `no response headers within ${perAttempt}ms`
-const answerLate = `no complete answer within ${perAttempt}ms`
+const headersLate = `no response headers within ${perAttemptText}`
+const answerLate = `no complete answer within ${perAttemptText}`
 const attemptTimeout = (attempts: number, acted: number, detail: string, atLeastMs: number) =>
   fails("NetworkError(AttemptTimeout)", attempts, acted, atLeastMs, { error: detailIs(detail), ...closed })
 const stalled = (events: string) =>
   fails("NetworkError(IdleTimeout)", 1, 1, perAttempt, {
-    error: detailIs(new RegExp(`^no event for ${perAttempt}ms, after ${events} events$`)),
+    error: detailIs(new RegExp(`^no event for ${perAttemptText}, after ${events} events$`)),
     ...closed
   })
 

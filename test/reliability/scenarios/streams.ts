@@ -11,7 +11,7 @@ import { MAX_EVENT_CHARS } from "../../../src/internal/sse.js"
 import { answer } from "../../../src/testing/chatModel/agent.js"
 import { LocalServer } from "../../../src/testing/node.js"
 import { defaultTurn, type Delivered } from "../calls.js"
-import { detailIs, type Expected, perAttempt, type PolicyName, problemMatches, relaxed, type Scenario } from "../matrix.js"
+import { detailIs, type Expected, perAttempt, perAttemptText, type PolicyName, problemMatches, relaxed, type Scenario } from "../matrix.js"
 
 const { Fault } = LocalServer
 
@@ -121,7 +121,7 @@ const sendMessage: ReadonlyArray<Row> = [
     timeout: shortIdle,
     script: () => [Fault.stallStream(3)],
     expect: once("NetworkError(IdleTimeout)", {
-      error: detailIs(`no event for ${perAttempt}ms, after 3 events`),
+      error: detailIs(`no event for ${perAttemptText}, after 3 events`),
       delivered: firstEvents(3),
       atLeastMs: perAttempt,
       ...released
@@ -134,7 +134,7 @@ const sendMessage: ReadonlyArray<Row> = [
     script: () => [Fault.keepAlivesOnly(50)],
     // Each comment is a byte on the wire; none is an event, so none resets the idle limit.
     expect: once("NetworkError(IdleTimeout)", {
-      error: detailIs(`no event for ${perAttempt}ms, after 0 events`),
+      error: detailIs(`no event for ${perAttemptText}, after 0 events`),
       delivered: firstEvents(0),
       atLeastMs: perAttempt,
       ...released
