@@ -10,13 +10,16 @@
  * @since 0.3.0
  */
 import * as RateLimiter from "@effect/experimental/RateLimiter"
+import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import { maxTakesToCover, tokensFor, windowForWholeMillis } from "./core/rateLimit.js"
 import { type CallFacts, RateLimitError } from "./LlamaCloudError.js"
+import { duration, givenOptions, oneOf, required, text, wholeNumber } from "./internal/layerOptions.js"
 import { type Admission, RateLimitGate } from "./internal/rateLimitGate.js"
 
 /**
@@ -72,30 +75,46 @@ export interface Settings {
 }
 
 /**
- * The settings for `options`. Out-of-range numbers are clamped: `limit` and `maxOpenTurns` to whole
- * numbers of at least 1, `turnCost` to 1..`limit` (Effect's limiter refuses a take larger than the
- * limit). The window is rounded up to a whole number of milliseconds per token, which Effect's Redis
- * store requires.
+ * The settings for `options`, each checked: a `ConfigError` names the option and the value that is
+ * wrong (`limit` a whole number of at least 1, `window` and `storeTimeout` finite durations above
+ * zero, `turnCost` a whole number from 1 to `limit` — Effect's limiter refuses a take larger than the
+ * limit —, `maxOpenTurns` a whole number of at least 1, the modes one of their values, `key` a
+ * non-empty string), for callers from plain JavaScript too. Nothing is clamped. The window is
+ * rounded up to a whole number of milliseconds per token, which Effect's Redis store requires.
  *
  * @since 0.3.0
  * @category constructors
  */
-export const settings = (options: Options): Settings => {
-  const limit = wholeAtLeastOne(options.limit)
-  return {
-    limit,
-    window: Duration.millis(windowForWholeMillis(Duration.toMillis(Duration.decode(options.window)), limit)),
-    algorithm: options.algorithm ?? "fixed-window",
-    onExceeded: options.onExceeded ?? "delay",
-    key: Option.fromNullable(options.key),
-    turnCost: Math.min(limit, wholeAtLeastOne(options.turnCost ?? 1)),
-    maxOpenTurns: Option.map(Option.fromNullable(options.maxOpenTurns), wholeAtLeastOne),
-    onStoreFailure: options.onStoreFailure ?? "proceed",
-    storeTimeout: options.storeTimeout === undefined ? Duration.seconds(2) : Duration.decode(options.storeTimeout)
-  }
-}
+export const settings = (options: Options): Either.Either<Settings, ConfigError.ConfigError> =>
+  Either.gen(function*() {
+    const given = yield* givenOptions("RateLimitPolicy.layer", options, optionNames)
+    const finite = { zero: false, infinite: false }
+    const limit = yield* required(given, "limit", wholeNumber(given, "limit", 1, Number.MAX_SAFE_INTEGER))
+    const window = yield* required(given, "window", duration(given, "window", finite))
+    return {
+      limit,
+      window: Duration.millis(windowForWholeMillis(Duration.toMillis(window), limit)),
+      algorithm: Option.getOrElse(yield* oneOf(given, "algorithm", ["fixed-window", "token-bucket"] as const), () => "fixed-window" as const),
+      onExceeded: Option.getOrElse(yield* oneOf(given, "onExceeded", ["delay", "fail"] as const), () => "delay" as const),
+      key: yield* text(given, "key"),
+      turnCost: Option.getOrElse(yield* wholeNumber(given, "turnCost", 1, limit), () => 1),
+      maxOpenTurns: yield* wholeNumber(given, "maxOpenTurns", 1, Number.MAX_SAFE_INTEGER),
+      onStoreFailure: Option.getOrElse(yield* oneOf(given, "onStoreFailure", ["proceed", "fail"] as const), () => "proceed" as const),
+      storeTimeout: Option.getOrElse(yield* duration(given, "storeTimeout", finite), () => Duration.seconds(2))
+    }
+  })
 
-const wholeAtLeastOne = (n: number): number => Number.isNaN(n) ? 1 : Math.max(1, Math.floor(n))
+const optionNames: ReadonlyArray<keyof Options> = [
+  "limit",
+  "window",
+  "algorithm",
+  "onExceeded",
+  "key",
+  "turnCost",
+  "maxOpenTurns",
+  "onStoreFailure",
+  "storeTimeout"
+]
 
 /**
  * Builds the policy over the `RateLimiter` in context.
@@ -103,10 +122,10 @@ const wholeAtLeastOne = (n: number): number => Number.isNaN(n) ? 1 : Math.max(1,
  * @since 0.3.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<RateLimitGate["Type"], never, RateLimiter.RateLimiter> =>
+export const make = (options: Options): Effect.Effect<RateLimitGate["Type"], ConfigError.ConfigError, RateLimiter.RateLimiter> =>
   Effect.gen(function*() {
+    const policy = yield* Effect.suspend(() => settings(options))
     const limiter = yield* RateLimiter.RateLimiter
-    const policy = settings(options)
     const turns = Option.isSome(policy.maxOpenTurns) ? Option.some(yield* Effect.makeSemaphore(policy.maxOpenTurns.value)) : Option.none()
     const storeDown = yield* Ref.make(false)
     const keyOf = (account: string) => Option.getOrElse(policy.key, () => account)
@@ -196,6 +215,7 @@ export const make = (options: Options): Effect.Effect<RateLimitGate["Type"], nev
 /**
  * Provides the policy. Needs Effect's `RateLimiter`, which needs a store: the memory store limits
  * one process, the Redis store (`@effect/experimental/RateLimiter/Redis`, over `ioredis`) a fleet.
+ * A wrong option fails the layer, when it is built, with a `ConfigError` naming it (see `settings`).
  *
  * @example
  * ```ts
@@ -212,5 +232,5 @@ export const make = (options: Options): Effect.Effect<RateLimitGate["Type"], nev
  * @since 0.3.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<RateLimitGate, never, RateLimiter.RateLimiter> =>
+export const layer = (options: Options): Layer.Layer<RateLimitGate, ConfigError.ConfigError, RateLimiter.RateLimiter> =>
   Layer.effect(RateLimitGate, make(options))

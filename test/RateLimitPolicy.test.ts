@@ -9,6 +9,7 @@ import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -270,4 +271,24 @@ describe("the key", () => {
       assert.notInclude(keys[0], API_KEY)
       assert.strictEqual(keys[1], "tenant-7")
     }))
+})
+
+describe("RateLimitPolicy.layer's options", () => {
+  const refused = (options: unknown) =>
+    Effect.flip(Layer.build(RateLimitPolicy.layer(options as RateLimitPolicy.Options).pipe(Layer.provide(memory))))
+
+  it.scoped("a wrong option fails the layer with a ConfigError naming the option and the value", () =>
+    Effect.gen(function*() {
+      assert.include(String(yield* refused({ limit: 0, window: "1 minute" })), "limit must be a whole number from 1")
+      assert.include(String(yield* refused({ limit: 5, window: "1 minute", turnCost: 6 })), "turnCost must be a whole number from 1 to 5")
+      assert.include(String(yield* refused({ limit: 5, window: "-1 seconds" })), "window must be a duration")
+      assert.include(String(yield* refused({ limit: 5, window: "1 minute", onExceeded: "wait" })), "onExceeded must be one of")
+      assert.include(String(yield* refused({ limit: 5, window: "1 minute", maxOpenTurn: 2 })), "has no option \"maxOpenTurn\"")
+      assert.include(String(yield* refused({ limit: 5 })), "needs window")
+    }))
+
+  it("the window is made a whole number of milliseconds per token, rounded up", () => {
+    const settings = Either.getOrThrow(RateLimitPolicy.settings({ limit: 7, window: "1 second" }))
+    assert.strictEqual(Duration.toMillis(settings.window), 1_001)
+  })
 })

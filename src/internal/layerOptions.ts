@@ -1,5 +1,5 @@
 /**
- * The options of the layers that take them (`RetryPolicy.layer`, `TimeoutPolicy.layer`, and the
+ * The options of the layers that take them (`RetryPolicy.layer`, `TimeoutPolicy.layer`, `RateLimitPolicy.layer`, and the
  * option names of `LlamaCloudClient.layer` / `layerConfig`), checked when the layer is built:
  * callers from plain JavaScript bypass the types, and a wrong value must be a `ConfigError` naming
  * the option and the value, never a throw and never a value quietly clamped (a negative timeout
@@ -115,3 +115,36 @@ export const boolean = (given: Given, name: string): Either.Either<Option.Option
   if (value === undefined) return Either.right(Option.none())
   return typeof value === "boolean" ? Either.right(Option.some(value)) : invalid(given, name, "true or false", value)
 }
+
+/** One of `values`, unset when absent. */
+export const oneOf = <A extends string>(
+  given: Given,
+  name: string,
+  values: ReadonlyArray<A>
+): Either.Either<Option.Option<A>, ConfigError.ConfigError> => {
+  const value = given.get(name)
+  if (value === undefined) return Either.right(Option.none())
+  const found = values.find((v) => v === value)
+  return found !== undefined
+    ? Either.right(Option.some(found))
+    : invalid(given, name, `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`, value)
+}
+
+/** A non-empty string, unset when absent. */
+export const text = (given: Given, name: string): Either.Either<Option.Option<string>, ConfigError.ConfigError> => {
+  const value = given.get(name)
+  if (value === undefined) return Either.right(Option.none())
+  return typeof value === "string" && value.length > 0 ? Either.right(Option.some(value)) : invalid(given, name, "a non-empty string", value)
+}
+
+/** An option the layer cannot do without. */
+export const required = <A>(
+  given: Given,
+  name: string,
+  read: Either.Either<Option.Option<A>, ConfigError.ConfigError>
+): Either.Either<A, ConfigError.ConfigError> =>
+  Either.flatMap(read, (value) =>
+    Option.match(value, {
+      onNone: () => Either.left(ConfigError.MissingData([name], `${given.layer} needs ${name}`)),
+      onSome: Either.right
+    }))
