@@ -315,19 +315,25 @@ describe("llamacloud-chat", () => {
             (child) => Effect.sync(() => child.kill("SIGKILL"))
           )
           let output = ""
+          let exitCode: number | null | undefined = undefined
           child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk))
-          /** Types `keys` once the terminal shows the prompt for the `n`th time. */
-          const typeAtPrompt = (n: number, keys: string) =>
-            Effect.repeat(Effect.sync(() => output.split("you> ").length - 1 >= n), {
-              until: (shown) => shown,
+          child.on("exit", (code) => (exitCode = code))
+          const answers = () => output.match(/— \d+ in/g)?.length ?? 0
+          /** Waits until `ready` holds of what the terminal shows, or the command has ended. */
+          const until = (ready: () => boolean) =>
+            Effect.repeat(Effect.sync(() => ready() || exitCode !== undefined), {
+              until: (done) => done,
               schedule: Schedule.spaced("20 millis")
-            }).pipe(Effect.zipRight(Effect.sync(() => child.stdin.write(keys))))
-          const exit = Effect.async<number | null>((resume) => {
-            child.on("exit", (code) => resume(Effect.succeed(code)))
-          })
-          yield* typeAtPrompt(1, "What do llamas eat?\r")
-          yield* typeAtPrompt(2, "\x1b[A\r")
-          yield* typeAtPrompt(3, "\x04")
+            })
+          const type = (keys: string) => Effect.sync(() => child.stdin.write(keys))
+          yield* until(() => output.includes("you> "))
+          yield* type("What do llamas eat?\r")
+          // The first answer is in and the prompt is back after it.
+          yield* until(() => answers() === 1 && output.lastIndexOf("you> ") > output.lastIndexOf("— "))
+          yield* type("\x1b[A\r")
+          yield* until(() => answers() === 2)
+          yield* type("\x04")
+          const exit = until(() => false).pipe(Effect.map(() => exitCode))
           assert.strictEqual(yield* exit, 0)
           assert.strictEqual(output.match(/— \d+ in/g)?.length, 2, "two turns: the second one recalled")
           assert.notInclude(output, "^[[A")
