@@ -4,6 +4,10 @@
  * command takes `--json`; those that call LlamaCloud take `--base-url` and otherwise read their
  * configuration as `LlamaCloudClient.layerConfig` does.
  *
+ * One module because the command tree is one concept: each command's options, what it runs, and
+ * `run`, which reads the command line against that same tree (help, usage errors) before handing it
+ * to `@effect/cli`. Layout and colour live in `Help`, `Render` and `Style`.
+ *
  * @since 0.2.0
  */
 import * as Args from "@effect/cli/Args"

@@ -3,6 +3,9 @@
  * person or as JSON for a program. JSON keeps LlamaCloud's wire names (snake_case), so a script reads
  * the same fields it would read from the API.
  *
+ * One module because each thing shown has its text and its JSON side by side (a session, a turn's
+ * events, a failure), and the two must stay in step.
+ *
  * @since 0.2.0
  */
 import * as ConfigError from "effect/ConfigError"
