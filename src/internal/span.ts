@@ -3,7 +3,6 @@
  * no spans at all turns them off with Effect's own `Effect.withTracerEnabled(false)`.
  */
 import * as Cause from "effect/Cause"
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Scope from "effect/Scope"
@@ -57,7 +56,9 @@ const end = (span: Tracer.Span, operation: Request, exit: Exit.Exit<unknown, unk
   const recorded = sessionId === undefined || Exit.isSuccess(exit) ?
     exit :
     Exit.failCause(Cause.map(exit.cause, (error) => new RecordedFailure(error, sessionId)))
-  return Effect.flatMap(Clock.currentTimeNanos, (now) => Effect.sync(() => span.end(now, recorded)))
+  // The unsafe reading, as Effect's own spans end: TestClock's `currentTimeNanos` effect dies on a
+  // fractional virtual instant (a jittered backoff makes one), its unsafe reading floors it.
+  return Effect.clockWith((clock) => Effect.sync(() => span.end(clock.unsafeCurrentTimeNanos(), recorded)))
 }
 
 /** The span of a streamed operation, ended when the stream's scope closes. */

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Fiber from "effect/Fiber"
@@ -107,4 +108,17 @@ describe("the default policy, in virtual time", () => {
       }),
     { fastCheck: { numRuns: 40 } }
   )
+
+  it.effect("a call that ends at a fractional virtual instant ends its span, with no defect", () =>
+    Effect.gen(function*() {
+      // Jittered waits leave the clock at a fraction of a millisecond that floats cannot hold
+      // exactly (0.1 + 0.2); the span's end reads that clock.
+      yield* TestClock.adjust(Duration.millis(0.1))
+      yield* TestClock.adjust(Duration.millis(0.2))
+      const exit = yield* create().pipe(
+        Effect.provide(clientLayer("https://api.test", MockTransport.layer([session]), policies)),
+        Effect.exit
+      )
+      expect(outcomeOf(exit).label).toBe("success")
+    }))
 })

@@ -4,7 +4,6 @@
  *
  * @since 0.2.0
  */
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as HashMap from "effect/HashMap"
@@ -94,7 +93,10 @@ export const formatTimestamp = (epochNanos: bigint): string => {
  * @since 0.2.0
  * @category time
  */
-export const timestamp: Effect.Effect<string> = Effect.map(Clock.currentTimeNanos, formatTimestamp)
+export const timestamp: Effect.Effect<string> = Effect.clockWith((clock) =>
+  // The unsafe reading: TestClock's `currentTimeNanos` effect dies on a fractional virtual instant.
+  Effect.sync(() => formatTimestamp(clock.unsafeCurrentTimeNanos()))
+)
 
 /**
  * @since 0.2.0
