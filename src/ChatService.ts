@@ -1,13 +1,10 @@
 /**
- * The LlamaCloud Chat API as an Effect service: sessions (create, list, retrieve, summary, delete)
- * and conversations (a turn streamed as events, or collected). Each operation is a row of one table
+ * The LlamaCloud Chat API as an Effect service: sessions (create, list, listPage, retrieve,
+ * getSummary, delete) and conversations (sendMessage, ask). Each operation is a row of one table
  * (`internal/operations.ts`) that one engine runs (`internal/engine.ts`): this module checks a
  * call's parameters, resolves its scope, and says how each operation's answer reaches the caller
  * (one value, pages as a stream, events, a collected reply). Calling an operation does nothing: its
  * parameters are checked, and its request built, when the effect or stream it returns runs.
- *
- * Over 300 lines because every operation carries its user-facing docs and example; the wiring
- * itself is a line per operation.
  *
  * @since 0.1.0
  */

@@ -33,25 +33,48 @@ import { createSessionBody, listQuery, scopeQuery, sendMessageBody } from "./req
  * - `idempotent`: it changes the server, but twice is as once (a delete);
  * - `acts`: each request may act anew (a create, a turn): retried only where the server cannot have
  *   acted.
+ *
+ * @since 0.3.0
+ * @category models
  */
 export type RetryClass = "safe" | "idempotent" | "acts"
 
-/** A JSON answer read by `schema`. */
+/**
+ * A JSON answer read by `schema`.
+ *
+ * @since 0.3.0
+ * @category models
+ */
 export interface JsonAnswer<A> extends Json<A> {
   readonly schema: Schema.Schema<A, any>
 }
 
-/** What an operation answers: a JSON body, a status alone, or an event stream. */
+/**
+ * What an operation answers: a JSON body, a status alone, or an event stream.
+ *
+ * @since 0.3.0
+ * @category models
+ */
 export type Answer = JsonAnswer<any> | Empty<any> | EventStream
 
-/** What the request carries beside its path: wire names, only what is set. */
+/**
+ * What the request carries beside its path: wire names, only what is set.
+ *
+ * @since 0.3.0
+ * @category models
+ */
 export interface Wire {
   readonly query: Readonly<Record<string, string>>
   /** The JSON body in wire form; none for a GET or DELETE. */
   readonly body?: unknown
 }
 
-/** One row of the table, before it is named by its key. */
+/**
+ * One row of the table, before it is named by its key.
+ *
+ * @since 0.3.0
+ * @category models
+ */
 export interface Entry<P, Ans extends Answer> {
   readonly method: Method
   /** The path template; `{session_id}` marks an operation on one session. */
@@ -74,7 +97,12 @@ export interface Entry<P, Ans extends Answer> {
   readonly sameRequestAs?: string
 }
 
-/** A row of the table. */
+/**
+ * A row of the table.
+ *
+ * @since 0.3.0
+ * @category models
+ */
 export interface Definition<Name extends string, P, Ans extends Answer> extends Entry<P, Ans> {
   /** The public name: `ChatService.<name>`, as errors and spans say it. */
   readonly name: Name
@@ -128,6 +156,9 @@ const named = <T extends Record<string, Entry<any, Answer>>>(
 
 /**
  * Every operation, in the order the docs and reports list them.
+ *
+ * @since 0.3.0
+ * @category table
  */
 export const operations = named({
   create: {
@@ -174,38 +205,81 @@ export const operations = named({
 
 type Table = typeof operations
 
-/** An operation's public name. */
+/**
+ * An operation's public name.
+ *
+ * @since 0.3.0
+ * @category table
+ */
 export type Name = keyof Table
 
-/** The names of the operations whose requests the server tells apart: one per route and method. */
+/**
+ * The names of the operations whose requests the server tells apart: one per route and method.
+ *
+ * @since 0.3.0
+ * @category table
+ */
 export type RouteName = { [K in Name]: Table[K] extends { readonly sameRequestAs: string } ? never : K }[Name]
 
-/** Every operation, in table order. */
+/**
+ * Every operation, in table order.
+ *
+ * @since 0.3.0
+ * @category table
+ */
 export const names: ReadonlyArray<Name> = Object.keys(operations) as Array<Name>
 
-/** The operations whose requests the server tells apart, in table order. */
+/**
+ * The operations whose requests the server tells apart, in table order.
+ *
+ * @since 0.3.0
+ * @category table
+ */
 export const routeNames: ReadonlyArray<RouteName> = names.filter(
   (name): name is RouteName => !("sameRequestAs" in operations[name])
 )
 
-/** The route whose requests an operation sends: its own, or the one it shares (`listPage` sends `list`'s). */
+/**
+ * The route whose requests an operation sends: its own, or the one it shares (`listPage` sends `list`'s).
+ *
+ * @since 0.3.0
+ * @category table
+ */
 export const routeOf = (name: Name): RouteName => {
   const { method, route } = operations[name]
   return routeNames.find((known) => operations[known].method === method && operations[known].route === route) ?? "create"
 }
 
-/** `ChatService.<name>`: what errors and spans call an operation. */
+/**
+ * `ChatService.<name>`: what errors and spans call an operation.
+ *
+ * @since 0.3.0
+ * @category table
+ */
 export const qualified = (name: Name): string => `ChatService.${name}`
 
-/** Whether the operation is about one session (its route holds the id). */
+/**
+ * Whether the operation is about one session (its route holds the id).
+ *
+ * @since 0.3.0
+ * @category table
+ */
 export const onSession = (definition: { readonly route: string }): boolean => definition.route.includes("{session_id}")
 
-/** The path sent for a route template, the id percent-encoded. */
+/**
+ * The path sent for a route template, the id percent-encoded.
+ *
+ * @since 0.3.0
+ * @category requests
+ */
 export const pathOf = (route: string, sessionId?: string): string =>
   sessionId === undefined ? route : route.replace("{session_id}", segment(sessionId))
 
 /**
  * The request the engine runs for valid parameters (the call's scope resolved into them).
+ *
+ * @since 0.3.0
+ * @category requests
  */
 export const describe = <N extends Name, P, Ans extends Answer>(
   definition: Definition<N, P, Ans>,

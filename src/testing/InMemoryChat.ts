@@ -3,10 +3,11 @@
  * resource that the local server serves too (`ChatModel`), with the real service's validation and
  * errors, turns answered by the model's deterministic agent, and controls to script failures and
  * turns ("the next retrieve fails with RateLimitError", "the next turn breaks off after 3 events").
- * It imports nothing from Node: it runs on any runtime.
+ * Each call is checked and encoded by its operation's row in the table of operations, as the real
+ * service's is. It imports nothing from Node: it runs on any runtime.
  *
- * A little over 300 lines: the eight operations of the service, each a few lines over the shared
- * model, plus the controls; the turn machinery lives in `inMemoryChat/`.
+ * A little over 300 lines: the operations of the service, each a few lines over the shared model,
+ * plus the controls; the turn machinery lives in `inMemoryChat/`.
  *
  * @since 0.1.0
  */
