@@ -342,6 +342,18 @@ export const validateTurn: (input: unknown) => Either.Either<SendMessageParams, 
 )
 
 /**
+ * Validates the index ids of a turn: 1 to 10 non-empty strings of well-formed Unicode, the rule
+ * `SendMessageParams` holds them to (see {@link validateWith}). For what takes them ahead of any
+ * turn, such as a model's layer.
+ *
+ * @since 0.3.0
+ * @category validation
+ */
+export const validateTurnIndexIds: (input: unknown) => Either.Either<ReadonlyArray<string>, ValidationError> = validateWith(
+  TurnIndexIds
+)
+
+/**
  * Checks one call: its session id (when the operation takes one) and its parameters together,
  * every problem in one `ValidationError` that names the operation, and the session when its id is
  * usable. Issues quote what was passed: `scrub` takes out what must never be quoted back (an API

@@ -23,8 +23,10 @@ import * as AiError from "@effect/ai/AiError"
 import * as LanguageModel from "@effect/ai/LanguageModel"
 import type * as Response from "@effect/ai/Response"
 import { addGenAIAnnotations } from "@effect/ai/Telemetry"
+import type * as ConfigError from "effect/ConfigError"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -33,8 +35,9 @@ import { fromLlamaCloudError, unsupported } from "./ai/aiError.js"
 import * as Conversations from "./ai/conversations.js"
 import * as TurnParts from "./ai/turnParts.js"
 import * as TurnRequest from "./ai/turnRequest.js"
-import { type SendMessageParams, validateCall, validateTurn } from "./ChatParams.js"
+import { type SendMessageParams, validateCall, validateTurn, validateTurnIndexIds } from "./ChatParams.js"
 import { ChatService } from "./ChatService.js"
+import { boolean, givenOptions, required, validated } from "./internal/layerOptions.js"
 import type { LlamaCloudError } from "./LlamaCloudError.js"
 
 /**
@@ -56,15 +59,34 @@ export interface Options {
  */
 export const system = "llamacloud"
 
+const optionNames = ["indexIds", "requireAllIndexes"]
+
+/** The options, as plain JavaScript may pass them, checked: the index ids by the rule of every turn. */
+const checked = (options: unknown): Either.Either<Options, ConfigError.ConfigError> =>
+  Either.gen(function*() {
+    const given = yield* givenOptions("LlamaCloudLanguageModel.layer", options, optionNames)
+    const indexIds = yield* required(given, "indexIds", validated(given, "indexIds", validateTurnIndexIds))
+    const requireAllIndexes = yield* boolean(given, "requireAllIndexes")
+    return Option.match(requireAllIndexes, {
+      onNone: () => ({ indexIds }),
+      onSome: (requireAll) => ({ indexIds, requireAllIndexes: requireAll })
+    })
+  })
+
 /**
  * Builds the model over `ChatService`. Each model has its own table of conversations: a `Chat`
  * continues its session as long as it runs on the same model.
  *
+ * The options are checked when the effect runs, for callers from plain JavaScript too: a
+ * `ConfigError` names the option and the value that is wrong (`indexIds` is 1 to 10 non-empty
+ * index ids, `requireAllIndexes` true or false, no other option), so that no turn is tried with them.
+ *
  * @since 0.3.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<LanguageModel.Service, never, ChatService> =>
+export const make = (given: Options): Effect.Effect<LanguageModel.Service, ConfigError.ConfigError, ChatService> =>
   Effect.gen(function*() {
+    const options = yield* Effect.suspend(() => checked(given))
     const chat = yield* ChatService
     const conversations = yield* Conversations.make
 
@@ -140,7 +162,8 @@ export const make = (options: Options): Effect.Effect<LanguageModel.Service, nev
   })
 
 /**
- * The model as a layer, needing `ChatService` (and, through it, the client and its transport).
+ * The model as a layer, needing `ChatService` (and, through it, the client and its transport). A
+ * wrong option fails the layer, when it is built, with a `ConfigError` naming it (see `make`).
  *
  * @example
  * ```ts
@@ -154,7 +177,7 @@ export const make = (options: Options): Effect.Effect<LanguageModel.Service, nev
  * @since 0.3.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<LanguageModel.LanguageModel, never, ChatService> =>
+export const layer = (options: Options): Layer.Layer<LanguageModel.LanguageModel, ConfigError.ConfigError, ChatService> =>
   Layer.effect(LanguageModel.LanguageModel, make(options))
 
 /** Effect AI's `gen_ai.*` attributes, beside the client's own on the turn's spans. */

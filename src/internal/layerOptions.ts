@@ -1,6 +1,7 @@
 /**
- * The options of the layers that take them (`RetryPolicy.layer`, `TimeoutPolicy.layer`, `RateLimitPolicy.layer`, and the
- * option names of `LlamaCloudClient.layer` / `layerConfig`), checked when the layer is built:
+ * The options of the layers that take them (`RetryPolicy.layer`, `TimeoutPolicy.layer`, `RateLimitPolicy.layer`,
+ * `LlamaCloudLanguageModel.layer`, `LocalServer.layer`, and the option names of `LlamaCloudClient.layer` /
+ * `layerConfig`), checked when the layer is built:
  * callers from plain JavaScript bypass the types, and a wrong value must be a `ConfigError` naming
  * the option and the value, never a throw and never a value quietly clamped (a negative timeout
  * read as zero fails every call) or ignored (a misspelt option).
@@ -9,6 +10,7 @@ import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import type { ValidationError } from "../LlamaCloudError.js"
 import { show } from "./show.js"
 
 /** The options a layer was given, readable by name. */
@@ -148,3 +150,25 @@ export const required = <A>(
       onNone: () => Either.left(ConfigError.MissingData([name], `${given.layer} needs ${name}`)),
       onSome: Either.right
     }))
+
+/**
+ * A value held to a rule whose home is elsewhere (the index ids of `ChatParams`), unset when absent:
+ * the rule's own words say what is wrong, after the option and the value.
+ */
+export const validated = <A>(
+  given: Given,
+  name: string,
+  validate: (input: unknown) => Either.Either<A, ValidationError>
+): Either.Either<Option.Option<A>, ConfigError.ConfigError> => {
+  const value = given.get(name)
+  if (value === undefined) return Either.right(Option.none())
+  return Either.match(validate(value), {
+    onLeft: (error) => {
+      const issues = error.issues.map((issue) => issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`)
+      return Either.left(
+        ConfigError.InvalidData([name], `${given.layer}'s ${name} is not valid, got ${show(value)}: ${issues.join("; ")}`)
+      )
+    },
+    onRight: (a) => Either.right(Option.some(a))
+  })
+}

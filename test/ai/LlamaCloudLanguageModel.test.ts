@@ -23,6 +23,7 @@ import * as Stream from "effect/Stream"
 import { LlamaCloudLanguageModel, LlamaCloudTool } from "../../src/ai.js"
 import { ChatService, LlamaCloudClient, NetworkError, RateLimitError, ServerError } from "../../src/index.js"
 import { InMemoryChat } from "../../src/testing.js"
+import type * as ConfigError from "effect/ConfigError"
 import { answer } from "../../src/testing/chatModel/agent.js"
 import { LocalServer } from "../../src/testing/node.js"
 import { recordSpans, waitUntil } from "../fixtures/harness.js"
@@ -359,6 +360,55 @@ describe("errors as AiError", () => {
       assert.match(description, /ChatService\.sendMessage: Invalid request, not sent: prompt/)
       assert.lengthOf(yield* Effect.flatMap(InMemoryChat, (memory) => memory.calls), 0)
     }).pipe(Effect.provide(inMemory)))
+})
+
+describe("the layer's options, as plain JavaScript may pass them", () => {
+  /** What plain JavaScript may pass: anything. */
+  const untyped = (value: unknown): LlamaCloudLanguageModel.Options => value as LlamaCloudLanguageModel.Options
+
+  const cases: ReadonlyArray<readonly [unknown, string, string]> = [
+    [{ indexIds: [] }, "indexIds", "at least one index id"],
+    [{ indexIds: "idx-handbook" }, "indexIds", "\"idx-handbook\""],
+    [{ indexIds: [INDEX, ""] }, "indexIds", "1: an index id must be a non-empty string"],
+    [{ indexIds: [INDEX, 7] }, "indexIds", "[\"idx-handbook\",7]"],
+    [{ indexIds: ["idx-\uD800"] }, "indexIds", "well-formed Unicode"],
+    [{ indexIds: Array.from({ length: 11 }, (_, i) => `idx-${i}`) }, "indexIds", "at most 10 index ids (got 11)"],
+    [{ indexIds: null }, "indexIds", "null"],
+    [{}, "indexIds", "LlamaCloudLanguageModel.layer needs indexIds"],
+    [{ indexIds: [INDEX], requireAllIndexes: "yes" }, "requireAllIndexes", "\"yes\""],
+    [{ indexIds: [INDEX], requireAll: true }, "requireAll", "its options are indexIds, requireAllIndexes"],
+    [["idx-handbook"], "options", "[\"idx-handbook\"]"],
+    [undefined, "indexIds", "needs indexIds"]
+  ]
+
+  for (const [options, option, said] of cases) {
+    it.effect(`${JSON.stringify(options) ?? "no options"} fails the layer when it is built, naming ${option}; nothing sent`, () =>
+      Effect.gen(function*() {
+        // Made without a throw: the options are read when the layer is built.
+        const layer = LlamaCloudLanguageModel.layer(untyped(options))
+        const error: ConfigError.ConfigError = yield* Effect.flip(Layer.build(layer))
+        assert.include(["InvalidData", "MissingData"], error._op)
+        if (error._op !== "InvalidData" && error._op !== "MissingData") return
+        assert.deepStrictEqual(error.path, [option])
+        assert.include(error.message, "LlamaCloudLanguageModel.layer")
+        assert.include(error.message, said)
+        const chat = yield* InMemoryChat
+        assert.deepStrictEqual(yield* chat.sessions, [])
+      }).pipe(Effect.scoped, Effect.provide(InMemoryChat.layer)))
+  }
+
+  it.scoped("a whole set of options is taken as given, requireAllIndexes sent on each turn", () =>
+    withServer({}, (server) =>
+      Effect.gen(function*() {
+        yield* LanguageModel.generateText({ prompt: "What do llamas eat?" })
+        const posts = yield* turnPosts(server)
+        assert.strictEqual(posts.length, 1)
+        assert.deepStrictEqual(JSON.parse(posts[0]!.body), {
+          prompt: "What do llamas eat?",
+          index_ids: [INDEX, "idx-two"],
+          require_all_indexes: false
+        })
+      }), untyped({ indexIds: [INDEX, "idx-two"], requireAllIndexes: false })))
 })
 
 describe("the turn's socket and spans", () => {
