@@ -4,6 +4,7 @@
  *
  * @since 0.2.0
  */
+import * as ConfigError from "effect/ConfigError"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -90,6 +91,11 @@ export const serve = (settings: Settings, argv: ReadonlyArray<string>): Effect.E
     const faults = yield* FaultFlags.parse(argv)
     const server = yield* options(settings, faults)
     return yield* Layer.launch(Layer.provide(announcement(settings, faults), LocalServer.layer(server))).pipe(
-      Effect.mapError((error) => new ListenError({ message: `cannot listen on ${settings.host}:${settings.port}: ${String(error.cause)}` }))
+      Effect.mapError((error) =>
+        new ListenError({
+          // The flags were checked already: a ConfigError here is an option the flags let through.
+          message: `cannot listen on ${settings.host}:${settings.port}: ${String(ConfigError.isConfigError(error) ? error : error.cause)}`
+        })
+      )
     )
   })

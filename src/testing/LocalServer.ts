@@ -24,6 +24,7 @@ import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import type * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -40,6 +41,7 @@ import { trackConnections } from "./localServer/connections.js"
 import type { EventFormat, Pacing } from "./localServer/eventStream.js"
 import { Fault, isStreamFault } from "./localServer/faults.js"
 import { authenticate, handle, type Outcome } from "./localServer/handlers.js"
+import { check } from "./localServer/options.js"
 import { type FaultPlan, nextFault, planState } from "./localServer/plan.js"
 import type { CreatedSession, RecordedRequest } from "./localServer/records.js"
 import { detail, toResponse } from "./localServer/replies.js"
@@ -131,11 +133,17 @@ const splitUrl = (url: string): { readonly path: string; readonly query: Readonl
  * Starts the server; when the scope closes, stops listening, destroys every open socket (stalled
  * ones included) and waits for the server to close.
  *
+ * The options are checked first, for tests in plain JavaScript too: a `ConfigError` names the
+ * option and the value that is wrong (`port` a whole number from 0 to 65535, `host` a non-empty
+ * string, `apiKeys` non-empty strings, `faults` a plan of faults made by `Fault`, `pacing` whole
+ * milliseconds, `eventFormat` one of its values, no other option), and no server starts.
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<LocalServer["Type"], ServeError, Scope.Scope> =>
+export const make = (options: Options = {}): Effect.Effect<LocalServer["Type"], ServeError | ConfigError.ConfigError, Scope.Scope> =>
   Effect.gen(function*() {
+    yield* Effect.suspend(() => check(options))
     const nodeServer = Http.createServer()
     const server = yield* NodeHttpServer.make(() => nodeServer, {
       port: options.port ?? 0,
@@ -252,7 +260,7 @@ export const make = (options: Options = {}): Effect.Effect<LocalServer["Type"], 
 
 /**
  * The server as a layer: listening once built, closed (open sockets destroyed) when its scope
- * closes.
+ * closes. A wrong option fails the layer, when it is built, with a `ConfigError` naming it (see `make`).
  *
  * @example
  * ```ts
@@ -262,7 +270,7 @@ export const make = (options: Options = {}): Effect.Effect<LocalServer["Type"], 
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options?: Options): Layer.Layer<LocalServer, ServeError> =>
+export const layer = (options?: Options): Layer.Layer<LocalServer, ServeError | ConfigError.ConfigError> =>
   Layer.scoped(LocalServer, make(options))
 
 /**

@@ -246,6 +246,10 @@ const streamTags: ReadonlySet<Fault["_tag"]> = new Set<StreamFault["_tag"]>([
  */
 export const isStreamFault = (fault: Fault): fault is StreamFault => streamTags.has(fault._tag)
 
+/** Whether a value is one of the faults `Fault` makes, as far as its tag tells. */
+export const isFault = (u: unknown): u is Fault =>
+  typeof u === "object" && u !== null && "_tag" in u && typeof u._tag === "string" && Object.hasOwn(performsByDefault, u._tag)
+
 function performs(fault: Fault): boolean {
   return fault.performs ?? fault.createsSession ?? performsByDefault[fault._tag]
 }
