@@ -14,14 +14,17 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 import * as ChatEvent from "../ChatEvent.js"
+import { show } from "../internal/show.js"
 
 /**
  * A request as the transport received it.
@@ -177,7 +180,9 @@ export class MockTransport extends Context.Tag("effect-llamacloud/testing/MockTr
   /**
    * Provides an `HttpClient` answering from `replies`: a function of the request, its number
    * (0-based) and the requests before it, or a script where request n gets entry n (the last entry
-   * repeats). Also provides `MockTransport`, to read what was sent.
+   * repeats). Also provides `MockTransport`, to read what was sent. Replies that are neither (a test
+   * in plain JavaScript, a cast) fail the layer when it is built, with a `ConfigError` naming the
+   * value, rather than a request later.
    *
    * @example
    * ```ts
@@ -187,8 +192,9 @@ export class MockTransport extends Context.Tag("effect-llamacloud/testing/MockTr
    * )
    * ```
    */
-  static readonly layer = (replies: MockReplies): Layer.Layer<HttpClient.HttpClient | MockTransport> =>
+  static readonly layer = (replies: MockReplies): Layer.Layer<HttpClient.HttpClient | MockTransport, ConfigError.ConfigError> =>
     Layer.unwrapEffect(Effect.gen(function*() {
+      yield* Effect.suspend(() => checkReplies(replies))
       const recorded = yield* Ref.make<ReadonlyArray<RecordedRequest>>([])
       const answer = typeof replies === "function"
         ? replies
@@ -484,6 +490,30 @@ const silence = (
   const step = Duration.toMillis(every.value)
   const beats = Math.max(0, Math.ceil(total / step) - 1)
   return Stream.concat(Stream.take(beat, beats), Stream.execute(Effect.sleep(Duration.millis(total - beats * step))))
+}
+
+const replyTags: ReadonlyArray<MockReply["_tag"]> = ["Reply", "Stream", "Fail", "Hang"]
+
+const isReply = (u: unknown): boolean =>
+  typeof u === "object" && u !== null && "_tag" in u && replyTags.some((tag) => tag === u._tag)
+
+/** A script of replies made by `MockTransport`'s constructors, or a function choosing them. */
+const checkReplies = (replies: unknown): Either.Either<void, ConfigError.ConfigError> => {
+  if (typeof replies === "function") return Either.void
+  if (Array.isArray(replies)) {
+    const at = replies.findIndex((reply) => !isReply(reply))
+    if (at === -1) return Either.void
+    return Either.left(ConfigError.InvalidData(
+      ["replies"],
+      `MockTransport.layer's replies[${at}] must be a reply made by MockTransport.json, text, eventStream, fail or hang, got ${
+        show(replies[at])
+      }`
+    ))
+  }
+  return Either.left(ConfigError.InvalidData(
+    ["replies"],
+    `MockTransport.layer's replies must be an array of replies or a function of the request choosing one, got ${show(replies)}`
+  ))
 }
 
 /**

@@ -68,7 +68,7 @@ export const transports: ReadonlyArray<Transport> = [undici, fetch]
 /** `ChatService` for `baseUrl` over `transport`, built with `policies`. */
 export const clientLayer = (
   baseUrl: string,
-  transport: Layer.Layer<HttpClient.HttpClient>,
+  transport: Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError>,
   policies: Layer.Layer<never, ConfigError.ConfigError> = Layer.empty
 ): Layer.Layer<ChatService> =>
   ChatService.layer.pipe(

@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Scope from "effect/Scope"
@@ -36,7 +37,8 @@ const send = (
     for (const [method, url] of calls) responses.push(yield* client.execute(requestOf(method, url)))
     const recorded = yield* Effect.flatMap(MockTransport, (mock) => mock.requests)
     return { responses, recorded }
-  }).pipe(Effect.provide(MockTransport.layer(replies)))
+  // Every test passes valid replies: a ConfigError here is a bug in the test.
+  }).pipe(Effect.provide(MockTransport.layer(replies)), Effect.catchTag("ConfigError", Effect.die))
 
 const requestOf = (method: "GET" | "POST" | "DELETE", url: string) =>
   method === "GET" ? HttpClientRequest.get(url) : method === "POST" ? HttpClientRequest.post(url) : HttpClientRequest.del(url)
@@ -75,6 +77,35 @@ const eventsOf = (chunks: ReadonlyArray<{ readonly bytes: Uint8Array }>): Readon
 }
 
 describe("MockTransport", () => {
+  describe("layer's replies, as plain JavaScript may pass them", () => {
+    const untyped = (value: unknown): Parameters<typeof MockTransport.layer>[0] => value as Parameters<typeof MockTransport.layer>[0]
+    const cases: ReadonlyArray<readonly [unknown, string]> = [
+      [MockTransport.json(200, {}), "replies must be an array of replies or a function"],
+      ["503", "got \"503\""],
+      [undefined, "got undefined"],
+      [[MockTransport.json(200, {}), { status: 200 }], "replies[1] must be a reply made by MockTransport.json"],
+      [[MockTransport.pause("1 second")], "replies[0] must be a reply"]
+    ]
+    for (const [replies, said] of cases) {
+      it.effect(`${said}: the layer fails when built, nothing thrown`, () =>
+        Effect.gen(function*() {
+          const layer = MockTransport.layer(untyped(replies))
+          const error = yield* Effect.flip(Effect.scoped(Layer.build(layer)))
+          assert.strictEqual(error._op, "InvalidData")
+          if (error._op !== "InvalidData") return
+          assert.deepStrictEqual(error.path, ["replies"])
+          assert.include(error.message, "MockTransport.layer")
+          assert.include(error.message, said)
+        }))
+    }
+
+    it.effect("an empty script is taken: every request gets a 500 naming it", () =>
+      Effect.gen(function*() {
+        const { responses } = yield* send([], [["GET", `${BASE}/api/v1/chat/`]])
+        assert.deepStrictEqual(yield* bodies(responses), ["500 no reply scripted"])
+      }))
+  })
+
   describe("routes", () => {
     const session = (id: string) => MockTransport.json(200, { session_id: id })
     const routes = MockTransport.routes([
