@@ -27,6 +27,7 @@ export const integration = [
   "test/testing/localServer/**/*.test.ts",
   "test/ai/LlamaCloudLanguageModel.test.ts",
   "test/docs/programs.test.ts",
+  "test/examples/start.test.ts",
   // A real redis-server and three replica processes.
   "test/rateLimitRedis.test.ts",
   // The reliability suite runs on real sockets, except its properties and backoff (virtual time).
