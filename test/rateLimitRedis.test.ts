@@ -160,7 +160,8 @@ describe.skipIf(!redisServerInstalled)("a rate limit shared through Redis by thr
       assert.isAtMost(within.length, LIMIT - 1 + 2, `calls within the wait: ${within.length}`)
     }), { timeout: 90_000 })
 
-  it.scopedLive("Redis killed in the middle: the calls proceed unlimited, each sent exactly once", () =>
+  /** Three replicas whose Redis is killed once the first window's calls have reached the server. */
+  const killedMidRun = (onStoreFailure: "proceed" | "fail") =>
     Effect.gen(function*() {
       const redis = yield* redisServer
       const server = yield* LocalServer.make()
@@ -175,8 +176,14 @@ describe.skipIf(!redisServerInstalled)("a rate limit shared through Redis by thr
         WINDOW_MS: 3_000,
         REDIS_PORT: redis.port,
         SERVER_URL: server.url,
-        ON_STORE_FAILURE: "proceed"
+        ON_STORE_FAILURE: onStoreFailure
       }, killAfterFirstWindow)
+      return { outcomes, server }
+    })
+
+  it.scopedLive("Redis killed in the middle: the calls proceed unlimited, each sent exactly once", () =>
+    Effect.gen(function*() {
+      const { outcomes, server } = yield* killedMidRun("proceed")
       assert.deepStrictEqual(outcomes.map((o) => o.failed), [[], [], []])
       assert.lengthOf(yield* creates(server), 3 * CALLS)
       assert.lengthOf(yield* server.sessions, 3 * CALLS)
@@ -188,21 +195,7 @@ describe.skipIf(!redisServerInstalled)("a rate limit shared through Redis by thr
 
   it.scopedLive("Redis killed in the middle, onStoreFailure \"fail\": a call completes once or fails unsent", () =>
     Effect.gen(function*() {
-      const redis = yield* redisServer
-      const server = yield* LocalServer.make()
-      const killAfterFirstWindow = Effect.gen(function*() {
-        while ((yield* creates(server)).length < LIMIT) yield* Effect.sleep("20 millis")
-        yield* redis.kill
-      })
-      const outcomes = yield* fleet(3, {
-        CALLS,
-        CONCURRENCY: 1,
-        LIMIT,
-        WINDOW_MS: 3_000,
-        REDIS_PORT: redis.port,
-        SERVER_URL: server.url,
-        ON_STORE_FAILURE: "fail"
-      }, killAfterFirstWindow)
+      const { outcomes, server } = yield* killedMidRun("fail")
       const failed = outcomes.flatMap((o) => o.failed)
       assert.isTrue(failed.every((tag) => tag === "RateLimitError(store)"), failed.join(", "))
       assert.isAbove(failed.length, 0)

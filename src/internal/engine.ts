@@ -3,6 +3,9 @@
  * the timeout policy, failures classified, retries under the retry policy and the operation's
  * idempotency, one span per call (`span.ts`). Every HTTP detail of the project lives in `src/internal`, so a
  * move to another HTTP stack touches these modules only.
+ *
+ * Over 300 lines and one concept, the call: its two readings of an answer (a body, an event stream)
+ * share the request, the attempt, the retry loop and the span, and read best side by side.
  */
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"

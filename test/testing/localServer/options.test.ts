@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Net from "node:net"
 import { LocalServer } from "../../../src/testing/node.js"
+import { freePort } from "../../fixtures/freePort.js"
 
 const { Fault } = LocalServer
 
@@ -43,16 +44,6 @@ const cases: ReadonlyArray<readonly [unknown, ReadonlyArray<string>, string]> = 
   [{ apiKey: "llx-test" }, ["apiKey"], "its options are port, host, apiKeys"],
   ["llx-test", ["options"], "\"llx-test\""]
 ]
-
-/** A port nothing listens on now. */
-const freePort = Effect.async<number>((resume) => {
-  const probe = Net.createServer()
-  probe.listen(0, "127.0.0.1", () => {
-    const address = probe.address()
-    const port = typeof address === "object" && address !== null ? address.port : 0
-    probe.close(() => resume(Effect.succeed(port)))
-  })
-})
 
 /** Whether something accepts a connection on the port. */
 const accepts = (port: number) =>
