@@ -11,8 +11,8 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { SharedAccess } from "./ChatSession.js"
-import { isScopeId } from "./internal/scopeId.js"
-import { show } from "./internal/show.js"
+import { isScopeId } from "./core/scopeId.js"
+import { show } from "./core/show.js"
 import { type CallFacts, ValidationError, type ValidationIssue } from "./LlamaCloudError.js"
 
 /**

@@ -10,7 +10,7 @@ import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
 import { type DecodeContext, decodeFailure, describeParseError, type Failure, looksLikeHtml, messageOf } from "./failure.js"
 import type { Decode } from "./operation.js"
-import { boundedDepth } from "./show.js"
+import { boundedDepth } from "../core/show.js"
 
 /** The largest body read; bigger answers fail with `DecodeError` instead of filling memory. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024

@@ -9,10 +9,10 @@ import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import { defaultHeaders } from "./clientHeaders.js"
-import { invalidHeaderValue, isHeaderName, transportHeaders, trimHeaderValue } from "./headerValue.js"
+import { invalidHeaderValue, isHeaderName, transportHeaders, trimHeaderValue } from "../core/headerValue.js"
 import { givenOptions } from "./layerOptions.js"
-import { isScopeId } from "./scopeId.js"
-import { show } from "./show.js"
+import { isScopeId } from "../core/scopeId.js"
+import { show } from "../core/show.js"
 
 /**
  * LlamaCloud's public API host (EU region: `https://api.cloud.eu.llamaindex.ai`).

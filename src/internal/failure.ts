@@ -30,7 +30,7 @@ import {
 } from "../LlamaCloudError.js"
 import { detach, type Scrub, truncate } from "./redact.js"
 import { parseRetryAfter } from "./retryAfter.js"
-import { show } from "./show.js"
+import { show } from "../core/show.js"
 
 /**
  * What every failure names about its call: the operation, the session, and once the server has

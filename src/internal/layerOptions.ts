@@ -11,7 +11,7 @@ import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type { ValidationError } from "../LlamaCloudError.js"
-import { show } from "./show.js"
+import { show } from "../core/show.js"
 
 /** The options a layer was given, readable by name. */
 export interface Given {

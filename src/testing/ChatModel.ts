@@ -37,10 +37,10 @@ import {
   type StoredSession,
   visible
 } from "./chatModel/state.js"
-import { checkCreateBody, checkPageSize, checkScope, type Query } from "./chatModel/validate.js"
-import type { WireIssue, WirePage, WireSession, WireSessionDetail } from "./chatModel/wire.js"
+import { checkCreateBody, checkPageSize, checkScope, type Query } from "../core/chatModel/validate.js"
+import type { WireIssue, WirePage, WireSession, WireSessionDetail } from "../core/chatModel/wire.js"
 
-export type * from "./chatModel/wire.js"
+export type * from "../core/chatModel/wire.js"
 export { Busy, Invalid, NotFound, type Problem, problemBody } from "./chatModel/problems.js"
 export {
   empty,
@@ -54,8 +54,8 @@ export {
   timestamp
 } from "./chatModel/state.js"
 export { finishTurn, runTurn, startTurn, type Turn, type TurnRequest } from "./chatModel/turns.js"
-export { parseBody, type Query, type Scope, UnparsableBody } from "./chatModel/validate.js"
-export { unavailablePrefix } from "./chatModel/agent.js"
+export { parseBody, type Query, type Scope, UnparsableBody } from "../core/chatModel/validate.js"
+export { unavailablePrefix } from "../core/chatModel/agent.js"
 
 // -------------------------------------------------------------------------------------------------
 // sessions

@@ -47,7 +47,7 @@ import type { CreatedSession, RecordedRequest } from "./localServer/records.js"
 import { detail, toResponse } from "./localServer/replies.js"
 import { match, type Route } from "./localServer/routes.js"
 
-export type { SharedAccess } from "./chatModel/wire.js"
+export type { SharedAccess } from "../core/chatModel/wire.js"
 export type { EventFormat, Pacing } from "./localServer/eventStream.js"
 export { Fault, type FaultOptions, isStreamFault, type StreamFault } from "./localServer/faults.js"
 export type { FaultPlan } from "./localServer/plan.js"

@@ -24,7 +24,7 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 import * as ChatEvent from "../ChatEvent.js"
-import { show } from "../internal/show.js"
+import { show } from "../core/show.js"
 
 /**
  * A request as the transport received it.

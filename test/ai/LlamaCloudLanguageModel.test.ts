@@ -24,7 +24,7 @@ import { LlamaCloudLanguageModel, LlamaCloudTool } from "../../src/ai.js"
 import { ChatService, LlamaCloudClient, NetworkError, RateLimitError, ServerError } from "../../src/index.js"
 import { InMemoryChat } from "../../src/testing.js"
 import type * as ConfigError from "effect/ConfigError"
-import { answer } from "../../src/testing/chatModel/agent.js"
+import { answer } from "../../src/core/chatModel/agent.js"
 import { LocalServer } from "../../src/testing/node.js"
 import { recordSpans, waitUntil } from "../fixtures/harness.js"
 

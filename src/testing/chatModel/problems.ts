@@ -5,7 +5,7 @@
  * @since 0.2.0
  */
 import * as Data from "effect/Data"
-import type { WireIssue } from "./wire.js"
+import type { WireIssue } from "../../core/chatModel/wire.js"
 
 /**
  * 404: no session of that id in the request's organization and project.

@@ -9,8 +9,8 @@ import * as Either from "effect/Either"
 import * as HashMap from "effect/HashMap"
 import * as Option from "effect/Option"
 import { Invalid, notFound, type Problem } from "./problems.js"
-import { checkScope, type Query, type Scope } from "./validate.js"
-import type { WireEvent, WireIssue, WireSession } from "./wire.js"
+import { checkScope, type Query, type Scope } from "../../core/chatModel/validate.js"
+import type { WireEvent, WireIssue, WireSession } from "../../core/chatModel/wire.js"
 
 /**
  * A session as the model keeps it.

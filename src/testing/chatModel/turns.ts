@@ -6,11 +6,11 @@
  * @since 0.2.0
  */
 import * as Either from "effect/Either"
-import * as Agent from "./agent.js"
+import * as Agent from "../../core/chatModel/agent.js"
 import { Busy } from "./problems.js"
 import { find, invalid, put, type SessionRequest, type State, type Step, visible } from "./state.js"
-import { checkScope, checkTurnBody } from "./validate.js"
-import type { WireEvent, WireUsage } from "./wire.js"
+import { checkScope, checkTurnBody } from "../../core/chatModel/validate.js"
+import type { WireEvent, WireUsage } from "../../core/chatModel/wire.js"
 
 /**
  * @since 0.2.0

@@ -6,7 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as FastCheck from "effect/FastCheck"
 import * as Predicate from "effect/Predicate"
 import { createRequire } from "node:module"
-import { invalidHeaderValue, isHeaderName, trimHeaderValue } from "../../src/internal/headerValue.js"
+import { invalidHeaderValue, isHeaderName, trimHeaderValue } from "../../src/core/headerValue.js"
 
 /** undici's own check, the one its dispatcher applies to every header value before sending. */
 const undiciAccepts: (value: string) => boolean = (() => {

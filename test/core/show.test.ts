@@ -5,7 +5,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as FastCheck from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
-import { boundedDepth, show, SHOW_DEPTH } from "../../src/internal/show.js"
+import { boundedDepth, show, SHOW_DEPTH } from "../../src/core/show.js"
 
 /** `[[[…]]]` `depth` deep, built without recursion. */
 const nestedArrays = (depth: number): unknown => {
