@@ -15,7 +15,7 @@ const files = (Fs.readdirSync(core, { recursive: true }) as Array<string>)
 /** Every module specifier a file names, in static and dynamic imports and re-exports. */
 const specifiers = (source: string) =>
   [
-    ...source.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s*["']([^"']+)["']/gm),
+    ...source.matchAll(/^(?:import|export)\b[^;=()]*?\bfrom\s*["']([^"']+)["']/gm),
     ...source.matchAll(/^import\s*["']([^"']+)["']/gm),
     ...source.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)
   ].map((match) => match[1]!)
