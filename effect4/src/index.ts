@@ -1,0 +1,1 @@
+export * as ChatModelWire from "./core/chatModel/wire.js"
