@@ -1,8 +1,9 @@
 /**
- * The Chat API's operations as one table: for each public name (`ChatService.retrieve`…), the
- * request it sends (method, route template, query and body from valid parameters), how it reads the
- * answer, and how the retry rules class it. `ChatService`, the testing doubles, the local server's
- * routes and the contract tests all read this table, so an operation is added here once.
+ * The Chat API's operations as one table: the Effect-free facts of each row (method, route template,
+ * kind of answer, retry class, the 404 rule) come from `core/operations.ts`, shared with the Effect 4
+ * edition; this module adds what this edition reads them with: the parameters' check, the query and
+ * body from valid parameters, and the answers' schemas. `ChatService`, the testing doubles, the
+ * local server's routes and the contract tests all read this table, so an operation is added once.
  *
  * Internal, not public: it holds wire details (templates, encoders) that users reach through
  * `ChatService` and that may change with the API.
@@ -12,7 +13,6 @@ import * as Schema from "effect/Schema"
 import {
   type CreateSessionParams,
   type ListPageParams,
-  type ListSessionsParams,
   type SendMessageParams,
   type SessionParams,
   validate,
@@ -21,23 +21,25 @@ import {
   validateSession,
   validateTurn
 } from "../ChatParams.js"
+import { type AnswerKind, type Method, type Name, type RetryClass, routes, type Wire } from "../core/operations.js"
 import { ChatSession, ChatSessionDetail, ChatSessionPage } from "../ChatSession.js"
 import type { ValidationError } from "../LlamaCloudError.js"
-import type { Empty, EventStream, Json, Method, Request } from "./operation.js"
-import { segment } from "./operation.js"
+import type { Empty, EventStream, Json } from "./operation.js"
 import { createSessionBody, listQuery, scopeQuery, sendMessageBody } from "./requestWire.js"
 
-/**
- * How the retry rules class an operation:
- * - `safe`: a read; repeating it changes nothing;
- * - `idempotent`: it changes the server, but twice is as once (a delete);
- * - `acts`: each request may act anew (a create, a turn): retried only where the server cannot have
- *   acted.
- *
- * @since 0.3.0
- * @category models
- */
-export type RetryClass = "safe" | "idempotent" | "acts"
+export {
+  describe,
+  type Name,
+  names,
+  onSession,
+  pathOf,
+  qualified,
+  type RetryClass,
+  type RouteName,
+  routeNames,
+  routeOf,
+  type Wire
+} from "../core/operations.js"
 
 /**
  * A JSON answer read by `schema`.
@@ -57,17 +59,8 @@ export interface JsonAnswer<A> extends Json<A> {
  */
 export type Answer = JsonAnswer<any> | Empty<any> | EventStream
 
-/**
- * What the request carries beside its path: wire names, only what is set.
- *
- * @since 0.3.0
- * @category models
- */
-export interface Wire {
-  readonly query: Readonly<Record<string, string>>
-  /** The JSON body in wire form; none for a GET or DELETE. */
-  readonly body?: unknown
-}
+/** The answer a kind of the table is read as. */
+type AnswerOf<K extends AnswerKind> = K extends "Json" ? JsonAnswer<any> : K extends "Empty" ? Empty<any> : EventStream
 
 /**
  * One row of the table, before it is named by its key.
@@ -103,9 +96,9 @@ export interface Entry<P, Ans extends Answer> {
  * @since 0.3.0
  * @category models
  */
-export interface Definition<Name extends string, P, Ans extends Answer> extends Entry<P, Ans> {
+export interface Definition<N extends Name, P, Ans extends Answer> extends Entry<P, Ans> {
   /** The public name: `ChatService.<name>`, as errors and spans say it. */
-  readonly name: Name
+  readonly name: N
 }
 
 /** The first issue is enough to know a body is bad; the error then lists all. */
@@ -122,37 +115,39 @@ const json = <A, I>(schema: Schema.Schema<A, I>): JsonAnswer<A> => {
   }
 }
 
-const chat = "/api/v1/chat"
-const session = "/api/v1/chat/{session_id}"
 const inScope = (params: SessionParams): Wire => ({ query: scopeQuery(params) })
 
-const list = {
-  method: "GET",
-  route: chat,
+const listed = {
   params: validateList,
   encode: (params: ListPageParams) => ({ query: listQuery(params) }),
-  answer: json(ChatSessionPage),
-  retry: "safe",
-  notFoundAfterAmbiguousIsSuccess: false
-} satisfies Entry<ListSessionsParams, JsonAnswer<ChatSessionPage>>
+  answer: json(ChatSessionPage)
+}
 
-const sendMessage = {
-  method: "POST",
-  route: `${session}/messages/stream`,
+const turn = {
   params: validateTurn,
   encode: (params: SendMessageParams) => ({ query: scopeQuery(params), body: sendMessageBody(params) }),
-  answer: { _tag: "EventStream" } as EventStream,
-  retry: "acts",
-  notFoundAfterAmbiguousIsSuccess: false
-} satisfies Entry<SendMessageParams, EventStream>
-
-const named = <T extends Record<string, Entry<any, Answer>>>(
-  entries: T
-): { readonly [K in keyof T & string]: T[K] & { readonly name: K } } => {
-  const out: Record<string, unknown> = {}
-  for (const name of Object.keys(entries)) out[name] = { ...entries[name], name }
-  return out as { readonly [K in keyof T & string]: T[K] & { readonly name: K } }
+  answer: { _tag: "EventStream" } as EventStream
 }
+
+/** What this edition adds to each row: how its parameters are checked and sent, how its answer is read. */
+const readings = {
+  create: {
+    params: validate,
+    encode: (params: CreateSessionParams) => ({ query: scopeQuery(params), body: createSessionBody(params) }),
+    answer: json(ChatSession)
+  },
+  list: listed,
+  listPage: { ...listed, params: validateListPage },
+  retrieve: { params: validateSession, encode: inScope, answer: json(ChatSessionDetail) },
+  getSummary: { params: validateSession, encode: inScope, answer: json(ChatSession) },
+  delete: { params: validateSession, encode: inScope, answer: { _tag: "Empty", value: undefined } as Empty<void> },
+  sendMessage: turn,
+  ask: turn
+} satisfies {
+  readonly [K in Name]: Pick<Entry<any, AnswerOf<(typeof routes)[K]["answerKind"]>>, "params" | "encode" | "answer">
+}
+
+type Table = { readonly [K in Name]: (typeof routes)[K] & (typeof readings)[K] & { readonly name: K } }
 
 /**
  * Every operation, in the order the docs and reports list them.
@@ -160,139 +155,6 @@ const named = <T extends Record<string, Entry<any, Answer>>>(
  * @since 0.3.0
  * @category table
  */
-export const operations = named({
-  create: {
-    method: "POST",
-    route: chat,
-    params: validate,
-    encode: (params: CreateSessionParams) => ({ query: scopeQuery(params), body: createSessionBody(params) }),
-    answer: json(ChatSession),
-    retry: "acts",
-    notFoundAfterAmbiguousIsSuccess: false
-  },
-  list,
-  listPage: { ...list, params: validateListPage, sameRequestAs: "list" },
-  retrieve: {
-    method: "GET",
-    route: session,
-    params: validateSession,
-    encode: inScope,
-    answer: json(ChatSessionDetail),
-    retry: "safe",
-    notFoundAfterAmbiguousIsSuccess: false
-  },
-  getSummary: {
-    method: "GET",
-    route: `${session}/summary`,
-    params: validateSession,
-    encode: inScope,
-    answer: json(ChatSession),
-    retry: "safe",
-    notFoundAfterAmbiguousIsSuccess: false
-  },
-  delete: {
-    method: "DELETE",
-    route: session,
-    params: validateSession,
-    encode: inScope,
-    answer: { _tag: "Empty", value: undefined } as Empty<void>,
-    retry: "idempotent",
-    notFoundAfterAmbiguousIsSuccess: true
-  },
-  sendMessage,
-  ask: { ...sendMessage, sameRequestAs: "sendMessage" }
-})
-
-type Table = typeof operations
-
-/**
- * An operation's public name.
- *
- * @since 0.3.0
- * @category table
- */
-export type Name = keyof Table
-
-/**
- * The names of the operations whose requests the server tells apart: one per route and method.
- *
- * @since 0.3.0
- * @category table
- */
-export type RouteName = { [K in Name]: Table[K] extends { readonly sameRequestAs: string } ? never : K }[Name]
-
-/**
- * Every operation, in table order.
- *
- * @since 0.3.0
- * @category table
- */
-export const names: ReadonlyArray<Name> = Object.keys(operations) as Array<Name>
-
-/**
- * The operations whose requests the server tells apart, in table order.
- *
- * @since 0.3.0
- * @category table
- */
-export const routeNames: ReadonlyArray<RouteName> = names.filter(
-  (name): name is RouteName => !("sameRequestAs" in operations[name])
-)
-
-/**
- * The route whose requests an operation sends: its own, or the one it shares (`listPage` sends `list`'s).
- *
- * @since 0.3.0
- * @category table
- */
-export const routeOf = (name: Name): RouteName => {
-  const { method, route } = operations[name]
-  return routeNames.find((known) => operations[known].method === method && operations[known].route === route) ?? "create"
-}
-
-/**
- * `ChatService.<name>`: what errors and spans call an operation.
- *
- * @since 0.3.0
- * @category table
- */
-export const qualified = (name: Name): string => `ChatService.${name}`
-
-/**
- * Whether the operation is about one session (its route holds the id).
- *
- * @since 0.3.0
- * @category table
- */
-export const onSession = (definition: { readonly route: string }): boolean => definition.route.includes("{session_id}")
-
-/**
- * The path sent for a route template, the id percent-encoded.
- *
- * @since 0.3.0
- * @category requests
- */
-export const pathOf = (route: string, sessionId?: string): string =>
-  sessionId === undefined ? route : route.replace("{session_id}", segment(sessionId))
-
-/**
- * The request the engine runs for valid parameters (the call's scope resolved into them).
- *
- * @since 0.3.0
- * @category requests
- */
-export const describe = <N extends Name, P, Ans extends Answer>(
-  definition: Definition<N, P, Ans>,
-  params: P,
-  sessionId?: string
-): Request & { readonly answer: Ans } => ({
-  name: qualified(definition.name),
-  method: definition.method,
-  route: definition.route,
-  path: pathOf(definition.route, sessionId),
-  ...(sessionId === undefined ? {} : { sessionId }),
-  ...definition.encode(params),
-  idempotent: definition.retry !== "acts",
-  notFoundAfterAmbiguousIsSuccess: definition.notFoundAfterAmbiguousIsSuccess,
-  answer: definition.answer
-})
+export const operations: Table = Object.fromEntries(
+  Object.entries(routes).map(([name, route]) => [name, { ...route, ...readings[name as Name], name }])
+) as Table
