@@ -20,59 +20,81 @@
  * 1000 code points; a session's indexes are locked once bound (at create, or by its first turn);
  * a session runs one turn at a time.
  *
+ * The model itself does not depend on Effect (`src/core/chatModel/`, shared with the Effect 4
+ * edition); this module gives its verdicts as `Either`, keeps its sessions in a `HashMap`, and reads
+ * the time from the `Clock`.
+ *
  * @since 0.2.0
  */
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as HashMap from "effect/HashMap"
-import * as PageToken from "./chatModel/pageToken.js"
-import { Busy, type Problem } from "./chatModel/problems.js"
-import {
-  find,
-  invalid,
-  put,
-  sameScope,
-  type SessionRequest,
-  type State,
-  type Step,
-  type StoredSession,
-  visible
-} from "./chatModel/state.js"
-import { checkCreateBody, checkPageSize, checkScope, type Query } from "../core/chatModel/validate.js"
-import type { WireIssue, WirePage, WireSession, WireSessionDetail } from "../core/chatModel/wire.js"
+import * as Option from "effect/Option"
+import type { Problem, Verdict } from "../core/chatModel/problems.js"
+import * as Sessions from "../core/chatModel/sessions.js"
+import * as State from "../core/chatModel/state.js"
+import * as Turns from "../core/chatModel/turns.js"
+import type { Query } from "../core/chatModel/validate.js"
+import type { WirePage, WireSession, WireSessionDetail } from "../core/chatModel/wire.js"
 
 export type * from "../core/chatModel/wire.js"
-export { Busy, Invalid, NotFound, type Problem, problemBody } from "./chatModel/problems.js"
+export { unavailablePrefix } from "../core/chatModel/agent.js"
+export { Busy, Invalid, NotFound, type Problem, problemBody } from "../core/chatModel/problems.js"
+export { type CreateRequest, defaultPageSize } from "../core/chatModel/sessions.js"
 export {
-  empty,
   find,
   formatTimestamp,
   type SessionRequest,
   sessions,
+  type Sessions,
   type State,
-  type Step,
-  type StoredSession,
-  timestamp
-} from "./chatModel/state.js"
-export { finishTurn, runTurn, startTurn, type Turn, type TurnRequest } from "./chatModel/turns.js"
+  type StoredSession
+} from "../core/chatModel/state.js"
+export type { Turn, TurnRequest } from "../core/chatModel/turns.js"
 export { parseBody, type Query, type Scope, UnparsableBody } from "../core/chatModel/validate.js"
-export { unavailablePrefix } from "../core/chatModel/agent.js"
+
+/**
+ * A change: its result, and the state after it (the state before it when it failed).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Step<A> = readonly [Either.Either<A, Problem>, State.State]
+
+const either = <A>(verdict: Verdict<A>): Either.Either<A, Problem> =>
+  verdict.ok ? Either.right(verdict.value) : Either.left(verdict.problem)
+
+const step = <A>([verdict, state]: State.Step<A>): Step<A> => [either(verdict), state]
+
+const sessionsIn = (map: HashMap.HashMap<string, State.StoredSession>): State.Sessions => ({
+  get: (sessionId) => Option.getOrUndefined(HashMap.get(map, sessionId)),
+  set: (stored) => sessionsIn(HashMap.set(map, stored.session.session_id, stored)),
+  remove: (sessionId) => sessionsIn(HashMap.remove(map, sessionId)),
+  values: () => HashMap.values(map)
+})
+
+/**
+ * No sessions.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const empty: State.State = State.emptyOf(sessionsIn(HashMap.empty()))
+
+/**
+ * The current time from the `Clock`, as a wire timestamp: `TestClock` controls it.
+ *
+ * @since 0.2.0
+ * @category time
+ */
+export const timestamp: Effect.Effect<string> = Effect.clockWith((clock) =>
+  // The unsafe reading: TestClock's `currentTimeNanos` effect dies on a fractional virtual instant.
+  Effect.sync(() => State.formatTimestamp(clock.unsafeCurrentTimeNanos()))
+)
 
 // -------------------------------------------------------------------------------------------------
 // sessions
 // -------------------------------------------------------------------------------------------------
-
-/**
- * @since 0.2.0
- * @category requests
- */
-export interface CreateRequest {
-  readonly query?: Query
-  /** The JSON body (`parseBody` of the text); absent is `{}`. */
-  readonly body?: unknown
-  readonly now: string
-  /** Default: `ses-` and the creation number as 24 hex digits. */
-  readonly sessionId?: string
-}
 
 /**
  * Creates a session: `POST /api/v1/chat`. A duplicate `sessionId` is refused as a 409.
@@ -80,38 +102,8 @@ export interface CreateRequest {
  * @since 0.2.0
  * @category sessions
  */
-export const create = (state: State, request: CreateRequest): Step<WireSession> => {
-  const scope = checkScope(request.query ?? {})
-  const body = checkCreateBody(request.body ?? {})
-  if (scope.value === undefined || body.value === undefined) return [invalid([...scope.issues, ...body.issues]), state]
-  const seq = state.created + 1
-  const sessionId = request.sessionId ?? `ses-${seq.toString(16).padStart(24, "0")}`
-  if (find(state, sessionId) !== undefined) {
-    return [Either.left(new Busy({ detail: `Chat session ${sessionId} already exists` })), state]
-  }
-  const session: WireSession = {
-    session_id: sessionId,
-    last_updated_at: request.now,
-    generated_title: null,
-    index_ids: body.value.indexIds,
-    job_metadata: null,
-    ...(body.value.sharedAccess === undefined ? {} : { shared_access: body.value.sharedAccess })
-  }
-  return [Either.right(session), put({ ...state, created: seq }, { session, scope: scope.value, seq, events: [], turns: 0 })]
-}
-
-/**
- * The default `page_size`: the API documents none.
- *
- * @since 0.2.0
- * @category sessions
- */
-export const defaultPageSize = 20
-
-const cursorOf = (stored: StoredSession): PageToken.Cursor => ({
-  lastUpdatedAt: stored.session.last_updated_at,
-  seq: stored.seq
-})
+export const create = (state: State.State, request: Sessions.CreateRequest): Step<WireSession> =>
+  step(Sessions.create(state, request))
 
 /**
  * One page of the request's sessions, newest first (latest update, then latest creation):
@@ -120,29 +112,8 @@ const cursorOf = (stored: StoredSession): PageToken.Cursor => ({
  * @since 0.2.0
  * @category sessions
  */
-export const list = (state: State, request: { readonly query?: Query } = {}): Either.Either<WirePage, Problem> => {
-  const query = request.query ?? {}
-  const scope = checkScope(query)
-  const size = checkPageSize(query)
-  const token = query["page_token"]
-  const cursor = token === undefined || token === "" ? undefined : PageToken.decode(token)
-  const tokenIssues: ReadonlyArray<WireIssue> = token !== undefined && token !== "" && cursor === undefined ?
-    [{ loc: ["query", "page_token"], msg: "Invalid page token", type: "value_error", input: token }] :
-    []
-  if (scope.value === undefined || size.issues.length > 0 || tokenIssues.length > 0) {
-    return invalid([...scope.issues, ...size.issues, ...tokenIssues])
-  }
-  const inScope = scope.value
-  const after = Array.from(HashMap.values(state.sessions))
-    .filter((stored) => sameScope(stored.scope, inScope) && (cursor === undefined || PageToken.compare(cursorOf(stored), cursor) > 0))
-    .sort((a, b) => PageToken.compare(cursorOf(a), cursorOf(b)))
-  const page = after.slice(0, size.value ?? defaultPageSize)
-  const last = page.at(-1)
-  return Either.right({
-    items: page.map((stored) => stored.session),
-    ...(last === undefined || after.length <= page.length ? {} : { next_page_token: PageToken.encode(cursorOf(last)) })
-  })
-}
+export const list = (state: State.State, request: { readonly query?: Query } = {}): Either.Either<WirePage, Problem> =>
+  either(Sessions.list(state, request))
 
 /**
  * A session and its history: `GET /api/v1/chat/{session_id}`.
@@ -150,8 +121,8 @@ export const list = (state: State, request: { readonly query?: Query } = {}): Ei
  * @since 0.2.0
  * @category sessions
  */
-export const retrieve = (state: State, request: SessionRequest): Either.Either<WireSessionDetail, Problem> =>
-  Either.map(visible(state, request), (stored) => ({ ...stored.session, events: stored.events }))
+export const retrieve = (state: State.State, request: State.SessionRequest): Either.Either<WireSessionDetail, Problem> =>
+  either(Sessions.retrieve(state, request))
 
 /**
  * A session without its history: `GET /api/v1/chat/{session_id}/summary`.
@@ -159,8 +130,8 @@ export const retrieve = (state: State, request: SessionRequest): Either.Either<W
  * @since 0.2.0
  * @category sessions
  */
-export const getSummary = (state: State, request: SessionRequest): Either.Either<WireSession, Problem> =>
-  Either.map(visible(state, request), (stored) => stored.session)
+export const getSummary = (state: State.State, request: State.SessionRequest): Either.Either<WireSession, Problem> =>
+  either(Sessions.getSummary(state, request))
 
 /**
  * The former name of {@link getSummary}.
@@ -171,11 +142,8 @@ export const getSummary = (state: State, request: SessionRequest): Either.Either
  */
 export const summary = getSummary
 
-const deleteSession = (state: State, request: SessionRequest): Step<void> =>
-  Either.match(visible(state, request), {
-    onLeft: (problem) => [Either.left(problem), state],
-    onRight: (stored) => [Either.void, { ...state, sessions: HashMap.remove(state.sessions, stored.session.session_id) }]
-  })
+const deleteSession = (state: State.State, request: State.SessionRequest): Step<void> =>
+  step(Sessions.deleteSession(state, request))
 
 export {
   /**
@@ -195,3 +163,38 @@ export {
  * @category sessions
  */
 export const remove = deleteSession
+
+// -------------------------------------------------------------------------------------------------
+// turns
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Starts a turn: `POST /api/v1/chat/{session_id}/messages/stream`. Records the `user_input`, binds
+ * an unbound session to the turn's indexes, titles an untitled one from the prompt, and marks the
+ * session busy until {@link finishTurn}. Checked in FastAPI's order: the request's shape (422), the
+ * session (404), a turn already running (409), the locked indexes (422).
+ *
+ * @since 0.2.0
+ * @category turns
+ */
+export const startTurn = (state: State.State, request: Turns.TurnRequest): Step<Turns.Turn> =>
+  step(Turns.startTurn(state, request))
+
+/**
+ * Ends a turn: records the agent's events and adds the turn to `job_metadata` (turns, token and
+ * duration totals; `is_error` and `error` of this turn). Nothing happens if the session is gone or
+ * is not running this turn.
+ *
+ * @since 0.2.0
+ * @category turns
+ */
+export const finishTurn: (state: State.State, turn: Turns.Turn, now: string) => State.State = Turns.finishTurn
+
+/**
+ * A whole turn at once: {@link startTurn}, then {@link finishTurn} at the same time.
+ *
+ * @since 0.2.0
+ * @category turns
+ */
+export const runTurn = (state: State.State, request: Turns.TurnRequest): Step<Turns.Turn> =>
+  step(Turns.runTurn(state, request))

@@ -1,198 +1,71 @@
 /**
- * The chat resource's model on its own: sessions, pages, histories and turns, with the rules the
- * API enforces, as plain functions over a state value. Turns have a file of their own in
- * ./chatModel/.
+ * What the Effect 3 edition's `ChatModel` adds to the model (whose rules are tested in
+ * test/core/chatModel/): verdicts as `Either`, sessions in a `HashMap` that a change leaves as it
+ * was, and the time from the `Clock`.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as TestClock from "effect/TestClock"
+import * as Problems from "../../src/core/chatModel/problems.js"
 import * as ChatModel from "../../src/testing/ChatModel.js"
-import { at, createMany, ok, org, problem, project, run, sessionWithTurn, turnBody } from "./chatModel/fixtures.js"
 
-describe("ChatModel", () => {
-  describe("create", () => {
-    it("makes a wire-format session, unbound and untitled, numbered in creation order", () => {
-      const { state, ids } = createMany(2)
-      expect(ids).toEqual(["ses-000000000000000000000001", "ses-000000000000000000000002"])
-      expect(ChatModel.find(state, ids[0] ?? "")?.session).toEqual({
-        session_id: "ses-000000000000000000000001",
-        last_updated_at: at(0),
-        generated_title: null,
-        index_ids: null,
-        job_metadata: null
-      })
-    })
+const created = (state: ChatModel.State, now: string) => {
+  const [session, next] = ChatModel.create(state, { now })
+  return { session: Either.getOrThrow(session), state: next }
+}
 
-    it("keeps index_ids and shared_access as sent, and the session id it is given", () => {
-      const [session] = run(ChatModel.empty, (s) =>
-        ChatModel.create(s, { body: { index_ids: ["idx-a"], shared_access: "read_only" }, now: at(0), sessionId: "ses-given" }))
-      expect(session).toMatchObject({ session_id: "ses-given", index_ids: ["idx-a"], shared_access: "read_only" })
-    })
-
-    it("refuses a session id that exists with a 409", () => {
-      const [, state] = run(ChatModel.empty, (s) => ChatModel.create(s, { now: at(0), sessionId: "ses-x" }))
-      const [result, after] = ChatModel.create(state, { now: at(1), sessionId: "ses-x" })
-      expect(problem(result)).toMatchObject({ _tag: "Busy", status: 409 })
-      expect(after).toBe(state)
-    })
-
-    it("lists every problem of query and body in one 422, leaving the state as it was", () => {
-      const [result, after] = ChatModel.create(ChatModel.empty, {
-        query: { project_id: "nope" },
-        body: { index_ids: ["", ...Array.from({ length: 10 }, (_, i) => `idx-${i}`)], shared_access: "all" },
-        now: at(0)
-      })
-      const found = problem(result)
-      expect(found.status).toBe(422)
-      expect(ChatModel.problemBody(found)).toEqual({
-        detail: [
-          expect.objectContaining({ loc: ["query", "project_id"], type: "uuid_parsing" }),
-          expect.objectContaining({ loc: ["body", "index_ids", 0], type: "string_too_short" }),
-          expect.objectContaining({ loc: ["body", "index_ids"], type: "too_long" }),
-          expect.objectContaining({ loc: ["body", "shared_access"], type: "enum" })
-        ]
-      })
-      expect(after).toBe(ChatModel.empty)
-    })
-
-    it("reads a request body as FastAPI does: empty is missing, broken is json_invalid", () => {
-      const [empty] = ChatModel.create(ChatModel.empty, { body: ChatModel.parseBody(""), now: at(0) })
-      expect(problem(empty).detail).toEqual([expect.objectContaining({ loc: ["body"], type: "missing" })])
-      const [broken] = ChatModel.create(ChatModel.empty, { body: ChatModel.parseBody("{index_ids:"), now: at(0) })
-      expect(problem(broken).detail).toEqual([expect.objectContaining({ loc: ["body"], type: "json_invalid" })])
-      const [array] = ChatModel.create(ChatModel.empty, { body: ChatModel.parseBody("[]"), now: at(0) })
-      expect(problem(array).detail).toEqual([expect.objectContaining({ type: "model_attributes_type" })])
-    })
+describe("ChatModel (Effect 3)", () => {
+  it("answers with Either: Right for an answer, Left for a problem", () => {
+    const { session, state } = created(ChatModel.empty, "2026-04-22T12:00:00.000000")
+    expect(Either.getOrThrow(ChatModel.getSummary(state, { sessionId: session.session_id }))).toEqual(session)
+    const missing = ChatModel.retrieve(state, { sessionId: "ses-nope" })
+    expect(Either.flip(missing)).toEqual(Either.right(expect.objectContaining({ _tag: "NotFound", status: 404 })))
+    const [busy, unchanged] = ChatModel.create(state, { now: "2026-04-22T12:00:01.000000", sessionId: session.session_id })
+    expect(Either.isLeft(busy) && busy.left).toBeInstanceOf(ChatModel.Busy)
+    expect(unchanged).toBe(state)
   })
 
-  describe("timestamps", () => {
-    it("formats UTC with microseconds and no zone", () => {
-      expect(ChatModel.formatTimestamp(1_776_861_281_342_245_123n)).toBe("2026-04-22T12:34:41.342245")
-      expect(ChatModel.formatTimestamp(0n)).toBe("1970-01-01T00:00:00.000000")
-    })
-
-    it.effect("takes the time from the Clock, so TestClock controls it", () =>
-      Effect.gen(function*() {
-        yield* TestClock.setTime(1_776_861_281_342)
-        expect(yield* ChatModel.timestamp).toBe("2026-04-22T12:34:41.342000")
-      }))
+  it("gives the model's own problems, which a double answers with problemBody", () => {
+    expect(ChatModel.NotFound).toBe(Problems.NotFound)
+    const [invalid] = ChatModel.create(ChatModel.empty, { query: { project_id: "nope" }, now: "2026-04-22T12:00:00.000000" })
+    const problem = Either.getOrThrowWith(Either.flip(invalid), () => new Error("expected a problem"))
+    expect(ChatModel.problemBody(problem)).toEqual({ detail: [expect.objectContaining({ loc: ["query", "project_id"] })] })
   })
 
-  describe("list", () => {
-    it("lists newest first: latest update, then latest creation", () => {
-      const { state, ids } = createMany(3)
-      // The first session's turn makes it the most recently updated.
-      const [, touched] = run(state, (s) => ChatModel.runTurn(s, { sessionId: ids[0] ?? "", body: turnBody, now: at(60) }))
-      const [, tie] = run(touched, (s) => ChatModel.create(s, { now: at(60) }))
-      const page = ok(ChatModel.list(tie))
-      expect(page.items.map((session) => session.session_id)).toEqual([
-        "ses-000000000000000000000004",
-        ids[0],
-        ids[2],
-        ids[1]
-      ])
-      expect(page.next_page_token).toBeUndefined()
-    })
-
-    it("pages with page_size and opaque tokens, and leaves the token out on the last page", () => {
-      const { state, ids } = createMany(5)
-      const first = ok(ChatModel.list(state, { query: { page_size: "2" } }))
-      expect(first.items.map((s) => s.session_id)).toEqual([ids[4], ids[3]])
-      expect(first.next_page_token).toEqual(expect.any(String))
-      const second = ok(ChatModel.list(state, { query: { page_size: "2", page_token: first.next_page_token ?? "" } }))
-      expect(second.items.map((s) => s.session_id)).toEqual([ids[2], ids[1]])
-      const third = ok(ChatModel.list(state, { query: { page_size: "2", page_token: second.next_page_token ?? "" } }))
-      expect(third.items.map((s) => s.session_id)).toEqual([ids[0]])
-      expect("next_page_token" in third).toBe(false)
-    })
-
-    it("leaves the token out when a page ends exactly at the last session", () => {
-      const { state } = createMany(4)
-      const first = ok(ChatModel.list(state, { query: { page_size: "2" } }))
-      const second = ok(ChatModel.list(state, { query: { page_size: "2", page_token: first.next_page_token ?? "" } }))
-      expect(second.items).toHaveLength(2)
-      expect(second.next_page_token).toBeUndefined()
-    })
-
-    it("uses a default page size of 20", () => {
-      const { state } = createMany(25)
-      const page = ok(ChatModel.list(state))
-      expect(page.items).toHaveLength(ChatModel.defaultPageSize)
-      expect(ChatModel.defaultPageSize).toBe(20)
-    })
-
-    it("keeps its place when sessions are created or deleted between pages", () => {
-      const { state, ids } = createMany(6)
-      const first = ok(ChatModel.list(state, { query: { page_size: "2" } }))
-      // A newer session, and the deletion of the session the token points at.
-      const [, withNew] = run(state, (s) => ChatModel.create(s, { now: at(100) }))
-      const [, changed] = run(withNew, (s) => ChatModel.delete(s, { sessionId: ids[4] ?? "" }))
-      const second = ok(ChatModel.list(changed, { query: { page_size: "2", page_token: first.next_page_token ?? "" } }))
-      expect(second.items.map((s) => s.session_id)).toEqual([ids[3], ids[2]])
-    })
-
-    it("answers 422 for a page_size that is not a positive integer", () => {
-      const { state } = createMany(1)
-      for (const size of ["0", "-1", "abc", "1.5", ""]) {
-        const found = problem(ChatModel.list(state, { query: { page_size: size } }))
-        expect(found.status).toBe(422)
-        expect(found.detail).toEqual([expect.objectContaining({ loc: ["query", "page_size"] })])
-      }
-    })
-
-    it("answers 422 for a page token it did not write", () => {
-      const { state } = createMany(3)
-      const real = ok(ChatModel.list(state, { query: { page_size: "1" } })).next_page_token ?? ""
-      for (const token of ["garbage", `${real}x`, "e30", real.slice(0, -3), "!!!"]) {
-        const found = problem(ChatModel.list(state, { query: { page_token: token } }))
-        expect(found.detail).toEqual([expect.objectContaining({ loc: ["query", "page_token"], type: "value_error" })])
-      }
-    })
-
-    it("lists only the sessions of the request's organization and project", () => {
-      const scoped = createMany(2, ChatModel.empty, { organization_id: org, project_id: project })
-      const mixed = createMany(1, scoped.state)
-      expect(ok(ChatModel.list(mixed.state)).items.map((s) => s.session_id)).toEqual(mixed.ids)
-      expect(ok(ChatModel.list(mixed.state, { query: { organization_id: org, project_id: project } })).items).toHaveLength(2)
-      // Another spelling of the same UUIDs names the same scope.
-      expect(ok(ChatModel.list(mixed.state, {
-        query: { organization_id: org.toUpperCase(), project_id: `urn:uuid:${project.replaceAll("-", "")}` }
-      })).items).toHaveLength(2)
-      expect(ok(ChatModel.list(mixed.state, { query: { organization_id: org } })).items).toEqual([])
-      expect(problem(ChatModel.list(mixed.state, { query: { organization_id: "acme" } })).status).toBe(422)
-    })
+  it("keeps its sessions in a persistent map: a change leaves the state before it as it was", () => {
+    const first = created(ChatModel.empty, "2026-04-22T12:00:00.000000")
+    const second = created(first.state, "2026-04-22T12:00:01.000000")
+    const [deleted, after] = ChatModel.delete(second.state, { sessionId: first.session.session_id })
+    expect(Either.isRight(deleted)).toBe(true)
+    expect(ChatModel.sessions(after).map((stored) => stored.session.session_id)).toEqual([second.session.session_id])
+    expect(ChatModel.sessions(second.state)).toHaveLength(2)
+    expect(ChatModel.sessions(first.state)).toHaveLength(1)
+    expect(ChatModel.sessions(ChatModel.empty)).toEqual([])
+    expect(ChatModel.find(after, first.session.session_id)).toBeUndefined()
+    expect(ChatModel.find(second.state, first.session.session_id)?.session).toEqual(first.session)
   })
 
-  describe("retrieve, summary, delete", () => {
-    it("retrieves a session with its history, and summarises it without", () => {
-      const { sessionId, state } = sessionWithTurn()
-      const detail = ok(ChatModel.retrieve(state, { sessionId }))
-      expect(detail.events[0]).toEqual({ type: "user_input", content: turnBody.prompt })
-      expect(detail.events.at(-1)).toMatchObject({ type: "stop" })
-      const summary = ok(ChatModel.getSummary(state, { sessionId }))
-      expect("events" in summary).toBe(false)
-      const { events: _, ...session } = detail
-      expect(summary).toEqual(session)
-    })
-
-    it("answers 404 for an unknown id and for a session of another scope", () => {
-      const scoped = createMany(1, ChatModel.empty, { project_id: project })
-      const sessionId = scoped.ids[0] ?? ""
-      for (const request of [{ sessionId: "ses-nope" }, { sessionId }, { sessionId, query: { project_id: org } }]) {
-        const found = problem(ChatModel.retrieve(scoped.state, request))
-        expect(found).toMatchObject({ _tag: "NotFound", status: 404, detail: "Chat session not found" })
-        expect(problem(ChatModel.getSummary(scoped.state, request)).status).toBe(404)
-        expect(problem(ChatModel.delete(scoped.state, request)[0]).status).toBe(404)
-      }
-      expect(ok(ChatModel.retrieve(scoped.state, { sessionId, query: { project_id: project } })).session_id).toBe(sessionId)
-    })
-
-    it("deletes a session: it is gone from retrieve and list", () => {
-      const { state, ids } = createMany(2)
-      const [, after] = run(state, (s) => ChatModel.delete(s, { sessionId: ids[0] ?? "" }))
-      expect(problem(ChatModel.retrieve(after, { sessionId: ids[0] ?? "" })).status).toBe(404)
-      expect(ok(ChatModel.list(after)).items.map((s) => s.session_id)).toEqual([ids[1]])
-      expect(ChatModel.sessions(after).map((s) => s.session.session_id)).toEqual([ids[1]])
-    })
+  it("runs a turn: started, then finished, or whole at once", () => {
+    const { session, state } = created(ChatModel.empty, "2026-04-22T12:00:00.000000")
+    const request = { sessionId: session.session_id, body: { index_ids: ["idx-a"], prompt: "refunds" }, now: "2026-04-22T12:00:01.000000" }
+    const [started, running] = ChatModel.startTurn(state, request)
+    const turn = Either.getOrThrow(started)
+    expect(ChatModel.find(running, session.session_id)?.running).toBe(turn.id)
+    const finished = ChatModel.finishTurn(running, turn, "2026-04-22T12:00:02.000000")
+    const [whole, ran] = ChatModel.runTurn(state, request)
+    expect(Either.getOrThrow(whole)).toEqual(turn)
+    expect(ChatModel.find(ran, session.session_id)?.events).toEqual(ChatModel.find(finished, session.session_id)?.events)
   })
+
+  it("keeps the former names of getSummary and delete", () => {
+    expect(ChatModel.summary).toBe(ChatModel.getSummary)
+    expect(ChatModel.remove).toBe(ChatModel.delete)
+  })
+
+  it.effect("takes the time from the Clock, so TestClock controls it", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(1_776_861_281_342)
+      expect(yield* ChatModel.timestamp).toBe("2026-04-22T12:34:41.342000")
+    }))
 })

@@ -4,13 +4,9 @@
  *
  * @since 0.2.0
  */
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as HashMap from "effect/HashMap"
-import * as Option from "effect/Option"
-import { Invalid, notFound, type Problem } from "./problems.js"
-import { checkScope, type Query, type Scope } from "../../core/chatModel/validate.js"
-import type { WireEvent, WireIssue, WireSession } from "../../core/chatModel/wire.js"
+import { notFound, refuse, accept, invalid, type Verdict } from "./problems.js"
+import { checkScope, type Query, type Scope } from "./validate.js"
+import type { WireEvent, WireSession } from "./wire.js"
 
 /**
  * A session as the model keeps it.
@@ -32,30 +28,45 @@ export interface StoredSession {
 }
 
 /**
+ * The sessions by id, as an immutable map: a change returns a new map and leaves this one as it
+ * was. Each edition backs it with its Effect's `HashMap`, so that a change copies a path, not every
+ * session (a load run creates thousands).
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export interface Sessions {
+  readonly get: (sessionId: string) => StoredSession | undefined
+  readonly set: (stored: StoredSession) => Sessions
+  readonly remove: (sessionId: string) => Sessions
+  readonly values: () => Iterable<StoredSession>
+}
+
+/**
  * @since 0.2.0
  * @category models
  */
 export interface State {
-  readonly sessions: HashMap.HashMap<string, StoredSession>
+  readonly sessions: Sessions
   /** Sessions created so far (deleted ones included): the next creation number is one more. */
   readonly created: number
 }
 
 /**
- * No sessions.
+ * No sessions, kept in `sessions` (an empty map).
  *
- * @since 0.2.0
+ * @since 1.0.0
  * @category constructors
  */
-export const empty: State = { sessions: HashMap.empty(), created: 0 }
+export const emptyOf = (sessions: Sessions): State => ({ sessions, created: 0 })
 
 /**
- * A change: its result, and the state after it (the state before it when it failed).
+ * A change: its verdict, and the state after it (the state before it when it failed).
  *
  * @since 0.2.0
  * @category models
  */
-export type Step<A> = readonly [Either.Either<A, Problem>, State]
+export type Step<A> = readonly [Verdict<A>, State]
 
 /**
  * Every session, oldest first.
@@ -64,7 +75,7 @@ export type Step<A> = readonly [Either.Either<A, Problem>, State]
  * @category getters
  */
 export const sessions = (state: State): ReadonlyArray<StoredSession> =>
-  Array.from(HashMap.values(state.sessions)).sort((a, b) => a.seq - b.seq)
+  Array.from(state.sessions.values()).sort((a, b) => a.seq - b.seq)
 
 /**
  * The session of that id, whatever its scope.
@@ -72,8 +83,7 @@ export const sessions = (state: State): ReadonlyArray<StoredSession> =>
  * @since 0.2.0
  * @category getters
  */
-export const find = (state: State, sessionId: string): StoredSession | undefined =>
-  Option.getOrUndefined(HashMap.get(state.sessions, sessionId))
+export const find = (state: State, sessionId: string): StoredSession | undefined => state.sessions.get(sessionId)
 
 /**
  * `2026-04-22T12:34:41.342245`: UTC, no zone, microseconds, as LlamaCloud writes `last_updated_at`.
@@ -88,17 +98,6 @@ export const formatTimestamp = (epochNanos: bigint): string => {
 }
 
 /**
- * The current time from the `Clock`, as a wire timestamp: `TestClock` controls it.
- *
- * @since 0.2.0
- * @category time
- */
-export const timestamp: Effect.Effect<string> = Effect.clockWith((clock) =>
-  // The unsafe reading: TestClock's `currentTimeNanos` effect dies on a fractional virtual instant.
-  Effect.sync(() => formatTimestamp(clock.unsafeCurrentTimeNanos()))
-)
-
-/**
  * @since 0.2.0
  * @category requests
  */
@@ -107,22 +106,16 @@ export interface SessionRequest {
   readonly query?: Query
 }
 
-/** A 422 of these issues. */
-export const invalid = (issues: ReadonlyArray<WireIssue>) => Either.left(new Invalid({ detail: issues }))
-
 export const sameScope = (a: Scope, b: Scope): boolean =>
   a.organizationId === b.organizationId && a.projectId === b.projectId
 
 /** The session, if the request's scope is valid and sees it. */
-export const visible = (state: State, request: SessionRequest): Either.Either<StoredSession, Problem> => {
+export const visible = (state: State, request: SessionRequest): Verdict<StoredSession> => {
   const scope = checkScope(request.query ?? {})
   if (scope.value === undefined) return invalid(scope.issues)
   const stored = find(state, request.sessionId)
-  return stored !== undefined && sameScope(stored.scope, scope.value) ? Either.right(stored) : Either.left(notFound)
+  return stored !== undefined && sameScope(stored.scope, scope.value) ? accept(stored) : refuse(notFound)
 }
 
 /** The state with `stored` added or replaced. */
-export const put = (state: State, stored: StoredSession): State => ({
-  ...state,
-  sessions: HashMap.set(state.sessions, stored.session.session_id, stored)
-})
+export const put = (state: State, stored: StoredSession): State => ({ ...state, sessions: state.sessions.set(stored) })

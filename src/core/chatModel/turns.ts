@@ -5,12 +5,11 @@
  *
  * @since 0.2.0
  */
-import * as Either from "effect/Either"
-import * as Agent from "../../core/chatModel/agent.js"
-import { Busy } from "./problems.js"
-import { find, invalid, put, type SessionRequest, type State, type Step, visible } from "./state.js"
-import { checkScope, checkTurnBody } from "../../core/chatModel/validate.js"
-import type { WireEvent, WireUsage } from "../../core/chatModel/wire.js"
+import * as Agent from "./agent.js"
+import { accept, Busy, invalid, refuse } from "./problems.js"
+import { find, put, type SessionRequest, type State, type Step, visible } from "./state.js"
+import { checkScope, checkTurnBody } from "./validate.js"
+import type { WireEvent, WireUsage } from "./wire.js"
 
 /**
  * @since 0.2.0
@@ -59,10 +58,10 @@ export const startTurn = (state: State, request: TurnRequest): Step<Turn> => {
   const body = checkTurnBody(request.body)
   if (scope.value === undefined || body.value === undefined) return [invalid([...scope.issues, ...body.issues]), state]
   const stored = visible(state, request)
-  if (Either.isLeft(stored)) return [Either.left(stored.left), state]
-  const { session } = stored.right
-  if (stored.right.running !== undefined) {
-    return [Either.left(new Busy({ detail: "A message is already being processed in this chat session" })), state]
+  if (!stored.ok) return [stored, state]
+  const { session } = stored.value
+  if (stored.value.running !== undefined) {
+    return [refuse(new Busy({ detail: "A message is already being processed in this chat session" })), state]
   }
   const { indexIds, prompt, requireAllIndexes } = body.value
   if (session.index_ids !== null && !sameIndexes(session.index_ids, indexIds)) {
@@ -73,18 +72,18 @@ export const startTurn = (state: State, request: TurnRequest): Step<Turn> => {
       input: indexIds
     }]), state]
   }
-  const number = stored.right.turns + 1
+  const number = stored.value.turns + 1
   const answer = Agent.answer({ sessionId: session.session_id, turn: number, prompt, indexIds, requireAllIndexes })
   const turn: Turn = { id: `${session.session_id}/${number}`, sessionId: session.session_id, prompt, ...answer }
-  return [Either.right(turn), put(state, {
-    ...stored.right,
+  return [accept(turn), put(state, {
+    ...stored.value,
     session: {
       ...session,
       last_updated_at: request.now,
       generated_title: session.generated_title ?? Agent.titleOf(prompt),
       index_ids: session.index_ids ?? indexIds
     },
-    events: [...stored.right.events, { type: "user_input", content: prompt }],
+    events: [...stored.value.events, { type: "user_input", content: prompt }],
     turns: number,
     running: turn.id
   })]
@@ -130,5 +129,5 @@ export const finishTurn = (state: State, turn: Turn, now: string): State => {
  */
 export const runTurn = (state: State, request: TurnRequest): Step<Turn> => {
   const [started, next] = startTurn(state, request)
-  return Either.isLeft(started) ? [started, state] : [started, finishTurn(next, started.right, request.now)]
+  return started.ok ? [started, finishTurn(next, started.value, request.now)] : [started, state]
 }

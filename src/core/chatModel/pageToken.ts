@@ -5,8 +5,6 @@
  *
  * @since 0.2.0
  */
-import * as Either from "effect/Either"
-import * as Encoding from "effect/Encoding"
 
 /** Where a page ends: the list's sort key of its last session. */
 export interface Cursor {
@@ -17,15 +15,27 @@ export interface Cursor {
 // A version tag, so a token from another double (or a hand-made one) is told apart from garbling.
 const version = "c1"
 
+// The token's text is ASCII (a tag, a timestamp, digits), so `btoa` / `atob`, which every runtime
+// has, encode it whole; base64url without padding, as URLs carry it.
+const toBase64Url = (text: string): string => btoa(text).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "")
+
+const fromBase64Url = (token: string): string | undefined => {
+  if (!/^[A-Za-z0-9_-]*$/.test(token) || token.length % 4 === 1) return undefined
+  try {
+    return atob(token.replaceAll("-", "+").replaceAll("_", "/"))
+  } catch {
+    return undefined
+  }
+}
+
 /** base64url of `c1|<last_updated_at>|<seq>`. */
-export const encode = (cursor: Cursor): string =>
-  Encoding.encodeBase64Url(`${version}|${cursor.lastUpdatedAt}|${cursor.seq}`)
+export const encode = (cursor: Cursor): string => toBase64Url(`${version}|${cursor.lastUpdatedAt}|${cursor.seq}`)
 
 const timestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/
 
 /** The cursor a token holds, or `undefined` for anything this module did not write. */
 export const decode = (token: string): Cursor | undefined => {
-  const text = Either.getOrUndefined(Encoding.decodeBase64UrlString(token))
+  const text = fromBase64Url(token)
   const [tag, lastUpdatedAt, seq, ...rest] = text?.split("|") ?? []
   if (tag !== version || lastUpdatedAt === undefined || seq === undefined || rest.length > 0) return undefined
   if (!timestamp.test(lastUpdatedAt) || !/^\d{1,15}$/.test(seq)) return undefined

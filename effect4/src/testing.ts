@@ -1,0 +1,9 @@
+/**
+ * Test doubles for programs that use effect-llamacloud: the model of the chat resource that the
+ * doubles share. Nothing here imports Node: the local server, which does, is in
+ * `effect-llamacloud/testing/node`.
+ *
+ * @since 0.1.0
+ */
+
+export * as ChatModel from "./testing/ChatModel.js"
