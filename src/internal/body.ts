@@ -8,19 +8,14 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
-import { type DecodeContext, decodeFailure, describeParseError, type Failure, looksLikeHtml, messageOf } from "./failure.js"
+import { type Body, MAX_BODY_BYTES, parseJsonBody } from "../core/jsonBody.js"
+import { type DecodeContext, decodeFailure, describeParseError, type Failure } from "./failure.js"
 import type { Decode } from "./operation.js"
-import { boundedDepth } from "../core/show.js"
 
-/** The largest body read; bigger answers fail with `DecodeError` instead of filling memory. */
-export const MAX_BODY_BYTES = 16 * 1024 * 1024
+export { type Body, MAX_BODY_BYTES }
+
 /** Error bodies only feed a message: the rest is discarded. */
 export const MAX_ERROR_BODY_BYTES = 64 * 1024
-
-export interface Body {
-  readonly text: string
-  readonly tooLarge: boolean
-}
 
 const tooLargeBody: Body = { text: "", tooLarge: true }
 const emptyBody: Body = { text: "", tooLarge: false }
@@ -75,31 +70,12 @@ export const readBody = (
   return Effect.catchIf(read, (error) => error.reason === "EmptyBody", () => Effect.succeed(emptyBody))
 }
 
-/** The deepest JSON a success body may nest: no LlamaCloud answer comes near it, and rendering stays bounded. */
-const MAX_JSON_DEPTH = 64
-
 /** A 2xx body as the operation's result. */
 export const decodeBody = <A>(body: Body, decode: Decode<A>, context: DecodeContext): Either.Either<A, Failure> => {
-  if (body.tooLarge) return decodeFailure(context, `the body is larger than the ${MAX_BODY_BYTES} byte limit`, "")
-  const text = body.text
-  if (text.trim() === "") return decodeFailure(context, "the body is empty", text)
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (cause) {
-    // JSON.parse quotes the text it choked on, which may be part of the key: its words are kept
-    // only when scrubbing changed nothing.
-    const safe = context.scrub(text)
-    const why = safe === text ? ` (${messageOf(cause)})` : ""
-    const what = looksLikeHtml(text, context.headers) ? "an HTML page, not JSON" : `not JSON${why}`
-    return decodeFailure(context, `the body is ${what}`, text)
-  }
-  if (!boundedDepth(json, MAX_JSON_DEPTH)) {
-    return decodeFailure(context, `the body nests deeper than ${MAX_JSON_DEPTH} levels`, text)
-  }
-  const result = decode(json)
+  const parsed = parseJsonBody(body, context.headers, context.scrub)
+  if ("problem" in parsed) return decodeFailure(context, parsed.problem, body.text)
+  const result = decode(parsed.json)
   return Either.isRight(result)
     ? Either.right(result.right)
-    : decodeFailure(context, `the body is not the documented shape: ${describeParseError(result.left)}`, text)
+    : decodeFailure(context, `the body is not the documented shape: ${describeParseError(result.left)}`, body.text)
 }
-

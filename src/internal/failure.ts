@@ -6,8 +6,8 @@
  * every server-sent text is scrubbed of the key after it is decoded (a key spelled with JSON escapes
  * is only visible then).
  *
- * Over 300 lines and one concept: the classification of failures, whose parts (a status's body, a
- * transport's cause, a decode's problem) feed one another's messages.
+ * The readings that do not depend on Effect (an error body, `x-should-retry`, a transport's cause,
+ * `Retry-After`) are shared by both editions in `src/core/`; this module makes the errors.
  */
 import type * as Headers from "@effect/platform/Headers"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
@@ -25,12 +25,12 @@ import {
   NotFoundError,
   RateLimitError,
   ServerError,
-  ValidationError,
-  type ValidationIssue
+  ValidationError
 } from "../LlamaCloudError.js"
+import { parseErrorBody, parseShouldRetry } from "../core/errorBody.js"
+import { brokeOff, classifyTransport } from "../core/transportFailure.js"
 import { detach, type Scrub, truncate } from "./redact.js"
 import { parseRetryAfter } from "./retryAfter.js"
-import { show } from "../core/show.js"
 
 /**
  * What every failure names about its call: the operation, the session, and once the server has
@@ -98,7 +98,7 @@ export const statusFailure = (
 ): Failure => {
   const parsed = parseErrorBody(text, status, headers, scrub)
   const retryAfter = parseRetryAfter(headers, now)
-  const serverSays = parseShouldRetry(headers["x-should-retry"])
+  const serverSays = Option.fromNullable(parseShouldRetry(headers["x-should-retry"]))
   const fields = { ...facts, requestId: requestIdIn(facts), status, detail: parsed.detail }
   const failure = (error: LlamaCloudError, safety: Safety): Failure => ({ error, safety, serverSays, retryAfter, status })
   if (status === 401 || status === 403) return failure(new AuthError(fields), "never")
@@ -121,198 +121,26 @@ export const statusFailure = (
   return failure(new ApiError(fields), status === 408 ? "safe" : "never")
 }
 
-interface ErrorBody {
-  readonly detail: string
-  readonly issues: ReadonlyArray<ValidationIssue>
-}
-
-const statusText: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  408: "Request Timeout",
-  409: "Conflict",
-  422: "Unprocessable Entity",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Timeout"
-}
-
-export const looksLikeHtml = (text: string, headers: Headers.Headers): boolean =>
-  (headers["content-type"] ?? "").includes("html") || /^\s*<(!doctype|html|head|body)/i.test(text)
-
-/** FastAPI's `{"detail": "..."}` or `{"detail": [{loc, msg, type}]}`, or whatever else came. */
-const parseErrorBody = (text: string, status: number, headers: Headers.Headers, scrub: Scrub): ErrorBody => {
-  const fallback = statusText[status] ?? `HTTP ${status}`
-  const trimmed = text.trim()
-  if (trimmed === "") return { detail: `${fallback} (empty body)`, issues: [] }
-  let json: unknown = undefined
-  try {
-    json = JSON.parse(trimmed)
-  } catch {
-    if (looksLikeHtml(trimmed, headers)) {
-      const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim()
-      return { detail: truncate(scrub(`${fallback} (an HTML page${title ? `: ${title}` : ""})`)), issues: [] }
-    }
-    return { detail: truncate(scrub(trimmed)), issues: [] }
-  }
-  const detail = typeof json === "object" && json !== null && "detail" in json ? json.detail : undefined
-  if (typeof detail === "string") return { detail: truncate(scrub(detail)), issues: [] }
-  if (Array.isArray(detail)) {
-    // A list of thousands of issues only repeats itself: the first ones tell what to fix.
-    const issues = detail.slice(0, 20).map((item) => toIssue(item, scrub))
-    return { detail: truncate(issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")), issues }
-  }
-  return { detail: truncate(scrub(show(json, 300))), issues: [] }
-}
-
-const toIssue = (item: unknown, scrub: Scrub): ValidationIssue => {
-  if (typeof item !== "object" || item === null) return { path: [], message: scrub(show(item)) }
-  const loc = "loc" in item && Array.isArray(item.loc) ?
-    item.loc.slice(0, 10).flatMap((k): Array<string | number> =>
-      typeof k === "string" ? [truncate(scrub(k), 100)] : typeof k === "number" ? [k] : []
-    ) :
-    []
-  const message = "msg" in item && typeof item.msg === "string" ? item.msg : show(item)
-  return { path: loc, message: truncate(scrub(message)) }
-}
-
-const parseShouldRetry = (header: string | undefined): Option.Option<boolean> => {
-  const value = header?.trim().toLowerCase()
-  return value === "true" ? Option.some(true) : value === "false" ? Option.some(false) : Option.none()
-}
-
 // -------------------------------------------------------------------------------------------------
 // transport failures
 
-// Codes after which the request cannot have reached the server.
-const neverConnected = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EADDRNOTAVAIL",
-  "UND_ERR_CONNECT_TIMEOUT"
-])
-
-// Runtimes without Node's error codes (Deno, workerd) say the same in words.
-const refusedInWords = /connection refused|os error 111|failed to lookup address|dns error|name or service not known|no such host/i
-
-// Codes that mean the request was never sent because something local is wrong: an invalid header,
-// a TLS handshake that could not succeed (TLS spoken to a plain-HTTP port, an untrusted
-// certificate). Trying again cannot help.
-const invalidBeforeSending = (code: string): boolean =>
-  code === "ERR_INVALID_CHAR" || code === "ERR_INVALID_HTTP_TOKEN" || code === "UND_ERR_INVALID_ARG" ||
-  code === "ERR_INVALID_URL" || code === "EPROTO" || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_") ||
-  code.startsWith("CERT_") || code === "DEPTH_ZERO_SELF_SIGNED_CERT" || code === "SELF_SIGNED_CERT_IN_CHAIN" ||
-  code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" || code === "UNABLE_TO_GET_ISSUER_CERT_LOCALLY"
-
-/**
- * A cause that no socket produced: a TypeError or ReferenceError with no code and no cause of its
- * own is the transport failing to run (the undici client under Bun: `dispatcher.request is not a
- * function`), not a network failure. fetch's own "fetch failed" TypeError always wraps a cause.
- */
-const isProgrammingError = (root: unknown): boolean =>
-  (root instanceof TypeError || root instanceof ReferenceError) && codeOf(root) === undefined &&
-  (root as { readonly cause?: unknown }).cause === undefined && !/fetch failed|network|socket|connect/i.test(root.message)
-
-/** A runtime that refused the request before it left (Deno without `--allow-net` or `--allow-env`). */
-const refusedByRuntime = (root: unknown): boolean =>
-  root instanceof Error && (/^(PermissionDenied|NotCapable)$/.test(root.name) || /requires \S+ access|permission denied/i.test(root.message))
-
 /** A failure before or while the response headers arrived. */
 export const transportFailure = (error: HttpClientError.HttpClientError, facts: Facts, scrub: Scrub): Failure => {
-  const root = rootCause(error.cause)
-  const code = codeOf(root)
-  const detail = scrub(describeCause(root, error.reason))
-  const cause = sanitise(root, scrub)
-  const connectFailed = (what: string, safety: "safe" | "never") =>
-    failure(new NetworkError({ ...facts, reason: "ConnectFailed", detail: `${what}${detail}`, timeout: Option.none(), cause }), safety)
-  if (error._tag === "RequestError" && error.reason !== "Transport") {
-    // The request could not even be built: nothing was sent, and trying again cannot help.
-    return connectFailed("the request could not be built: ", "never")
-  }
-  if (error._tag === "RequestError") {
-    if (code !== undefined && neverConnected.has(code)) return connectFailed("", "safe")
-    if (code !== undefined && invalidBeforeSending(code)) return connectFailed("the request could not be sent: ", "never")
-    if (code === undefined && refusedInWords.test(messageOf(root))) return connectFailed("", "safe")
-    if (refusedByRuntime(root)) return connectFailed("the runtime refused to send the request: ", "never")
-    if (isProgrammingError(root)) {
-      return connectFailed("the HTTP client failed before sending (is this transport supported on this runtime?): ", "never")
-    }
-  }
+  const phase = error._tag === "RequestError" ? (error.reason === "Transport" ? "sending" : "unbuilt") : "answered"
+  const verdict = classifyTransport(error.cause, phase, error.reason, scrub)
   return failure(
-    new NetworkError({ ...facts, reason: "ConnectionLost", detail, timeout: Option.none(), cause }),
-    "ambiguous"
+    new NetworkError({ ...facts, reason: verdict.reason, detail: verdict.detail, timeout: Option.none(), cause: verdict.cause }),
+    verdict.safety
   )
 }
 
 /** The connection failed while a success body was being read: the server has acted. */
 export const bodyBrokeOff = (error: HttpClientError.ResponseError, facts: Facts, scrub: Scrub, what = "the response body"): Failure => {
-  const root = rootCause(error.cause)
+  const verdict = brokeOff(error.cause, error.reason, scrub, what)
   return failure(
-    new NetworkError({
-      ...facts,
-      reason: "ConnectionLost",
-      detail: `${what} broke off: ${scrub(describeCause(root, error.reason))}`,
-      timeout: Option.none(),
-      cause: sanitise(root, scrub)
-    }),
-    "ambiguous"
+    new NetworkError({ ...facts, reason: verdict.reason, detail: verdict.detail, timeout: Option.none(), cause: verdict.cause }),
+    verdict.safety
   )
-}
-
-/**
- * What an error keeps of a transport's cause: its name, code and scrubbed message. The cause itself
- * may hold anything (undici's parser errors keep the unparsed response bytes, which may quote the key).
- */
-const sanitise = (root: unknown, scrub: Scrub): unknown => {
-  if (root === undefined) return undefined
-  const name = root instanceof Error ? root.name : typeof root
-  const copy = new Error(scrub(messageOf(root)))
-  copy.name = name
-  const code = codeOf(root)
-  return code === undefined ? copy : Object.assign(copy, { code })
-}
-
-/** The innermost cause (fetch wraps the socket error in a TypeError; happy eyeballs in an AggregateError). */
-const rootCause = (cause: unknown): unknown => {
-  let current = cause
-  for (let depth = 0; depth < 8; depth++) {
-    if (typeof current !== "object" || current === null) return current
-    if (codeOf(current) !== undefined) return current
-    if ("cause" in current && current.cause !== undefined) {
-      current = current.cause
-    } else if ("errors" in current && Array.isArray(current.errors) && current.errors.length > 0) {
-      current = current.errors[0]
-    } else {
-      return current
-    }
-  }
-  return current
-}
-
-const describeCause = (root: unknown, fallback: string): string => {
-  if (root === undefined) return fallback
-  const message = messageOf(root)
-  const code = codeOf(root)
-  return code === undefined || message.includes(code) ? message : `${message} (${code})`
-}
-
-const codeOf = (u: unknown): string | undefined =>
-  typeof u === "object" && u !== null && "code" in u && typeof u.code === "string" ? u.code : undefined
-
-export const messageOf = (u: unknown): string => {
-  try {
-    return u instanceof Error ? String(u.message) : typeof u === "string" ? u : show(u)
-  } catch {
-    return "(unprintable error)"
-  }
 }
 
 // -------------------------------------------------------------------------------------------------
