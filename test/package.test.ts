@@ -65,3 +65,51 @@ describe("the published package", () => {
     assert.deepStrictEqual(broken, [], "links to files the tarball does not hold")
   })
 })
+
+describe("the two editions", () => {
+  const edition4 = JSON.parse(read("effect4/package.json"))
+  const major = (range: string) => /^\^?(\d+)\./.exec(range)?.[1]
+
+  it("are one package name, each with its own major: 0.x for Effect 3, 1.x for Effect 4", () => {
+    assert.strictEqual(edition4.name, pkg.name)
+    assert.strictEqual(major(pkg.version), "0")
+    assert.strictEqual(major(edition4.version), "1")
+  })
+
+  it("publish the Effect 4 edition as `latest` and the Effect 3 edition under the `effect3` dist-tag", () => {
+    assert.deepStrictEqual(edition4.publishConfig, { tag: "latest" })
+    assert.deepStrictEqual(pkg.publishConfig, { tag: "effect3" })
+  })
+
+  it("each admit only their own Effect line as peers", () => {
+    assert.strictEqual(major(pkg.peerDependencies.effect), "3")
+    assert.strictEqual(major(pkg.peerDependencies["@effect/platform-node"]), "0")
+    assert.strictEqual(major(edition4.peerDependencies.effect), "4")
+    assert.strictEqual(major(edition4.peerDependencies["@effect/platform-node"]), "4")
+    // Effect 4 folds @effect/platform, @effect/ai and @effect/experimental into effect.
+    for (const folded of ["@effect/platform", "@effect/ai", "@effect/experimental"]) {
+      assert.notProperty(edition4.peerDependencies, folded)
+    }
+    for (const name of Object.keys(edition4.peerDependencies)) {
+      assert.strictEqual(edition4.devDependencies[name], edition4.peerDependencies[name], `${name}: developed against what it admits`)
+    }
+  })
+
+  it("have the same entry points, types, command line, runtime dependencies and Node floor", () => {
+    assert.deepStrictEqual(edition4.exports, pkg.exports)
+    assert.deepStrictEqual(edition4.typesVersions, pkg.typesVersions)
+    assert.deepStrictEqual(edition4.bin, pkg.bin)
+    assert.strictEqual(edition4.main, pkg.main)
+    assert.strictEqual(edition4.types, pkg.types)
+    assert.deepStrictEqual(edition4.dependencies, pkg.dependencies)
+    assert.deepStrictEqual(edition4.engines, pkg.engines)
+    assert.strictEqual(edition4.type, "module")
+    assert.strictEqual(edition4.sideEffects, false)
+  })
+
+  it("ship the same documents: the Effect 4 edition's build copies them from the top", () => {
+    for (const file of ["README.md", "CHANGELOG.md", "LICENSE", "docs"]) assert.include(edition4.files, file)
+    assert.include(edition4.files, "dist")
+    assert.match(edition4.scripts.build, /scripts\/from-top\.mjs/)
+  })
+})
