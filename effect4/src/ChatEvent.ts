@@ -18,6 +18,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 import * as SchemaTransformation from "effect/SchemaTransformation"
+import { describe } from "./internal/issueList.js"
 import { optional, withDefault } from "./internal/optionalField.js"
 
 /** The wire's `type` literal, read as the domain's `_tag` (the key is renamed by `wire`). */
@@ -242,15 +243,18 @@ type Known = keyof typeof known
 
 const isKnown = (type: string): type is Known => Object.prototype.hasOwnProperty.call(known, type)
 
+// Problems quote the value found.
+const quoting = { reportInput: true } as const
+
 const decoders: { readonly [K in Known]: (u: unknown) => Result.Result<ChatEvent, Schema.SchemaError> } = {
-  user_input: Schema.decodeUnknownResult(UserInput),
-  text_delta: Schema.decodeUnknownResult(TextDelta),
-  text: Schema.decodeUnknownResult(Text),
-  thinking_delta: Schema.decodeUnknownResult(ThinkingDelta),
-  thinking: Schema.decodeUnknownResult(Thinking),
-  tool_call: Schema.decodeUnknownResult(ToolCall),
-  tool_result: Schema.decodeUnknownResult(ToolResult),
-  stop: Schema.decodeUnknownResult(Stop)
+  user_input: Schema.decodeUnknownResult(UserInput, quoting),
+  text_delta: Schema.decodeUnknownResult(TextDelta, quoting),
+  text: Schema.decodeUnknownResult(Text, quoting),
+  thinking_delta: Schema.decodeUnknownResult(ThinkingDelta, quoting),
+  thinking: Schema.decodeUnknownResult(Thinking, quoting),
+  tool_call: Schema.decodeUnknownResult(ToolCall, quoting),
+  tool_result: Schema.decodeUnknownResult(ToolResult, quoting),
+  stop: Schema.decodeUnknownResult(Stop, quoting)
 }
 
 const encoders: { readonly [K in Known]: (a: never) => unknown } = {
@@ -287,16 +291,6 @@ export interface EventProblem {
   readonly issue: string
 }
 
-const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1()
-
-const describe = (error: Schema.SchemaError): string =>
-  formatIssues(error.issue).issues
-    .map((issue) => {
-      const path = (issue.path ?? []).map((key) => typeof key === "object" ? String(key.key) : String(key))
-      return `${path.length > 0 ? `${path.join(".")}: ` : ""}${issue.message}`
-    })
-    .join("; ")
-
 /**
  * Decodes one event from its parsed JSON: dispatched on `type`, an unknown `type` kept as an
  * `UnknownEvent`.
@@ -313,7 +307,7 @@ export const decode = (json: unknown): Result.Result<ChatEvent, EventProblem> =>
     return Result.fail({ type: Option.none(), issue: "an event must have a string `type`" })
   }
   if (!isKnown(type)) return Result.succeed({ _tag: "UnknownEvent", type, payload: json })
-  return Result.mapError(decoders[type](json), (error) => ({ type: Option.some(type), issue: describe(error) }))
+  return Result.mapError(decoders[type](json), (error) => ({ type: Option.some(type), issue: describe(error.issue) }))
 }
 
 /**

@@ -1,0 +1,378 @@
+/**
+ * What callers pass to the `ChatService` operations, and its validation: every parameter is checked
+ * here before anything is sent, by every implementation of the service. Its wire form (query and
+ * body) is in `internal/requestWire.ts`. Over 300 lines because each parameter's schema carries the
+ * messages a user reads, and those belong beside the checks that produce them.
+ *
+ * A schema's `message` annotation says what it expects; a value of the wrong type reads
+ * `<message>, got <value>` (see `internal/issueList.ts`). A check that fails says why itself.
+ *
+ * @since 0.1.0
+ */
+import * as Option from "effect/Option"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import { SharedAccess } from "./ChatSession.js"
+import { isScopeId } from "./core/scopeId.js"
+import { show } from "./core/show.js"
+import { problems } from "./internal/issueList.js"
+import { type CallFacts, ValidationError, type ValidationIssue } from "./LlamaCloudError.js"
+
+/**
+ * The most indexes one session may be bound to.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MAX_INDEX_IDS = 10
+
+// A lone UTF-16 surrogate has no UTF-8 form: percent-encoding one throws, and in a query or a body
+// it would reach the server as U+FFFD, another id than the caller's.
+const loneSurrogate = /\p{Surrogate}/u
+
+/** A check that fails with the message `failure` gives for the value, or passes when it gives none. */
+const failsWith = <T>(failure: (value: T) => string | undefined, annotations?: Schema.Annotations.Filter) =>
+  Schema.makeFilter((value: T) => failure(value), annotations)
+
+/** The check that a string is well-formed Unicode (no lone surrogate), the message naming what it is. */
+const wellFormed = (what: string) =>
+  failsWith((s: string) =>
+    loneSurrogate.test(s) ? `${what} must be well-formed Unicode (it holds a lone surrogate), got ${show(s)}` : undefined
+  )
+
+/** At most `max` items, the message counting those given. */
+const atMost = (max: number, what: string) =>
+  failsWith((items: ReadonlyArray<unknown>) => items.length > max ? `${what} at most ${max} index ids (got ${items.length})` : undefined, {
+    toJsonSchema: () => ({ maxItems: max }),
+    arbitraryConstraint: { maxLength: max }
+  })
+
+const IndexId = Schema.String.check(
+  Schema.isMinLength(1, { message: "an index id must be a non-empty string" }),
+  wellFormed("an index id")
+)
+
+const IndexIds = Schema.Array(IndexId).check(atMost(MAX_INDEX_IDS, "a session takes"))
+
+const uuid = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+const Uuid = Schema.String.check(
+  failsWith((s: string) => isScopeId(s) ? undefined : `must be a UUID, got ${show(s)}`, {
+    // Without these, a generator would try random strings until one happened to be a UUID.
+    arbitraryConstraint: { patterns: [{ source: uuid, flags: "" }] },
+    toJsonSchema: () => ({ format: "uuid" })
+  })
+)
+
+/** The organization and project a call acts in; every operation takes them. */
+const scopeFields = {
+  /** Overrides the client's default organization for this call. */
+  organizationId: Schema.optional(Uuid),
+  /** Overrides the client's default project for this call. */
+  projectId: Schema.optional(Uuid)
+}
+
+// On the mode and on its optional union: a string that is neither mode fails the first, any other
+// value the second.
+const sharedAccessMessage = { message: `must be "query" or "read_only"` }
+
+/**
+ * Parameters of Create Session. All are optional: `create()` makes an unbound session in the
+ * client's default organization and project.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CreateSessionParams = Schema.Struct({
+  /** Indexes the session retrieves from (at most 10); locked once the first message is sent. Null or absent: unbound. */
+  indexIds: Schema.optional(Schema.NullOr(IndexIds)).annotate({ message: "must be an array of index ids or null" }),
+  /** Sharing mode; only newer API versions accept it, so it is sent only when set. */
+  sharedAccess: Schema.optional(SharedAccess.annotate(sharedAccessMessage)).annotate(sharedAccessMessage),
+  ...scopeFields
+}).annotate({ message: "create takes an object of parameters" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface CreateSessionParams extends Schema.Schema.Type<typeof CreateSessionParams> {}
+
+const PageSize = Schema.Number.check(
+  failsWith((n: number) => Number.isSafeInteger(n) && n > 0 ? undefined : `must be a positive whole number, got ${show(n)}`, {
+    arbitraryConstraint: { number: "integer", minimum: 1, maximum: 1000 },
+    toJsonSchema: () => ({ type: "integer", minimum: 1 })
+  })
+)
+
+/**
+ * Parameters of `ChatService.list`: the page size used to fetch the stream's pages.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const ListSessionsParams = Schema.Struct({
+  /** Sessions per page fetched; the server's default when absent. */
+  pageSize: Schema.optional(PageSize),
+  ...scopeFields
+}).annotate({ message: "list takes an object of parameters" })
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface ListSessionsParams extends Schema.Schema.Type<typeof ListSessionsParams> {}
+
+/**
+ * Parameters of `ChatService.listPage`: one page, from the start or from a page token.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const ListPageParams = Schema.Struct({
+  pageSize: Schema.optional(PageSize),
+  /** The `nextPageToken` of the previous page; the first page when absent. */
+  pageToken: Schema.optional(Schema.String.check(
+    Schema.isMinLength(1, { message: "a page token must be a non-empty string (omit it for the first page)" }),
+    wellFormed("a page token")
+  )),
+  ...scopeFields
+}).annotate({ message: "listPage takes an object of parameters" })
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface ListPageParams extends Schema.Schema.Type<typeof ListPageParams> {}
+
+/**
+ * Parameters of the operations on one session (`retrieve`, `getSummary`, `delete`).
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const SessionParams = Schema.Struct(scopeFields).annotate({ message: "expected an object of parameters" })
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface SessionParams extends Schema.Schema.Type<typeof SessionParams> {}
+
+/**
+ * The longest prompt a turn takes, in Unicode code points (as the server counts them).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const MAX_PROMPT_LENGTH = 1000
+
+const codePoints = (s: string): number => {
+  let n = 0
+  for (const _ of s) n++
+  return n
+}
+
+const Prompt = Schema.String.annotate({ message: "the prompt must be a string" }).check(
+  failsWith((s: string) => s.trim() === "" ? "the prompt must not be empty" : undefined, {
+    arbitraryConstraint: { minLength: 1 }
+  }),
+  failsWith((s: string) => {
+    const length = codePoints(s)
+    return length > MAX_PROMPT_LENGTH
+      ? `the prompt may hold at most ${MAX_PROMPT_LENGTH} characters (Unicode code points), got ${length}`
+      : undefined
+  }, {
+    toJsonSchema: () => [{ maxLength: 2 * MAX_PROMPT_LENGTH }, true],
+    arbitraryConstraint: { maxCodePoints: MAX_PROMPT_LENGTH }
+  })
+)
+
+const TurnIndexIds = Schema.Array(IndexId).annotate({ message: "must be an array of index ids" }).check(
+  Schema.isMinLength(1, { message: "a turn must name at least one index id (the API requires them on every turn)" }),
+  atMost(MAX_INDEX_IDS, "a turn takes")
+)
+
+/**
+ * Parameters of `ChatService.sendMessage` and `ChatService.ask`: one turn.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const SendMessageParams = Schema.Struct({
+  /** What the user asks: 1 to 1000 characters. */
+  prompt: Prompt,
+  /** The indexes to search: 1 to 10, required on every turn; a bound session accepts only its own. */
+  indexIds: TurnIndexIds,
+  /** Fail the turn when one of the indexes cannot be searched; sent only when set. */
+  requireAllIndexes: Schema.optional(Schema.Boolean),
+  ...scopeFields
+}).annotate({ message: "a turn takes an object with a prompt and index ids" })
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface SendMessageParams extends Schema.Schema.Type<typeof SendMessageParams> {}
+
+// A path segment that is "." or ".." (or either spelled with %2E) is resolved away by every URL
+// parser, the transports' included: the request would reach another route (`delete("..")` would
+// send `DELETE /api/v1/`).
+const dotSegment = /^(?:\.|%2e){1,2}$/i
+
+/**
+ * A session id as the operations take it: a non-empty string of well-formed Unicode that is not
+ * `.` or `..` (nor either spelled with `%2E`), which a URL would resolve to another path. Any other
+ * character is percent-encoded into the path.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const SessionId = Schema.String.annotate({ message: "the session id must be a string" }).check(
+  Schema.isMinLength(1, { message: "the session id must not be empty" }),
+  wellFormed("the session id"),
+  failsWith((s: string) =>
+    dotSegment.test(s)
+      ? `the session id must not be "." or ".." (nor either percent-encoded): a URL resolves it to another path, got ${show(s)}`
+      : undefined
+  )
+)
+
+// -------------------------------------------------------------------------------------------------
+// validation
+
+const toIssues = (error: Schema.SchemaError): ReadonlyArray<ValidationIssue> => problems(error.issue)
+
+/**
+ * Validates what a caller passed against `schema`, listing every problem in one `ValidationError`
+ * whose issues sit under `at` (e.g. `["params"]`). Takes `unknown` so that callers from plain
+ * JavaScript get a typed error too, not a crash. Only an absent argument means "no parameters":
+ * a null from an untyped caller is a wrong type.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validateWith = <A, I>(schema: Schema.Codec<A, I>, options: { readonly absent?: unknown } = {}) => {
+  const decode = Schema.decodeUnknownResult(schema, { errors: "all", reportInput: true })
+  return (input: unknown): Result.Result<A, ValidationError> =>
+    Result.mapError(
+      decode(input === undefined && "absent" in options ? options.absent : input),
+      (error) => new ValidationError({ status: Option.none(), issues: toIssues(error), requestId: Option.none() })
+    )
+}
+
+/**
+ * Validates the parameters of `create` (see {@link validateWith}).
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validate: (input: unknown) => Result.Result<CreateSessionParams, ValidationError> = validateWith(
+  CreateSessionParams,
+  { absent: {} }
+)
+
+/**
+ * Validates a session id (see {@link validateWith}).
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validateSessionId: (input: unknown) => Result.Result<string, ValidationError> = validateWith(SessionId)
+
+/**
+ * Validates the parameters of `list`; absent means none.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validateList: (input: unknown) => Result.Result<ListSessionsParams, ValidationError> = validateWith(
+  ListSessionsParams,
+  { absent: {} }
+)
+
+/**
+ * Validates the parameters of `listPage`; absent means none.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validateListPage: (input: unknown) => Result.Result<ListPageParams, ValidationError> = validateWith(
+  ListPageParams,
+  { absent: {} }
+)
+
+/**
+ * Validates the parameters of `retrieve`, `getSummary` and `delete`; absent means none.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validateSession: (input: unknown) => Result.Result<SessionParams, ValidationError> = validateWith(
+  SessionParams,
+  { absent: {} }
+)
+
+/**
+ * Validates the parameters of a turn (`sendMessage`, `ask`): they are required.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validateTurn: (input: unknown) => Result.Result<SendMessageParams, ValidationError> = validateWith(
+  SendMessageParams
+)
+
+/**
+ * Validates the index ids of a turn: 1 to 10 non-empty strings of well-formed Unicode, the rule
+ * `SendMessageParams` holds them to (see {@link validateWith}). For what takes them ahead of any
+ * turn, such as a model's layer.
+ *
+ * @since 0.3.0
+ * @category validation
+ */
+export const validateTurnIndexIds: (input: unknown) => Result.Result<ReadonlyArray<string>, ValidationError> = validateWith(
+  TurnIndexIds
+)
+
+/**
+ * Checks one call: its session id (when the operation takes one) and its parameters together,
+ * every problem in one `ValidationError` that names the operation, and the session when its id is
+ * usable. Issues quote what was passed: `scrub` takes out what must never be quoted back (an API
+ * key passed by mistake as an id). Any implementation of `ChatService` uses it, so that the same
+ * bad input gives the same error everywhere.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validateCall = <P>(
+  parse: (input: unknown) => Result.Result<P, ValidationError>,
+  params: unknown,
+  call: {
+    /** E.g. `ChatService.retrieve`. */
+    readonly operation: string
+    /** Present for the operations on one session, whatever value was passed. */
+    readonly sessionId?: { readonly value: unknown } | undefined
+    readonly scrub?: ((text: string) => string) | undefined
+  }
+): Result.Result<P, ValidationError> => {
+  const { operation, sessionId } = call
+  const scrub = call.scrub ?? ((text: string) => text)
+  const id = sessionId === undefined ? Result.succeed(undefined) : validateSessionId(sessionId.value)
+  const parsed = parse(params)
+  if (Result.isSuccess(id) && Result.isSuccess(parsed)) return parsed
+  const issues = [
+    ...(Result.isFailure(id) ? id.failure.issues.map((issue) => ({ ...issue, path: ["sessionId", ...issue.path] })) : []),
+    ...(Result.isFailure(parsed) ? parsed.failure.issues : [])
+  ]
+  const facts: CallFacts = sessionId !== undefined && typeof sessionId.value === "string" && sessionId.value !== ""
+    ? { operation, sessionId: scrub(sessionId.value) }
+    : { operation }
+  return Result.fail(
+    new ValidationError({
+      ...facts,
+      status: Option.none(),
+      issues: issues.map((issue) => ({ path: issue.path, message: scrub(issue.message) })),
+      requestId: Option.none()
+    })
+  )
+}
