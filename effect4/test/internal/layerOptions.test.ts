@@ -1,0 +1,127 @@
+/**
+ * The policy layers' options, checked when the layer is built: a wrong one, as plain JavaScript
+ * can pass it, is a `ConfigError` naming the option and the value; nothing throws when the layer is
+ * made, and nothing is clamped or coerced.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import type * as Config from "effect/Config"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { problemOf } from "../fixtures/client.js"
+import { RetryPolicy } from "../../src/RetryPolicy.js"
+import { TimeoutPolicy } from "../../src/TimeoutPolicy.js"
+
+/** What plain JavaScript may pass: anything. */
+const untyped = <T>(value: unknown): T => value as T
+
+/** The error of building `layer`, which must fail. */
+const buildError = <A>(layer: Layer.Layer<A, Config.ConfigError>) =>
+  Effect.flip(Effect.scoped(Layer.build(layer)))
+
+/** The option a wrong value is reported under, and what is said of it. */
+const invalidData = (error: Config.ConfigError) => {
+  const problem = problemOf(error)
+  assert.strictEqual(problem.kind, "invalid")
+  return { path: [problem.path], message: problem.message }
+}
+
+const timeoutCases: ReadonlyArray<readonly [unknown, string, string]> = [
+  [{ perAttempt: -5 }, "perAttempt", "-5"],
+  [{ perAttempt: 0 }, "perAttempt", "0"],
+  [{ perAttempt: "-5 seconds" }, "perAttempt", "\"-5 seconds\""],
+  [{ idle: "banana" }, "idle", "\"banana\""],
+  [{ idle: "5 secs" }, "idle", "\"5 secs\""],
+  [{ idle: null }, "idle", "null"],
+  [{ total: Number.NaN }, "total", "NaN"],
+  [{ total: [-1, 0] }, "total", "[-1,0]"],
+  [{ total: [1, Number.NaN] }, "total", "[1,NaN]"],
+  [{ total: BigInt(-1) }, "total", "-1n"],
+  [{ total: { sekonds: 5 } }, "total", "{\"sekonds\":5}"],
+  [{ total: {} }, "total", "{}"],
+  [{ total: { seconds: -5 } }, "total", "{\"seconds\":-5}"],
+  [{ idle: new Date(0) }, "idle", "1970"],
+  [{ idle: "-Infinity" }, "idle", "\"-Infinity\""],
+  [{ perAtempt: "5 seconds" }, "perAtempt", "perAttempt, idle, total"],
+  ["5 seconds", "options", "\"5 seconds\""]
+]
+
+const retryCases: ReadonlyArray<readonly [unknown, string, string]> = [
+  [{ maxRetries: "3" }, "maxRetries", "\"3\""],
+  [{ maxRetries: -1 }, "maxRetries", "-1"],
+  [{ maxRetries: 1.5 }, "maxRetries", "1.5"],
+  [{ maxRetries: 101 }, "maxRetries", "101"],
+  [{ maxRetries: Number.NaN }, "maxRetries", "NaN"],
+  [{ maxRetries: Number.POSITIVE_INFINITY }, "maxRetries", "Infinity"],
+  [{ jitter: 2 }, "jitter", "2"],
+  [{ jitter: -0.1 }, "jitter", "-0.1"],
+  [{ jitter: "0.5" }, "jitter", "\"0.5\""],
+  [{ baseDelay: Number.POSITIVE_INFINITY }, "baseDelay", "Infinity"],
+  [{ maxDelay: "forever" }, "maxDelay", "\"forever\""],
+  [{ maxDelay: -1 }, "maxDelay", "-1"],
+  [{ maxRetryAfter: "-1 minutes" }, "maxRetryAfter", "\"-1 minutes\""],
+  [{ retryAmbiguous: "yes" }, "retryAmbiguous", "\"yes\""],
+  [{ retries: 3 }, "retries", "maxRetries, baseDelay"],
+  [[], "options", "[]"]
+]
+
+describe("TimeoutPolicy.layer", () => {
+  for (const [options, option, shown] of timeoutCases) {
+    it.effect(`refuses ${shown} as ${option} when built, naming the option and the value`, () =>
+      Effect.gen(function*() {
+        // Made without a throw: the options are read when the layer is built.
+        const layer = TimeoutPolicy.layer(untyped(options))
+        const error = invalidData(yield* buildError(layer))
+        assert.deepStrictEqual(error.path, [option])
+        assert.include(error.message, "TimeoutPolicy.layer")
+        assert.include(error.message, shown)
+      }))
+  }
+
+  it.effect("takes every form of duration, and Duration.infinity for no limit", () =>
+    Effect.gen(function*() {
+      const settings = yield* TimeoutPolicy.make({ perAttempt: 1500, idle: Duration.infinity, total: "2 minutes" })
+      assert.strictEqual(Duration.toMillis(settings.perAttempt), 1500)
+      assert.isFalse(Duration.isFinite(settings.idle))
+      assert.deepStrictEqual(Option.map(settings.total, Duration.toMillis), Option.some(120_000))
+      const tuple = yield* TimeoutPolicy.make({ perAttempt: [2, 0], idle: BigInt(3_000_000_000) })
+      assert.strictEqual(Duration.toMillis(tuple.perAttempt), 2000)
+      assert.strictEqual(Duration.toMillis(tuple.idle), 3000)
+      // Effect 4's object form, one unit or several.
+      const object = yield* TimeoutPolicy.make({ perAttempt: { seconds: 5 }, idle: { minutes: 1, seconds: 30 } })
+      assert.strictEqual(Duration.toMillis(object.perAttempt), 5000)
+      assert.strictEqual(Duration.toMillis(object.idle), 90_000)
+    }))
+
+  it.effect("keeps the defaults for what is not given", () =>
+    Effect.gen(function*() {
+      assert.deepStrictEqual(yield* TimeoutPolicy.make(), TimeoutPolicy.defaults)
+      assert.deepStrictEqual(yield* TimeoutPolicy.make(untyped({ idle: undefined })), TimeoutPolicy.defaults)
+    }))
+})
+
+describe("RetryPolicy.layer", () => {
+  for (const [options, option, shown] of retryCases) {
+    it.effect(`refuses ${shown} as ${option} when built, naming the option and the value`, () =>
+      Effect.gen(function*() {
+        const layer = RetryPolicy.layer(untyped(options))
+        const error = invalidData(yield* buildError(layer))
+        assert.deepStrictEqual(error.path, [option])
+        assert.include(error.message, "RetryPolicy.layer")
+        assert.include(error.message, shown)
+      }))
+  }
+
+  it.effect("takes the bounds themselves, and keeps the defaults for what is not given", () =>
+    Effect.gen(function*() {
+      const low = yield* RetryPolicy.make({ maxRetries: 0, jitter: 0, baseDelay: 0, maxRetryAfter: 0 })
+      assert.deepStrictEqual(
+        [low.maxRetries, low.jitter, Duration.toMillis(low.baseDelay), Duration.toMillis(low.maxRetryAfter)],
+        [0, 0, 0, 0]
+      )
+      const high = yield* RetryPolicy.make({ maxRetries: 100, jitter: 1, maxRetryAfter: Duration.infinity, retryAmbiguous: true })
+      assert.deepStrictEqual([high.maxRetries, high.jitter, high.retryAmbiguous], [100, 1, true])
+      assert.deepStrictEqual(yield* RetryPolicy.make(), RetryPolicy.defaults)
+    }))
+})
