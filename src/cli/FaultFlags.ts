@@ -8,7 +8,7 @@
  * @since 0.2.0
  */
 import * as Either from "effect/Either"
-import { routeNamed } from "../testing/localServer/routes.js"
+import { routeNamed } from "../core/localServer/routes.js"
 import { LocalServer } from "../testing/node.js"
 import { UsageError } from "./ExitCode.js"
 

@@ -8,7 +8,7 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
-import { routes } from "../testing/localServer/routes.js"
+import { routes } from "../core/localServer/routes.js"
 import * as Render from "./Render.js"
 
 const faultHelp = `Faults make the server misbehave on purpose. Each --fault goes to the first request it is aimed at, in order; once they are used up, --random-fault applies to a share of requests.

@@ -36,23 +36,26 @@ import * as SubscriptionRef from "effect/SubscriptionRef"
 import * as Crypto from "node:crypto"
 import * as Http from "node:http"
 import * as ChatModel from "./ChatModel.js"
+import { authenticate } from "../core/localServer/authentication.js"
+import { trackConnections } from "../core/localServer/connections.js"
+import type { EventFormat, Pacing } from "../core/localServer/eventStream.js"
+import { Fault, isStreamFault } from "../core/localServer/faults.js"
+import type { FaultPlan } from "../core/localServer/plan.js"
+import type { CreatedSession, RecordedRequest } from "../core/localServer/records.js"
+import { detail } from "../core/localServer/replies.js"
+import { match, type Route } from "../core/localServer/routes.js"
 import { actOut, streamTurn } from "./localServer/actOut.js"
-import { trackConnections } from "./localServer/connections.js"
-import type { EventFormat, Pacing } from "./localServer/eventStream.js"
-import { Fault, isStreamFault } from "./localServer/faults.js"
-import { authenticate, handle, type Outcome } from "./localServer/handlers.js"
+import { handle, type Outcome } from "./localServer/handlers.js"
 import { check } from "./localServer/options.js"
-import { type FaultPlan, nextFault, planState } from "./localServer/plan.js"
-import type { CreatedSession, RecordedRequest } from "./localServer/records.js"
-import { detail, toResponse } from "./localServer/replies.js"
-import { match, type Route } from "./localServer/routes.js"
+import { nextFault, planState } from "./localServer/plan.js"
+import { toResponse } from "./localServer/replies.js"
 
 export type { SharedAccess } from "../core/chatModel/wire.js"
-export type { EventFormat, Pacing } from "./localServer/eventStream.js"
-export { Fault, type FaultOptions, isStreamFault, type StreamFault } from "./localServer/faults.js"
-export type { FaultPlan } from "./localServer/plan.js"
-export type { CreatedSession, RecordedRequest } from "./localServer/records.js"
-export { type Aim, type FormerRoute, type Route, routes } from "./localServer/routes.js"
+export type { EventFormat, Pacing } from "../core/localServer/eventStream.js"
+export { Fault, type FaultOptions, isStreamFault, type StreamFault } from "../core/localServer/faults.js"
+export type { FaultPlan } from "../core/localServer/plan.js"
+export type { CreatedSession, RecordedRequest } from "../core/localServer/records.js"
+export { type Aim, type FormerRoute, type Route, routes } from "../core/localServer/routes.js"
 
 /**
  * @since 0.1.0
@@ -161,10 +164,11 @@ export const make = (options: Options = {}): Effect.Effect<LocalServer["Type"], 
     const format = options.eventFormat ?? {}
 
     const connections = trackConnections(nodeServer)
+    const closeAll = Effect.async<void>((resume) => connections.closeAll(() => resume(Effect.void)))
     // Added after the platform's own finalizer, so it runs first: the platform's `server.close()`
     // would otherwise wait forever on a stalled connection. Every handler ends once its socket is
     // gone, so waiting for them to finish is bounded.
-    yield* Effect.addFinalizer(() => Effect.zipRight(connections.closeAll, idle))
+    yield* Effect.addFinalizer(() => Effect.zipRight(closeAll, idle))
 
     /** Answers a routed request: the fault it meets, the model's verdict, then the reply, mangled or not. */
     const serve = (
@@ -245,7 +249,7 @@ export const make = (options: Options = {}): Effect.Effect<LocalServer["Type"], 
       requests: Ref.get(requests),
       sessions: Ref.get(sessions),
       model: Ref.get(model),
-      connections: connections.count,
+      connections: Effect.sync(connections.count),
       setFaults: (next: FaultPlan) => Ref.set(plan, planState(next)),
       reset: Effect.all([
         Ref.set(requests, []),

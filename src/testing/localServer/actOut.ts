@@ -6,11 +6,13 @@
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
-import { type EventFormat, type Pacing, streamHeaders, streamPlan } from "./eventStream.js"
-import type { Fault, StreamFault } from "./faults.js"
+import { type EventFormat, type Pacing, streamHeaders, streamPlan } from "../../core/localServer/eventStream.js"
+import type { Fault, StreamFault } from "../../core/localServer/faults.js"
+import { byteByByte, half, once, padded, type RawSend, resetSocket } from "../../core/localServer/raw.js"
+import { faultReply, withContentLength } from "../../core/localServer/replies.js"
 import type { Outcome } from "./handlers.js"
-import { byteByByte, closed, half, once, padded, rawOf, type RawSend, resetSocket, sendRaw, settle, waitUnlessClosed } from "./raw.js"
-import { faultReply, toResponse, withContentLength } from "./replies.js"
+import { closed, rawOf, sendRaw, settle, waitUnlessClosed } from "./raw.js"
+import { toResponse } from "./replies.js"
 
 /**
  * Streams a started turn, paced, mangled by `fault` if given; completes when the connection closes.

@@ -1,16 +1,17 @@
 /**
- * What LlamaCloud answers each route, as data: authentication first, then the model's verdict.
- * Pure: a handler takes the model's state and returns the answer with the state after it, so the
- * server can apply it atomically, or not at all when a fault says the request never got through.
+ * What LlamaCloud answers each route, as data: the model's verdict, once the key has passed
+ * `core/localServer/authentication.ts`. Pure: a handler takes the model's state and returns the
+ * answer with the state after it, so the server can apply it atomically, or not at all when a fault
+ * says the request never got through.
  *
  * @since 0.2.0
  */
 import * as Either from "effect/Either"
 import * as ChatModel from "../ChatModel.js"
-import { type EventFormat, streamHeaders, wholeBody } from "./eventStream.js"
-import type { CreatedSession } from "./records.js"
-import { detail, jsonReply, noContent, problemReply, type Reply } from "./replies.js"
-import type { Route } from "./routes.js"
+import { type EventFormat, streamHeaders, wholeBody } from "../../core/localServer/eventStream.js"
+import type { CreatedSession } from "../../core/localServer/records.js"
+import { jsonReply, noContent, problemReply, type Reply } from "../../core/localServer/replies.js"
+import type { Route } from "../../core/localServer/routes.js"
 
 /** A routed request, with what the server decided before looking at it. */
 export interface Incoming {
@@ -35,21 +36,6 @@ export interface Outcome {
   readonly turn?: ChatModel.Turn
   /** A success body holding a `generated_title`, which a `LargeBody` fault may grow. */
   readonly growable?: object
-}
-
-// FastAPI's HTTPBearer: a missing header, another scheme or an empty credential is "not authenticated".
-const bearerKey = (header: string | undefined): string | undefined => /^bearer +(\S+) *$/i.exec(header ?? "")?.[1]
-
-/** The 401 for a request without an accepted key, if it has none. */
-export const authenticate = (
-  headers: Readonly<Record<string, string>>,
-  apiKeys: ReadonlyArray<string> | undefined
-): Reply | undefined => {
-  const key = bearerKey(headers["authorization"])
-  const challenge = { "www-authenticate": "Bearer" }
-  if (key === undefined) return detail(401, "Not authenticated", challenge)
-  if (apiKeys !== undefined && !apiKeys.includes(key)) return detail(401, "Invalid authentication token", challenge)
-  return undefined
 }
 
 type Handled = readonly [Outcome, ChatModel.State]

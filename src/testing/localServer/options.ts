@@ -8,9 +8,9 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import { fraction, type Given, givenOptions, oneOf, required, text, wholeNumber } from "../../internal/layerOptions.js"
 import { show } from "../../core/show.js"
-import type { EventFormat, Pacing } from "./eventStream.js"
-import { isFault } from "./faults.js"
-import { type Aim, routes } from "./routes.js"
+import type { EventFormat, Pacing } from "../../core/localServer/eventStream.js"
+import { isFault } from "../../core/localServer/faults.js"
+import { type Aim, routes } from "../../core/localServer/routes.js"
 
 const layerName = "LocalServer.layer"
 

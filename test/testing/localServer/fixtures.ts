@@ -1,6 +1,7 @@
 /**
  * What the local server's tests share: a client of their own (raw undici, no library code), a
- * server per test that must end with no failed handler, and readers of its answers.
+ * server per test that must end with no failed handler, and readers of its answers (what is read
+ * off the wire alone is in test/shared/, for both editions).
  */
 import { expect } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -8,12 +9,20 @@ import * as Schedule from "effect/Schedule"
 import { Agent, request } from "undici"
 import type { Dispatcher } from "undici"
 import { LocalServer } from "../../../src/testing/node.js"
+import { defaultTurn, errorCode, isSession, json, parse, streamPath } from "../../shared/localServer/wire.js"
 
-export const auth = { authorization: "Bearer llx-test" }
-export const json = { ...auth, "content-type": "application/json" }
-
-export const sessionIdPattern = /^ses-[0-9a-f]{24}$/
-export const timestampPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/
+export {
+  auth,
+  defaultTurn,
+  errorCode,
+  eventsOf,
+  framesOf,
+  parse,
+  sessionIdPattern,
+  streamPath,
+  timestampPattern,
+  type WireSession
+} from "../../shared/localServer/wire.js"
 
 export interface Reply {
   readonly status: number
@@ -69,16 +78,6 @@ export const readAll = (response: Dispatcher.ResponseData) =>
 /** Sends a request and reads the whole body. */
 export const send = (agent: Agent, base: string, call: Call = {}) => Effect.flatMap(open(agent, base, call), readAll)
 
-/** The deepest `code` of an error and its causes. */
-export const errorCode = (error: unknown): string | undefined => {
-  if (typeof error !== "object" || error === null) return undefined
-  const code = "code" in error ? error.code : undefined
-  const cause = "cause" in error ? errorCode(error.cause) : undefined
-  return cause ?? (typeof code === "string" ? code : undefined)
-}
-
-export const parse = (text: string): unknown => JSON.parse(text)
-
 /** Retries `check` every 5 ms for up to 2 s: socket closes reach the server a moment after the client acts. */
 export const eventually = <A>(check: Effect.Effect<A, unknown>) =>
   check.pipe(Effect.retry({ schedule: Schedule.spaced("5 millis"), times: 400 }))
@@ -112,17 +111,6 @@ export const withServer = <A, E, R>(
 // the resource
 // -------------------------------------------------------------------------------------------------
 
-export interface WireSession {
-  readonly session_id: string
-  readonly last_updated_at: string
-  readonly generated_title: string | null
-  readonly index_ids: ReadonlyArray<string> | null
-  readonly job_metadata: Readonly<Record<string, unknown>> | null
-}
-
-const isSession = (u: unknown): u is WireSession =>
-  typeof u === "object" && u !== null && "session_id" in u && typeof u.session_id === "string"
-
 /** Creates a session over the wire; fails the test unless it is a 200. */
 export const createSession = (agent: Agent, base: string, body: unknown = {}, query = "") =>
   Effect.flatMap(send(agent, base, { path: `/api/v1/chat${query}`, body: JSON.stringify(body) }), (reply) => {
@@ -132,44 +120,9 @@ export const createSession = (agent: Agent, base: string, body: unknown = {}, qu
       Effect.fail(`create answered ${reply.status}: ${reply.text}`)
   })
 
-export const streamPath = (sessionId: string) => `/api/v1/chat/${encodeURIComponent(sessionId)}/messages/stream`
-
-export const defaultTurn = { index_ids: ["idx-a", "idx-b"], prompt: "What is the refund policy for damaged items?" }
-
 /** Posts a turn. */
 export const postTurn = (agent: Agent, base: string, sessionId: string, body: unknown = defaultTurn, signal?: AbortSignal) =>
   open(agent, base, { path: streamPath(sessionId), body: JSON.stringify(body) }, signal)
-
-/** One Server-Sent Event as read off the wire. */
-export interface Frame {
-  readonly name?: string
-  readonly data: string
-}
-
-/** A stream's text split into frames and comments (LF line endings only: what the server sends by default). */
-export const framesOf = (text: string): { readonly frames: ReadonlyArray<Frame>; readonly comments: ReadonlyArray<string> } => {
-  const frames: Array<Frame> = []
-  const comments: Array<string> = []
-  for (const block of text.split("\n\n")) {
-    if (block === "") continue
-    let name: string | undefined
-    const data: Array<string> = []
-    for (const line of block.split("\n")) {
-      if (line.startsWith(":")) comments.push(line.slice(1).trim())
-      else if (line.startsWith("event: ")) name = line.slice(7)
-      else if (line.startsWith("data: ")) data.push(line.slice(6))
-    }
-    if (data.length > 0) frames.push({ ...(name === undefined ? {} : { name }), data: data.join("\n") })
-  }
-  return { frames, comments }
-}
-
-/** The events of a stream's text, parsed. */
-export const eventsOf = (text: string): ReadonlyArray<Readonly<Record<string, unknown>>> =>
-  framesOf(text).frames.map((frame) => {
-    const value = parse(frame.data)
-    return typeof value === "object" && value !== null ? { ...value } : {}
-  })
 
 /** A session's summary; fails the test unless it is a 200. */
 export const summaryOf = (agent: Agent, base: string, sessionId: string) =>

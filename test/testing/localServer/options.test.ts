@@ -10,40 +10,10 @@ import * as Layer from "effect/Layer"
 import * as Net from "node:net"
 import { LocalServer } from "../../../src/testing/node.js"
 import { freePort } from "../../fixtures/freePort.js"
-
-const { Fault } = LocalServer
+import { everyOption, wrongOptions } from "../../shared/localServer/optionCases.js"
 
 /** What plain JavaScript may pass: anything. */
 const untyped = (value: unknown): LocalServer.Options => value as LocalServer.Options
-
-const cases: ReadonlyArray<readonly [unknown, ReadonlyArray<string>, string]> = [
-  [{ port: 70000 }, ["port"], "70000"],
-  [{ port: -1 }, ["port"], "-1"],
-  [{ port: "8080" }, ["port"], "\"8080\""],
-  [{ port: 80.5 }, ["port"], "80.5"],
-  [{ host: "" }, ["host"], "\"\""],
-  [{ host: 127 }, ["host"], "127"],
-  [{ apiKeys: "llx-test" }, ["apiKeys"], "\"llx-test\""],
-  [{ apiKeys: ["llx-test", ""] }, ["apiKeys"], "[\"llx-test\",\"\"]"],
-  [{ faults: [Fault.status(503)] }, ["faults"], "an object of options"],
-  [{ faults: { script: Fault.status(503) } }, ["faults", "script"], "an array of faults made by Fault"],
-  [{ faults: { script: [{ _tag: "Explode" }] } }, ["faults", "script"], "Explode"],
-  [{ faults: { scripts: [] } }, ["faults", "scripts"], "its options are script, random, route"],
-  [{ faults: { route: "chat" } }, ["faults", "route"], "\"chat\""],
-  [{ faults: { random: { rate: 1.5, fault: Fault.status(503) } } }, ["faults", "random", "rate"], "1.5"],
-  [{ faults: { random: { fault: Fault.status(503) } } }, ["faults", "random", "rate"], "needs rate"],
-  [{ faults: { random: { rate: 0.1, fault: 503 } } }, ["faults", "random", "fault"], "503"],
-  [{ faults: { random: { rate: 0.1, fault: Fault.status(503), seed: "x" } } }, ["faults", "random", "seed"], "\"x\""],
-  [{ pacing: { thinkMs: -5 } }, ["pacing", "thinkMs"], "-5"],
-  [{ pacing: { keepAliveMs: 0 } }, ["pacing", "keepAliveMs"], "0"],
-  [{ pacing: { eventMs: "10" } }, ["pacing", "eventMs"], "\"10\""],
-  [{ pacing: { think: 10 } }, ["pacing", "think"], "thinkMs, keepAliveMs, eventMs"],
-  [{ pacing: 10 }, ["pacing"], "10"],
-  [{ eventFormat: { eventNames: "all" } }, ["eventFormat", "eventNames"], "\"all\""],
-  [{ eventFormat: { lineEnding: "\n\n" } }, ["eventFormat", "lineEnding"], "\"\\n\\n\""],
-  [{ apiKey: "llx-test" }, ["apiKey"], "its options are port, host, apiKeys"],
-  ["llx-test", ["options"], "\"llx-test\""]
-]
 
 /** Whether something accepts a connection on the port. */
 const accepts = (port: number) =>
@@ -57,7 +27,7 @@ const accepts = (port: number) =>
   })
 
 describe("LocalServer.layer's options", () => {
-  for (const [options, path, said] of cases) {
+  for (const [options, path, said] of wrongOptions) {
     it.scopedLive(`${JSON.stringify(options)} fails the layer when built, naming ${path.join(".")}`, () =>
       Effect.gen(function*() {
         // Made without a throw: the options are read when the layer is built.
@@ -82,14 +52,7 @@ describe("LocalServer.layer's options", () => {
 
   it.scopedLive("every option, rightly given, starts the server", () =>
     Effect.gen(function*() {
-      const server = yield* LocalServer.make({
-        port: 0,
-        host: "127.0.0.1",
-        apiKeys: ["llx-test"],
-        faults: { script: [Fault.status(503)], random: { rate: 0.5, fault: Fault.status(429), seed: 7 }, route: ["create", "stream"] },
-        pacing: { thinkMs: 0, keepAliveMs: 1, eventMs: 0 },
-        eventFormat: { eventNames: "delta-message", lineEnding: "\r\n" }
-      })
+      const server = yield* LocalServer.make(everyOption)
       assert.isTrue(yield* accepts(server.port))
     }))
 })

@@ -28,10 +28,9 @@ import {
   type Server,
   withServer
 } from "./fixtures.js"
+import { typesOf } from "../../shared/localServer/wire.js"
 
 const { Fault } = LocalServer
-
-const typesOf = (events: ReadonlyArray<Readonly<Record<string, unknown>>>) => events.map((event) => event["type"])
 
 /** The events of an undisturbed turn in a fresh session: what a fault is compared with. */
 const normalTurn = (server: Server, agent: Agent) =>

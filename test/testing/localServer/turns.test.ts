@@ -25,8 +25,7 @@ import {
   summaryOf,
   withServer
 } from "./fixtures.js"
-
-const typesOf = (events: ReadonlyArray<Readonly<Record<string, unknown>>>) => events.map((event) => event["type"])
+import { typesOf } from "../../shared/localServer/wire.js"
 
 describe("LocalServer turns", () => {
   describe("the stream", () => {

@@ -1,11 +1,11 @@
 /**
- * The local server's routes come from the table of operations: one route per method and template,
+ * The local server's routes are the operations' request lines: one route per method and template,
  * named by the operation that sends it; the routes' former names still aim faults.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { names, operations, routeOf } from "../../../src/internal/operations.js"
-import { aimedAt, Fault } from "../../../src/testing/localServer/faults.js"
-import { match, routes } from "../../../src/testing/localServer/routes.js"
+import { aimedAt, Fault } from "../../../src/core/localServer/faults.js"
+import { match, routes } from "../../../src/core/localServer/routes.js"
 
 describe("the local server's routes", () => {
   it("are the operations that send a request of their own, in the table's order", () => {

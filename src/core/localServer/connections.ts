@@ -1,22 +1,19 @@
 /**
  * The server's connections: counted as they come and go, and all closed at shutdown, stalled ones
  * included, which node's `server.close()` alone would wait on forever.
- *
- * @since 0.2.0
  */
-import * as Effect from "effect/Effect"
 import type * as Http from "node:http"
 import type * as Net from "node:net"
 
 /** Connection counts and shutdown for one server. */
 export interface Connections {
   /** Open now, and accepted since tracking began. */
-  readonly count: Effect.Effect<{ readonly open: number; readonly total: number }>
+  readonly count: () => { readonly open: number; readonly total: number }
   /**
-   * Stops the server accepting, destroys every socket, and completes once the server has closed and
-   * every socket has (node may report the one before the other).
+   * Stops the server accepting, destroys every socket, and calls `done` once the server has closed
+   * and every socket has (node may report the one before the other).
    */
-  readonly closeAll: Effect.Effect<void>
+  readonly closeAll: (done: () => void) => void
 }
 
 export const trackConnections = (server: Http.Server): Connections => {
@@ -34,16 +31,16 @@ export const trackConnections = (server: Http.Server): Connections => {
   }
   server.on("connection", onConnection)
   return {
-    count: Effect.sync(() => ({ open: sockets.size, total })),
-    closeAll: Effect.async<void>((resume) => {
+    count: () => ({ open: sockets.size, total }),
+    closeAll: (done) => {
       server.off("connection", onConnection)
       let serverClosed = !server.listening
-      let done = false
+      let finished = false
       const check = () => {
-        if (done || !serverClosed || sockets.size > 0) return
-        done = true
+        if (finished || !serverClosed || sockets.size > 0) return
+        finished = true
         onSocketClosed = undefined
-        resume(Effect.void)
+        done()
       }
       onSocketClosed = check
       if (!serverClosed) {
@@ -54,6 +51,6 @@ export const trackConnections = (server: Http.Server): Connections => {
       }
       for (const socket of sockets) socket.destroy()
       check()
-    })
+    }
   }
 }

@@ -4,7 +4,7 @@
  *
  * @since 0.2.0
  */
-import type * as ChatModel from "../ChatModel.js"
+import type { WireEvent } from "../chatModel/wire.js"
 import type { StreamFault } from "./faults.js"
 import { padded, type Piece, type RawSend } from "./raw.js"
 
@@ -70,7 +70,7 @@ const frame = (payload: Payload, format: EventFormat, name = nameOf(payload, for
 const keepAlive = (format: EventFormat): string => `: keep-alive${format.lineEnding ?? "\n"}${format.lineEnding ?? "\n"}`
 
 /** The whole stream as one text, unpaced: what a body fault mangles. */
-export const wholeBody = (events: ReadonlyArray<ChatModel.WireEvent>, format: EventFormat): string =>
+export const wholeBody = (events: ReadonlyArray<WireEvent>, format: EventFormat): string =>
   [keepAlive(format), ...events.map((event) => frame(event, format))].join("")
 
 const bytesOf = (text: string): Uint8Array => Buffer.from(text)
@@ -98,7 +98,7 @@ const defaultAfterStop: ReadonlyArray<Payload> = [
  * written (never, if it is not).
  */
 export const streamPlan = (
-  events: ReadonlyArray<ChatModel.WireEvent>,
+  events: ReadonlyArray<WireEvent>,
   options: {
     readonly pacing: Pacing
     readonly format: EventFormat

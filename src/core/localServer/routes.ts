@@ -6,7 +6,7 @@
  *
  * @since 0.2.0
  */
-import { operations, routeNames, type RouteName } from "../../internal/operations.js"
+import { routeNames, type RouteName, routes as operations } from "../operations.js"
 
 /**
  * The chat resource's requests as faults name them: by the operation that sends them (`list` also

@@ -4,7 +4,7 @@
  *
  * @since 0.2.0
  */
-import type { SharedAccess } from "../../core/chatModel/wire.js"
+import type { SharedAccess } from "../chatModel/wire.js"
 
 /**
  * One request as the server received it.
