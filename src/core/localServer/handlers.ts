@@ -2,16 +2,18 @@
  * What LlamaCloud answers each route, as data: the model's verdict, once the key has passed
  * `core/localServer/authentication.ts`. Pure: a handler takes the model's state and returns the
  * answer with the state after it, so the server can apply it atomically, or not at all when a fault
- * says the request never got through.
- *
- * @since 0.2.0
+ * says the request never got through. Shared by both editions: it reads the model's verdicts
+ * directly, not an edition's `Either` or `Result` of them.
  */
-import * as Either from "effect/Either"
-import * as ChatModel from "../ChatModel.js"
-import { type EventFormat, streamHeaders, wholeBody } from "../../core/localServer/eventStream.js"
-import type { CreatedSession } from "../../core/localServer/records.js"
-import { jsonReply, noContent, problemReply, type Reply } from "../../core/localServer/replies.js"
-import type { Route } from "../../core/localServer/routes.js"
+import type { Verdict } from "../chatModel/problems.js"
+import * as Sessions from "../chatModel/sessions.js"
+import type { State, Step } from "../chatModel/state.js"
+import * as Turns from "../chatModel/turns.js"
+import { parseBody } from "../chatModel/validate.js"
+import { type EventFormat, streamHeaders, wholeBody } from "./eventStream.js"
+import type { CreatedSession } from "./records.js"
+import { jsonReply, noContent, problemReply, type Reply } from "./replies.js"
+import type { Route } from "./routes.js"
 
 /** A routed request, with what the server decided before looking at it. */
 export interface Incoming {
@@ -33,32 +35,31 @@ export interface Outcome {
   /** A create's new session. */
   readonly created?: CreatedSession
   /** A turn that started: its events are to be streamed, then recorded. */
-  readonly turn?: ChatModel.Turn
+  readonly turn?: Turns.Turn
   /** A success body holding a `generated_title`, which a `LargeBody` fault may grow. */
   readonly growable?: object
 }
 
-type Handled = readonly [Outcome, ChatModel.State]
+type Handled = readonly [Outcome, State]
 
-const answered = <A>(
-  state: ChatModel.State,
-  result: Either.Either<A, ChatModel.Problem>,
-  onSuccess: (value: A) => Outcome
-): Handled => [Either.match(result, { onLeft: (problem) => ({ reply: problemReply(problem) }), onRight: onSuccess }), state]
+const answered = <A>(state: State, verdict: Verdict<A>, onSuccess: (value: A) => Outcome): Handled => [
+  verdict.ok ? onSuccess(verdict.value) : { reply: problemReply(verdict.problem) },
+  state
+]
 
-const stepped = <A>(step: ChatModel.Step<A>, onSuccess: (value: A) => Outcome): Handled => {
+const stepped = <A>(step: Step<A>, onSuccess: (value: A) => Outcome): Handled => {
   const [result, next] = step
   return answered(next, result, onSuccess)
 }
 
 /** What the real server answers `incoming`, and the model after it. */
-export const handle = (state: ChatModel.State, incoming: Incoming, format: EventFormat): Handled => {
+export const handle = (state: State, incoming: Incoming, format: EventFormat): Handled => {
   const { query, now } = incoming
   const session = { sessionId: incoming.sessionId ?? "", query }
   switch (incoming.route) {
     case "create":
       return stepped(
-        ChatModel.create(state, { query, body: ChatModel.parseBody(incoming.body), now, sessionId: incoming.newSessionId }),
+        Sessions.create(state, { query, body: parseBody(incoming.body), now, sessionId: incoming.newSessionId }),
         (created) => ({
           reply: jsonReply(200, created),
           growable: created,
@@ -74,16 +75,16 @@ export const handle = (state: ChatModel.State, incoming: Incoming, format: Event
         })
       )
     case "list":
-      return answered(state, ChatModel.list(state, { query }), (page) => ({ reply: jsonReply(200, page) }))
+      return answered(state, Sessions.list(state, { query }), (page) => ({ reply: jsonReply(200, page) }))
     case "retrieve":
-      return answered(state, ChatModel.retrieve(state, session), (found) => ({ reply: jsonReply(200, found), growable: found }))
+      return answered(state, Sessions.retrieve(state, session), (found) => ({ reply: jsonReply(200, found), growable: found }))
     case "getSummary":
-      return answered(state, ChatModel.getSummary(state, session), (found) => ({ reply: jsonReply(200, found), growable: found }))
+      return answered(state, Sessions.getSummary(state, session), (found) => ({ reply: jsonReply(200, found), growable: found }))
     case "delete":
-      return stepped(ChatModel.delete(state, session), () => ({ reply: noContent }))
+      return stepped(Sessions.deleteSession(state, session), () => ({ reply: noContent }))
     case "sendMessage":
       return stepped(
-        ChatModel.startTurn(state, { ...session, body: ChatModel.parseBody(incoming.body), now }),
+        Turns.startTurn(state, { ...session, body: parseBody(incoming.body), now }),
         (turn) => ({ reply: { status: 200, headers: streamHeaders, body: wholeBody(turn.events, format) }, turn })
       )
   }
