@@ -187,7 +187,7 @@ export interface ChatSessionDetail extends ChatSessionDetailValue {}
 class ChatSessionPageValue extends Schema.Class<ChatSessionPageValue>("ChatSessionPage")({
   items: Schema.Array(ChatSession),
   /** Pass it as `pageToken` to get the next page; none (or empty on the wire) on the last page. */
-  nextPageToken: Schema.optionalKey(Schema.NullOr(Schema.String)).pipe(
+  nextPageToken: Schema.optional(Schema.NullOr(Schema.String)).pipe(
     Schema.decodeTo(
       Schema.Option(Schema.String),
       SchemaTransformation.transformOptional({

@@ -7,12 +7,12 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as SchemaTransformation from "effect/SchemaTransformation"
 
-/** Absent or null: `Option.none()`. A none is encoded as an absent key. */
+/** Absent, undefined or null: `Option.none()`. A none is encoded as an absent key. */
 export const optional = <S extends Schema.Constraint>(schema: S) => Schema.OptionFromOptionalNullOr(schema)
 
-/** Absent or null: `fallback()`. The value is always encoded. */
+/** Absent, undefined or null: `fallback()`. The value is always encoded. */
 export const withDefault = <S extends Schema.Constraint>(schema: S, fallback: () => S["Type"]) =>
-  Schema.optionalKey(Schema.NullOr(schema)).pipe(
+  Schema.optional(Schema.NullOr(schema)).pipe(
     Schema.decodeTo(
       Schema.toType(schema),
       SchemaTransformation.transformOptional({
