@@ -5,8 +5,9 @@
  * it uses only the Fetch `Response` and Effect.
  *
  * Over 300 lines and one concept, the scripted transport: its replies (status, failure, hang,
- * event stream), routing, and recording; splitting the event-stream builder out is the next step
- * if it grows.
+ * event stream), routing, and recording. What does not depend on Effect (route matching, the event
+ * stream's byte layout, the check of the replies) is in `src/core/mockTransport/`, shared with the
+ * Effect 4 edition.
  *
  * @since 0.1.0
  */
@@ -24,23 +25,17 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 import * as ChatEvent from "../ChatEvent.js"
-import { show } from "../core/show.js"
+import { keepAliveBeats, layout } from "../core/mockTransport/eventStream.js"
+import {
+  type RecordedRequest,
+  repliesProblem,
+  type Route,
+  type RouteMatch,
+  router,
+  scriptEntry
+} from "../core/mockTransport/routes.js"
 
-/**
- * A request as the transport received it.
- *
- * @since 0.1.0
- * @category models
- */
-export interface RecordedRequest {
-  readonly method: string
-  /** The full URL, query included. */
-  readonly url: string
-  /** Header names in lower case. */
-  readonly headers: Readonly<Record<string, string>>
-  /** The body as text; `""` when there is none. */
-  readonly body: string
-}
+export { queryOf, type RecordedRequest, type RouteMatch } from "../core/mockTransport/routes.js"
 
 /**
  * What the mock answers with.
@@ -77,18 +72,6 @@ export type MockReplies =
   | ((request: RecordedRequest, index: number, earlier: ReadonlyArray<RecordedRequest>) => MockReply)
 
 /**
- * What a route matched: the `:param` segments of its path (percent-decoded), and how many earlier
- * requests the same route matched.
- *
- * @since 0.2.0
- * @category models
- */
-export interface RouteMatch {
-  readonly params: Readonly<Record<string, string>>
-  readonly index: number
-}
-
-/**
  * One route of `MockTransport.routes`. `path` is matched segment by segment against the request's
  * path (after the base URL's path); a `:name` segment matches any one segment. `reply` is a reply,
  * a script (the n-th request on this route gets entry n, the last repeats), or a function.
@@ -96,9 +79,7 @@ export interface RouteMatch {
  * @since 0.2.0
  * @category models
  */
-export interface MockRoute {
-  readonly method: string
-  readonly path: string
+export interface MockRoute extends Route<MockReply> {
   readonly reply: MockReply | ReadonlyArray<MockReply> | ((request: RecordedRequest, match: RouteMatch) => MockReply)
 }
 
@@ -198,8 +179,7 @@ export class MockTransport extends Context.Tag("effect-llamacloud/testing/MockTr
       const recorded = yield* Ref.make<ReadonlyArray<RecordedRequest>>([])
       const answer = typeof replies === "function"
         ? replies
-        : (_: RecordedRequest, index: number): MockReply =>
-          replies[Math.min(index, replies.length - 1)] ?? { _tag: "Reply", status: 500, headers: {}, body: "no reply scripted" }
+        : (_: RecordedRequest, index: number): MockReply => scriptEntry(replies, index) ?? noReplyScripted
       let aborts = 0
       const client = HttpClient.make((request, url, signal) =>
         Effect.gen(function*() {
@@ -231,33 +211,13 @@ export class MockTransport extends Context.Tag("effect-llamacloud/testing/MockTr
   static readonly routes = (
     table: ReadonlyArray<MockRoute>,
     options: { readonly fallback?: MockReply | undefined; readonly baseUrl?: string | undefined } = {}
-  ): (request: RecordedRequest, index: number, earlier: ReadonlyArray<RecordedRequest>) => MockReply => {
-    const basePath = options.baseUrl === undefined ? "" : pathOf(options.baseUrl).replace(/\/+$/, "")
-    const compiled = table.map((route) => ({ route, method: route.method.toUpperCase(), segments: route.path.split("/") }))
-    const find = (request: RecordedRequest) => {
-      const path = new URL(request.url).pathname
-      if (!path.startsWith(basePath)) return undefined
-      const segments = path.slice(basePath.length).split("/")
-      for (const { method, route, segments: pattern } of compiled) {
-        if (method !== request.method.toUpperCase()) continue
-        const params = matchSegments(pattern, segments)
-        if (params !== undefined) return { route, params }
-      }
-      return undefined
-    }
-    return (request, _, earlier) => {
-      const found = find(request)
-      if (found === undefined) {
-        return options.fallback ??
-          MockTransport.json(404, { detail: `no mock route for ${request.method} ${new URL(request.url).pathname}` })
-      }
-      const index = earlier.filter((before) => find(before)?.route === found.route).length
-      const reply = found.route.reply
-      if (typeof reply === "function") return reply(request, { params: found.params, index })
-      if (isScript(reply)) return reply[Math.min(index, reply.length - 1)] ?? MockTransport.text(500, "no reply scripted")
-      return reply
-    }
-  }
+  ): (request: RecordedRequest, index: number, earlier: ReadonlyArray<RecordedRequest>) => MockReply =>
+    router(table, {
+      fallback: (request, path) =>
+        options.fallback ?? MockTransport.json(404, { detail: `no mock route for ${request.method} ${path}` }),
+      emptyScript: noReplyScripted,
+      baseUrl: options.baseUrl
+    })
 
   /** A JSON reply. */
   static readonly json = (status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): MockReply => ({
@@ -312,6 +272,8 @@ export class MockTransport extends Context.Tag("effect-llamacloud/testing/MockTr
   static readonly hang: MockReply = { _tag: "Hang" }
 }
 
+const noReplyScripted: MockReply = { _tag: "Reply", status: 500, headers: { "content-type": "text/plain" }, body: "no reply scripted" }
+
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
 
@@ -325,37 +287,6 @@ const record = (request: HttpClientRequest.HttpClientRequest, url: URL): Recorde
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers[name] = value
   return { method: request.method, url: url.toString(), headers, body: text }
-}
-
-// A base URL or a bare path; text that is neither is taken as a path rather than thrown on.
-const pathOf = (base: string): string =>
-  URL.canParse(base, "http://mock.invalid") ? new URL(base, "http://mock.invalid").pathname : base
-
-const isScript = (reply: MockReply | ReadonlyArray<MockReply>): reply is ReadonlyArray<MockReply> => Array.isArray(reply)
-
-/** The `:param`s of `pattern` in `path`, or `undefined` when they do not match. */
-const matchSegments = (
-  pattern: ReadonlyArray<string>,
-  path: ReadonlyArray<string>
-): Record<string, string> | undefined => {
-  if (pattern.length !== path.length) return undefined
-  const params: Record<string, string> = {}
-  for (let i = 0; i < pattern.length; i++) {
-    const want = pattern[i] ?? ""
-    const got = path[i] ?? ""
-    if (want.startsWith(":") && got !== "") params[want.slice(1)] = decodeSegment(got)
-    else if (want !== got) return undefined
-  }
-  return params
-}
-
-// A malformed escape (`%zz`) is kept as sent rather than thrown.
-const decodeSegment = (segment: string): string => {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    return segment
-  }
 }
 
 const respond = (
@@ -415,47 +346,25 @@ const nullBodyStatus = (status: number): boolean => status === 204 || status ===
 const eventStreamBody = (items: ReadonlyArray<EventStreamItem>, options: EventStreamOptions): Stream.Stream<Uint8Array, Error> =>
   Stream.suspend(() => {
     const lineEnding = options.lineEnding ?? "\n"
-    const parts: Array<Uint8Array> = []
-    const itemEnds: Array<number> = []
-    const pauses: Array<{ readonly at: number; readonly duration: Duration.Duration }> = []
-    let length = 0
-    for (const item of items) {
-      if (typeof item !== "string" && item._tag === "MockPause") {
-        pauses.push({ at: length, duration: item.duration })
-        continue
-      }
-      const bytes = encoder.encode(itemText(item, lineEnding))
-      parts.push(bytes)
-      length += bytes.length
-      itemEnds.push(length)
-    }
-    const body = new Uint8Array(length)
-    let offset = 0
-    for (const part of parts) {
-      body.set(part, offset)
-      offset += part.length
-    }
-
-    const cuts = new Set<number>(pauses.map((pause) => pause.at))
-    if (options.chunkSize === undefined && options.splitAt === undefined) itemEnds.forEach((end) => cuts.add(end))
-    if (options.chunkSize !== undefined && options.chunkSize > 0) {
-      for (let at = options.chunkSize; at < length; at += options.chunkSize) cuts.add(at)
-    }
-    for (const at of options.splitAt ?? []) cuts.add(at)
-    const starts = [...cuts].filter((at) => at > 0 && at < length).sort((a, b) => a - b)
-    starts.unshift(0)
-
+    const { chunks, pausesAfter } = layout(
+      items.map((item) =>
+        typeof item !== "string" && item._tag === "MockPause" ? { pause: item.duration } : { text: itemText(item, lineEnding) }
+      ),
+      options
+    )
     const keepAlive = Option.map(Option.fromNullable(options.keepAlive), Duration.decode)
     const comment = encoder.encode(`: keep-alive${lineEnding}`)
-    const pausesAt = (at: number): Stream.Stream<Uint8Array> =>
-      inOrder(pauses.filter((pause) => pause.at === at).map((pause) => silence(pause.duration, keepAlive, comment)))
+    const pauses = (durations: ReadonlyArray<Duration.Duration>): Stream.Stream<Uint8Array> =>
+      inOrder(durations.map((duration) => silence(duration, keepAlive, comment)))
 
-    const chunks = starts.map((start, i) => {
-      const chunk = Stream.make(body.subarray(start, starts[i + 1] ?? length))
-      const waited = i > 0 && options.delay !== undefined ? Stream.concat(Stream.execute(Effect.sleep(options.delay)), chunk) : chunk
-      return Stream.concat(pausesAt(start), waited)
-    })
-    const sent = length === 0 ? pausesAt(0) : Stream.concat(inOrder(chunks), pausesAt(length))
+    const sent = Stream.concat(
+      inOrder(chunks.map(({ bytes, pausesBefore }, i) => {
+        const chunk = Stream.make(bytes)
+        const waited = i > 0 && options.delay !== undefined ? Stream.concat(Stream.execute(Effect.sleep(options.delay)), chunk) : chunk
+        return Stream.concat(pauses(pausesBefore), waited)
+      })),
+      pauses(pausesAfter)
+    )
     switch (options.end ?? "close") {
       case "close":
         return sent
@@ -485,42 +394,12 @@ const silence = (
   if (Option.isNone(every)) return Duration.isFinite(duration) ? Stream.execute(Effect.sleep(duration)) : Stream.never
   const beat = Stream.repeatEffect(Effect.as(Effect.sleep(every.value), comment))
   if (!Duration.isFinite(duration)) return beat
-  // Comments at every multiple of `every` strictly inside the silence, then the rest of it.
-  const total = Duration.toMillis(duration)
-  const step = Duration.toMillis(every.value)
-  const beats = Math.max(0, Math.ceil(total / step) - 1)
-  return Stream.concat(Stream.take(beat, beats), Stream.execute(Effect.sleep(Duration.millis(total - beats * step))))
+  const { beats, restMillis } = keepAliveBeats(Duration.toMillis(duration), Duration.toMillis(every.value))
+  return Stream.concat(Stream.take(beat, beats), Stream.execute(Effect.sleep(Duration.millis(restMillis))))
 }
-
-const replyTags: ReadonlyArray<MockReply["_tag"]> = ["Reply", "Stream", "Fail", "Hang"]
-
-const isReply = (u: unknown): boolean =>
-  typeof u === "object" && u !== null && "_tag" in u && replyTags.some((tag) => tag === u._tag)
 
 /** A script of replies made by `MockTransport`'s constructors, or a function choosing them. */
 const checkReplies = (replies: unknown): Either.Either<void, ConfigError.ConfigError> => {
-  if (typeof replies === "function") return Either.void
-  if (Array.isArray(replies)) {
-    const at = replies.findIndex((reply) => !isReply(reply))
-    if (at === -1) return Either.void
-    return Either.left(ConfigError.InvalidData(
-      ["replies"],
-      `MockTransport.layer's replies[${at}] must be a reply made by MockTransport.json, text, eventStream, fail or hang, got ${
-        show(replies[at])
-      }`
-    ))
-  }
-  return Either.left(ConfigError.InvalidData(
-    ["replies"],
-    `MockTransport.layer's replies must be an array of replies or a function of the request choosing one, got ${show(replies)}`
-  ))
+  const problem = repliesProblem(replies)
+  return problem === undefined ? Either.void : Either.left(ConfigError.InvalidData(["replies"], problem))
 }
-
-/**
- * The query of a recorded request, as a plain record.
- *
- * @since 0.1.0
- * @category helpers
- */
-export const queryOf = (request: RecordedRequest): Readonly<Record<string, string>> =>
-  Object.fromEntries(new URL(request.url).searchParams)
