@@ -1,0 +1,319 @@
+/**
+ * The mock transport: answering by route, and streaming a turn's events with chosen chunking and
+ * timing, in virtual time, ending like a socket when the request is aborted.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as HttpClient from "effect/http/HttpClient"
+import type * as HttpClientError from "effect/http/HttpClientError"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import * as Result from "effect/Result"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import { TestClock } from "effect/testing"
+import * as ChatEvent from "../../src/ChatEvent.js"
+import { makeFrameReader } from "../../src/core/eventFraming.js"
+import { type MockReply, MockTransport } from "../../src/testing/MockTransport.js"
+
+const BASE = "https://api.test"
+
+/** Sends `method url` through a mock transport answering from `replies`; gives the response and the requests seen. */
+const send = (
+  replies: Parameters<typeof MockTransport.layer>[0],
+  calls: ReadonlyArray<readonly [method: "GET" | "POST" | "DELETE", url: string]>
+) =>
+  Effect.gen(function*() {
+    const client = yield* HttpClient.HttpClient
+    const responses: Array<HttpClientResponse.HttpClientResponse> = []
+    for (const [method, url] of calls) responses.push(yield* client.execute(requestOf(method, url)))
+    const recorded = yield* Effect.flatMap(MockTransport, (mock) => mock.requests)
+    return { responses, recorded }
+  // Every test passes valid replies: a ConfigError here is a bug in the test.
+  }).pipe(Effect.provide(MockTransport.layer(replies)), Effect.catchTag("ConfigError", (error) => Effect.die(error)))
+
+const requestOf = (method: "GET" | "POST" | "DELETE", url: string) =>
+  method === "GET" ? HttpClientRequest.get(url) : method === "POST" ? HttpClientRequest.post(url) : HttpClientRequest.delete(url)
+
+const bodies = (responses: ReadonlyArray<HttpClientResponse.HttpClientResponse>) =>
+  Effect.forEach(responses, (response) => Effect.map(response.text, (text) => `${response.status} ${text}`))
+
+const textDelta = (content: string): ChatEvent.ChatEvent => ({ _tag: "TextDelta", content })
+const stop: ChatEvent.ChatEvent = {
+  _tag: "Stop",
+  error: Option.none(),
+  isError: false,
+  usage: { durationMs: 5, totalInputTokens: Option.some(1), totalOutputTokens: Option.some(2), turns: 1 },
+  skippedIndexIds: []
+}
+
+/**
+ * The streamed body of `reply`, chunk by chunk, each with the virtual time it arrived at. `started`
+ * is completed at the first chunk: the body runs on fibers and promises of its own, so a test that
+ * moves the clock waits for it first.
+ */
+const streamed = (reply: MockReply, started?: Deferred.Deferred<void>) =>
+  Effect.gen(function*() {
+    const { responses: [response] } = yield* send([reply], [["POST", `${BASE}/api/v1/chat/ses-1/messages/stream`]])
+    if (response === undefined) return yield* Effect.die("no response")
+    const chunks = yield* response.stream.pipe(
+      Stream.mapEffect((bytes) =>
+        Effect.map(
+          Effect.andThen(started === undefined ? Effect.void : Deferred.succeed(started, undefined), Clock.currentTimeMillis),
+          (at) => ({ at, bytes })
+        )
+      ),
+      Stream.runCollect
+    )
+    return { response, chunks }
+  })
+
+const decoder = new TextDecoder()
+const textOf = (chunks: ReadonlyArray<{ readonly bytes: Uint8Array }>): string =>
+  decoder.decode(new Uint8Array(chunks.flatMap(({ bytes }) => [...bytes])))
+
+// The shared framing with this edition's decoder: what the client's reader does, without its stream.
+const eventsOf = (chunks: ReadonlyArray<{ readonly bytes: Uint8Array }>): ReadonlyArray<ChatEvent.ChatEvent> => {
+  const reader = makeFrameReader((json) => {
+    const event = ChatEvent.decode(json)
+    return Result.isSuccess(event) ? { event: event.success } : { problem: "does not decode" }
+  })
+  return chunks.flatMap(({ bytes }) => {
+    const framed = reader.push(bytes)
+    if (framed._tag === "Failed") throw new Error(`the body does not read as events: ${framed.failure.problem}`)
+    return framed.events
+  })
+}
+
+describe("MockTransport", () => {
+  describe("layer's replies, as plain JavaScript may pass them", () => {
+    const untyped = (value: unknown): Parameters<typeof MockTransport.layer>[0] => value as Parameters<typeof MockTransport.layer>[0]
+    const cases: ReadonlyArray<readonly [unknown, string]> = [
+      [MockTransport.json(200, {}), "replies must be an array of replies or a function"],
+      ["503", "got \"503\""],
+      [undefined, "got undefined"],
+      [[MockTransport.json(200, {}), { status: 200 }], "replies[1] must be a reply made by MockTransport.json"],
+      [[MockTransport.pause("1 second")], "replies[0] must be a reply"]
+    ]
+    for (const [replies, said] of cases) {
+      it.effect(`${said}: the layer fails when built, nothing thrown`, () =>
+        Effect.gen(function*() {
+          const layer = MockTransport.layer(untyped(replies))
+          const error = yield* Effect.flip(Layer.build(layer))
+          assert.strictEqual(error._tag, "ConfigError")
+          assert.include(error.message, "replies")
+          assert.include(error.message, "MockTransport.layer")
+          assert.include(error.message, said)
+        }))
+    }
+
+    it.effect("an empty script is taken: every request gets a 500 naming it", () =>
+      Effect.gen(function*() {
+        const { responses } = yield* send([], [["GET", `${BASE}/api/v1/chat/`]])
+        assert.deepStrictEqual(yield* bodies(responses), ["500 no reply scripted"])
+      }))
+  })
+
+  describe("routes", () => {
+    const session = (id: string) => MockTransport.json(200, { session_id: id })
+    const routes = MockTransport.routes([
+      { method: "GET", path: "/api/v1/chat/:sessionId", reply: (_, { params }) => session(params.sessionId ?? "?") },
+      { method: "DELETE", path: "/api/v1/chat/:sessionId", reply: MockTransport.text(204, "") },
+      { method: "GET", path: "/api/v1/chat", reply: [MockTransport.json(200, { page: 1 }), MockTransport.json(200, { page: 2 })] }
+    ])
+
+    it.effect("answers by method and path, with the :param segments decoded", () =>
+      Effect.gen(function*() {
+        const { responses } = yield* send(routes, [
+          ["GET", `${BASE}/api/v1/chat/ses%2F1?project_id=p`],
+          ["DELETE", `${BASE}/api/v1/chat/ses-2`]
+        ])
+        assert.deepStrictEqual(yield* bodies(responses), [`200 {"session_id":"ses/1"}`, "204 "])
+      }))
+
+    it.effect("answers an unrouted request with a 404 naming it, or with the fallback", () =>
+      Effect.gen(function*() {
+        const { responses } = yield* send(routes, [["POST", `${BASE}/api/v1/chat/ses-1/summary`], ["GET", `${BASE}/api/v1/chat/a/b`]])
+        assert.deepStrictEqual(yield* bodies(responses), [
+          `404 {"detail":"no mock route for POST /api/v1/chat/ses-1/summary"}`,
+          `404 {"detail":"no mock route for GET /api/v1/chat/a/b"}`
+        ])
+        const fallback = yield* send(MockTransport.routes([], { fallback: MockTransport.text(503, "down") }), [["GET", `${BASE}/x`]])
+        assert.deepStrictEqual(yield* bodies(fallback.responses), ["503 down"])
+      }))
+
+    it.effect("plays a route's script by the requests that route received, the last entry repeating", () =>
+      Effect.gen(function*() {
+        const { responses } = yield* send(routes, [
+          ["GET", `${BASE}/api/v1/chat`],
+          ["GET", `${BASE}/api/v1/chat/ses-1`],
+          ["GET", `${BASE}/api/v1/chat?page_token=t`],
+          ["GET", `${BASE}/api/v1/chat`]
+        ])
+        assert.deepStrictEqual(yield* bodies(responses), [`200 {"page":1}`, `200 {"session_id":"ses-1"}`, `200 {"page":2}`, `200 {"page":2}`])
+      }))
+
+    it.effect("counts afresh in every transport built from the same routes", () =>
+      Effect.gen(function*() {
+        const first = yield* send(routes, [["GET", `${BASE}/api/v1/chat`]])
+        const second = yield* send(routes, [["GET", `${BASE}/api/v1/chat`]])
+        assert.deepStrictEqual([...(yield* bodies(first.responses)), ...(yield* bodies(second.responses))], [`200 {"page":1}`, `200 {"page":1}`])
+      }))
+
+    it.effect("gives a route function how many requests that route matched before", () =>
+      Effect.gen(function*() {
+        const counting = MockTransport.routes([
+          { method: "GET", path: "/a/:id", reply: (_, { index, params }) => MockTransport.text(200, `${params.id}#${index}`) }
+        ])
+        const { responses } = yield* send(counting, [["GET", `${BASE}/a/x`], ["GET", `${BASE}/b`], ["GET", `${BASE}/a/y`]])
+        assert.deepStrictEqual(yield* bodies(responses), ["200 x#0", `404 {"detail":"no mock route for GET /b"}`, "200 y#1"])
+      }))
+
+    it.effect("matches after the base URL's path", () =>
+      Effect.gen(function*() {
+        const behindProxy = MockTransport.routes([{ method: "GET", path: "/api/v1/chat", reply: MockTransport.text(200, "ok") }], {
+          baseUrl: "https://proxy.test/llama/"
+        })
+        const { responses } = yield* send(behindProxy, [["GET", "https://proxy.test/llama/api/v1/chat"], ["GET", "https://proxy.test/api/v1/chat"]])
+        assert.deepStrictEqual((yield* bodies(responses)).map((body) => body.slice(0, 3)), ["200", "404"])
+      }))
+
+    it.effect("records every request, routed or not", () =>
+      Effect.gen(function*() {
+        const { recorded } = yield* send(routes, [["GET", `${BASE}/api/v1/chat/ses-1`], ["POST", `${BASE}/nowhere`]])
+        assert.deepStrictEqual(recorded.map((r) => `${r.method} ${r.url}`), [`GET ${BASE}/api/v1/chat/ses-1`, `POST ${BASE}/nowhere`])
+      }))
+  })
+
+  describe("eventStream", () => {
+    it.effect("sends ChatEvents in wire form, wire objects as JSON and raw text verbatim, as text/event-stream", () =>
+      Effect.gen(function*() {
+        const { chunks, response } = yield* streamed(MockTransport.eventStream([
+          textDelta("Hel"),
+          { type: "text_delta", content: "lo" },
+          ": keep-alive\n\n",
+          "event: delta\ndata: {\"type\":\"citation\",\"page\":2}\n\n",
+          stop
+        ]))
+        assert.strictEqual(response.status, 200)
+        assert.strictEqual(response.headers["content-type"], "text/event-stream")
+        assert.strictEqual(chunks.length, 5)
+        assert.strictEqual(decoder.decode(chunks[0]?.bytes), `data: {"type":"text_delta","content":"Hel"}\n\n`)
+        assert.deepStrictEqual(eventsOf(chunks), [
+          textDelta("Hel"),
+          textDelta("lo"),
+          { _tag: "UnknownEvent", type: "citation", payload: { type: "citation", page: 2 } },
+          stop
+        ])
+      }))
+
+    it.effect("writes events with the line ending asked for", () =>
+      Effect.gen(function*() {
+        const { chunks } = yield* streamed(MockTransport.eventStream([textDelta("a")], { lineEnding: "\r" }))
+        assert.strictEqual(textOf(chunks), `data: {"type":"text_delta","content":"a"}\r\r`)
+      }))
+
+    it.effect("cuts the body every chunkSize bytes", () =>
+      Effect.gen(function*() {
+        const { chunks } = yield* streamed(MockTransport.eventStream([textDelta("😀 and €"), stop], { chunkSize: 7 }))
+        const sizes = chunks.map(({ bytes }) => bytes.length)
+        assert.isTrue(sizes.slice(0, -1).every((size) => size === 7))
+        assert.isTrue((sizes.at(-1) ?? 0) <= 7)
+        assert.deepStrictEqual(eventsOf(chunks), [textDelta("😀 and €"), stop])
+      }))
+
+    it.effect("cuts the body at the offsets given, inside a character too", () =>
+      Effect.gen(function*() {
+        const text = `data: {"type":"text_delta","content":"€"}\n\n`
+        const euro = new TextEncoder().encode(text).indexOf(0xe2)
+        const { chunks } = yield* streamed(MockTransport.eventStream([text], { splitAt: [euro + 1, euro + 2] }))
+        assert.deepStrictEqual(chunks.map(({ bytes }) => bytes.length), [euro + 1, 1, new TextEncoder().encode(text).length - euro - 2])
+        assert.deepStrictEqual(eventsOf(chunks), [textDelta("€")])
+      }))
+
+    it.effect("waits the delay between chunks, on the Effect clock", () =>
+      Effect.gen(function*() {
+        const started = yield* Deferred.make<void>()
+        const reading = yield* Effect.forkChild(
+          streamed(MockTransport.eventStream([textDelta("a"), textDelta("b"), stop], { delay: "2 seconds" }), started)
+        )
+        yield* Deferred.await(started)
+        yield* TestClock.adjust("1 second")
+        assert.isUndefined(reading.pollUnsafe())
+        yield* TestClock.adjust("3 seconds")
+        const { chunks } = yield* Fiber.join(reading)
+        assert.deepStrictEqual(chunks.map(({ at }) => at), [0, 2000, 4000])
+      }))
+
+    it.effect("pauses where told, sending keep-alive comments meanwhile", () =>
+      Effect.gen(function*() {
+        const reading = yield* Effect.forkChild(streamed(MockTransport.eventStream(
+          [MockTransport.pause("1 second"), textDelta("a"), MockTransport.pause("10 seconds"), stop],
+          { keepAlive: "3 seconds" }
+        )))
+        yield* TestClock.adjust("20 seconds")
+        const { chunks } = yield* Fiber.join(reading)
+        assert.deepStrictEqual(chunks.map(({ at, bytes }) => [at, decoder.decode(bytes).slice(0, 6)]), [
+          [1000, "data: "],
+          [4000, ": keep"],
+          [7000, ": keep"],
+          [10000, ": keep"],
+          [11000, "data: "]
+        ])
+        assert.deepStrictEqual(eventsOf(chunks), [textDelta("a"), stop])
+      }))
+
+    it.effect("breaks off like a reset connection when asked", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(streamed(MockTransport.eventStream([textDelta("a")], { end: "reset" })))
+        assert.strictEqual(error._tag, "HttpClientError")
+        assert.strictEqual(error._tag === "HttpClientError" ? error.reason._tag : undefined, "DecodeError")
+        assert.match(String(error._tag === "HttpClientError" ? error.reason.cause : error), /ECONNRESET/)
+      }))
+
+    it.effect("held open, never ends, sending keep-alives, until the request is aborted", () =>
+      Effect.gen(function*() {
+        const requestScope = yield* Scope.make()
+        const client = HttpClient.withScope(yield* HttpClient.HttpClient)
+        const response = yield* Scope.provide(client.post(`${BASE}/api/v1/chat/ses-1/messages/stream`), requestScope)
+        const received = yield* Ref.make<ReadonlyArray<string>>([])
+        const reading = yield* Effect.forkChild(
+          Stream.runForEach(response.stream, (bytes) => Ref.update(received, (all) => [...all, decoder.decode(bytes)]))
+        )
+        yield* TestClock.adjust("1 hour")
+        assert.isUndefined(reading.pollUnsafe())
+        assert.deepStrictEqual(yield* Ref.get(received), [
+          `data: {"type":"text_delta","content":"a"}\n\n`,
+          ...Array.from({ length: 6 }, () => ": keep-alive\n")
+        ])
+        yield* Scope.close(requestScope, Exit.void)
+        const exit = yield* Effect.exit(Fiber.join(reading))
+        assert.isTrue(Exit.isFailure(exit))
+        assert.strictEqual(Exit.isFailure(exit) ? failureOf(exit.cause)?._tag : undefined, "HttpClientError")
+      }).pipe(Effect.provide(MockTransport.layer([MockTransport.eventStream([textDelta("a")], { end: "open", keepAlive: "10 minutes" })]))))
+
+    it.effect("held open with no keep-alives, sends nothing more", () =>
+      Effect.gen(function*() {
+        const reading = yield* Effect.forkChild(streamed(MockTransport.eventStream([textDelta("a")], { end: "open" })))
+        yield* TestClock.adjust("1 day")
+        assert.isUndefined(reading.pollUnsafe())
+        yield* Fiber.interrupt(reading)
+      }))
+
+    it.effect("records the request as any other", () =>
+      Effect.gen(function*() {
+        const { recorded } = yield* send([MockTransport.eventStream([stop])], [["POST", `${BASE}/api/v1/chat/ses-1/messages/stream`]])
+        assert.deepStrictEqual(recorded.map((r) => r.method), ["POST"])
+      }))
+  })
+})
+
+const failureOf = (cause: Cause.Cause<HttpClientError.HttpClientError>) => Option.getOrUndefined(Cause.findErrorOption(cause))
