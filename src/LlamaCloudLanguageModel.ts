@@ -32,6 +32,7 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import { fromLlamaCloudError, unsupported } from "./ai/aiError.js"
+import { unknownHistory } from "./core/aiRefusals.js"
 import * as Conversations from "./ai/conversations.js"
 import * as TurnParts from "./ai/turnParts.js"
 import * as TurnRequest from "./ai/turnRequest.js"
@@ -101,7 +102,7 @@ export const make = (given: Options): Effect.Effect<LanguageModel.Service, Confi
           if (Option.isNone(holder)) {
             return Effect.fail(unsupported(
               method,
-              "the prompt holds earlier turns that no session of this model holds: a LlamaCloud session keeps its conversation on the server and cannot take one as a prompt. Continue a conversation with a Chat on this model, or send only the new question."
+              unknownHistory("Continue a conversation with a Chat on this model")
             ))
           }
           return holder.value._tag === "Session" ?

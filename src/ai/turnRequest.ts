@@ -10,6 +10,7 @@
 import type * as LanguageModel from "@effect/ai/LanguageModel"
 import type * as Prompt from "@effect/ai/Prompt"
 import * as Either from "effect/Either"
+import * as Refusals from "../core/aiRefusals.js"
 import { isRetrieval } from "../LlamaCloudTool.js"
 
 /**
@@ -67,50 +68,30 @@ const userText = (message: Prompt.UserMessage): string =>
 /** Reads a prompt as one turn, or says what in it LlamaCloud cannot take. */
 export const fromOptions = (options: LanguageModel.ProviderOptions): Either.Either<TurnRequest, Refusal> => {
   if (options.responseFormat.type === "json") {
-    return Either.left(
-      `structured output (generateObject, object "${options.responseFormat.objectName}") is not supported: LlamaCloud's agent answers in text. Use generateText and decode its text.`
-    )
+    return Either.left(Refusals.structuredOutput(options.responseFormat.objectName))
   }
   const clientTools = options.tools.filter((tool) => !isRetrieval(tool)).map((tool) => tool.name)
   if (clientTools.length > 0) {
-    return Either.left(
-      `client-defined tools (${
-        clientTools.join(", ")
-      }) are not supported: LlamaCloud's agent calls only its own retrieval. Keep only LlamaCloudTool.Retrieval in the toolkit.`
-    )
+    return Either.left(Refusals.clientTools(clientTools))
   }
-  const choice = options.toolChoice
-  const chosenOk = options.tools.length === 0 ? choice === "none" || choice === "auto" : choice === "auto"
-  if (!chosenOk) {
-    return Either.left(
-      `toolChoice ${
-        JSON.stringify(choice)
-      } is not supported: LlamaCloud's agent decides itself when to search. Leave toolChoice unset ("auto").`
-    )
+  if (!Refusals.toolChoiceAccepted(options.toolChoice, options.tools.length)) {
+    return Either.left(Refusals.toolChoice(options.toolChoice))
   }
   const messages = options.prompt.content
   for (const message of messages) {
     if (message.role === "system") {
-      return Either.left(
-        "system messages are not supported: a LlamaCloud session takes only user messages. Put the instructions in the user's message."
-      )
+      return Either.left(Refusals.systemMessage)
     }
     if (message.role === "tool") {
-      return Either.left(
-        "tool results from the program are not supported: LlamaCloud's agent runs its own tools and takes no results from the client."
-      )
+      return Either.left(Refusals.toolResults)
     }
     if (message.role === "user" && message.content.some((part) => part.type === "file")) {
-      return Either.left(
-        "file parts are not supported: a LlamaCloud turn takes text only. Add the file to a LlamaCloud index and ask about it."
-      )
+      return Either.left(Refusals.fileParts)
     }
   }
   const last = messages.at(-1)
   if (last === undefined || last.role !== "user") {
-    return Either.left(
-      "the prompt must end with the user's message: a LlamaCloud turn answers one new user message."
-    )
+    return Either.left(Refusals.notEndingWithUser)
   }
   return Either.right({
     prompt: userText(last),

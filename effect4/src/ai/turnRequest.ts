@@ -12,6 +12,7 @@ import type * as Prompt from "effect/ai/Prompt"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Result from "effect/Result"
+import * as Refusals from "../core/aiRefusals.js"
 import { isRetrieval } from "../LlamaCloudTool.js"
 import { metadataKey } from "./turnParts.js"
 
@@ -49,50 +50,30 @@ const sessionNamedBy = (message: Prompt.AssistantMessage): Option.Option<string>
 /** Reads a prompt as one turn, or says what in it LlamaCloud cannot take. */
 export const fromOptions = (options: LanguageModel.ProviderOptions): Result.Result<TurnRequest, Refusal> => {
   if (options.responseFormat.type === "json") {
-    return Result.fail(
-      `structured output (generateObject, object "${options.responseFormat.objectName}") is not supported: LlamaCloud's agent answers in text. Use generateText and decode its text.`
-    )
+    return Result.fail(Refusals.structuredOutput(options.responseFormat.objectName))
   }
   const clientTools = options.tools.filter((tool) => !isRetrieval(tool)).map((tool) => tool.name)
   if (clientTools.length > 0) {
-    return Result.fail(
-      `client-defined tools (${
-        clientTools.join(", ")
-      }) are not supported: LlamaCloud's agent calls only its own retrieval. Keep only LlamaCloudTool.Retrieval in the toolkit.`
-    )
+    return Result.fail(Refusals.clientTools(clientTools))
   }
-  const choice = options.toolChoice
-  const chosenOk = options.tools.length === 0 ? choice === "none" || choice === "auto" : choice === "auto"
-  if (!chosenOk) {
-    return Result.fail(
-      `toolChoice ${
-        JSON.stringify(choice)
-      } is not supported: LlamaCloud's agent decides itself when to search. Leave toolChoice unset ("auto").`
-    )
+  if (!Refusals.toolChoiceAccepted(options.toolChoice, options.tools.length)) {
+    return Result.fail(Refusals.toolChoice(options.toolChoice))
   }
   const messages = options.prompt.content
   for (const message of messages) {
     if (message.role === "system") {
-      return Result.fail(
-        "system messages are not supported: a LlamaCloud session takes only user messages. Put the instructions in the user's message."
-      )
+      return Result.fail(Refusals.systemMessage)
     }
     if (message.role === "tool") {
-      return Result.fail(
-        "tool results from the program are not supported: LlamaCloud's agent runs its own tools and takes no results from the client."
-      )
+      return Result.fail(Refusals.toolResults)
     }
     if (message.role === "user" && message.content.some((part) => part.type === "file")) {
-      return Result.fail(
-        "file parts are not supported: a LlamaCloud turn takes text only. Add the file to a LlamaCloud index and ask about it."
-      )
+      return Result.fail(Refusals.fileParts)
     }
   }
   const last = messages.at(-1)
   if (last === undefined || last.role !== "user") {
-    return Result.fail(
-      "the prompt must end with the user's message: a LlamaCloud turn answers one new user message."
-    )
+    return Result.fail(Refusals.notEndingWithUser)
   }
   // Only the answer right before the new message can name the session that holds everything before it.
   const before = messages.at(-2)
