@@ -1,30 +1,42 @@
-// The ecosystem check: the package as npm publishes it, on every runtime, with its types and docs.
+// The ecosystem check: both editions as npm publishes them, on every runtime, with their types and docs.
 //
-//   npm ci --prefix ecosystem --ignore-scripts     (once: the runtimes and tools, from ecosystem's lock file)
-//   node ecosystem/run.mjs [--skip-build] [--counts FILE] [--only publint,attw,doc-blocks,cli,smoke,api]
+//   npm ci --prefix ecosystem --ignore-scripts            (once: the runtimes and tools, and the Effect 3 line)
+//   npm ci --prefix ecosystem/effect4 --ignore-scripts    (once: the Effect 4 line)
+//   node ecosystem/run.mjs [--skip-build] [--counts FILE] [--edition effect3,effect4]
+//                          [--only publint,attw,doc-blocks,cli,smoke,fresh,api]
 //
-// 1. builds the package (unless --skip-build: CI has just built it) and packs it (`npm pack`) into a
-//    temp dir; installs that tarball into ecosystem/ (beside the Effect 3 line pinned there);
+// For each edition (the Effect 3 edition at the top, the Effect 4 edition in effect4/):
+// 1. builds it (unless --skip-build: CI has just built both) and packs it (`npm pack`) into a temp
+//    dir; installs that tarball into its fixture project beside its Effect line: ecosystem/ (Effect 3
+//    pinned) or ecosystem/effect4/ (Effect 4);
 // 2. publint on the tarball; attw --pack with the esm-only profile (the package is ESM-only);
-// 3. type-checks the program blocks of README.md and docs/*.md against it (doc-blocks.mjs), and runs
-//    the command line (`llamacloud-chat`, one bundled file) as the tarball installed it;
-// 4. starts the local LlamaCloud (effect-llamacloud/testing/node) under this Node, on 127.0.0.1, and
-//    runs smoke/smoke.mjs (create, a streamed turn that must end in Stop, list, delete) on Node 20
-//    (this one), 22 and 24, Bun, Deno and workerd, over FetchHttpClient and, where the runtime has
-//    it, NodeHttpClient.layerUndici;
-// 5. builds the API reference (docs-api.mjs) into ecosystem/out/api.
+// 3. Effect 3: type-checks the program blocks of README.md and docs/*.md against it (doc-blocks.mjs);
+// 4. runs the command line (`llamacloud-chat`, one bundled file, the same in both) as the tarball
+//    installed it;
+// 5. starts the edition's own local LlamaCloud (effect-llamacloud/testing/node) on 127.0.0.1 (under
+//    this Node for Effect 3, under Node 22 for Effect 4, whose @effect/platform-node needs 22.19), and
+//    runs the smoke (create, a streamed turn that must end in Stop, list, delete: smoke/ for Effect 3,
+//    effect4/smoke/ for Effect 4) on Node 20 (this one), 22 and 24, Bun, Deno and workerd, over
+//    FetchHttpClient and, where the runtime has it, NodeHttpClient.layerUndici;
+// 6. Effect 4: a fresh project (a temp dir) where `npm install effect` gives Effect 4, then the
+//    README's Effect 4 install line (with the tarball in place of the registry's package) installs
+//    it; README's quick start type-checks there and runs against the local server, as does the
+//    command line's `ask` (a streamed turn);
+// 7. builds the API reference (docs-api.mjs) into ecosystem/out/api.
 //
-// Prints a table runtime × transport × result, each check's time, and "ecosystem checks: N passed,
-// M failed"; exits non-zero on any failure. --counts FILE writes {"passed": N, "failed": M} for .ci/run.
+// Prints a table edition × runtime × transport × result, each check's time, and "ecosystem checks:
+// N passed, M failed"; exits non-zero on any failure. --counts FILE writes {"passed": N, "failed": M}
+// for .ci/run.
 import { spawn } from "node:child_process"
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
-import { dirname, join, resolve } from "node:path"
+import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, "..")
+/** The runtimes and tools (publint, attw, esbuild, Node 22 and 24, Bun, Deno, workerd). */
 const modules = join(here, "node_modules")
 
 const args = process.argv.slice(2)
@@ -35,6 +47,7 @@ const option = (name) => {
 }
 const only = option("--only")?.split(",")
 const wanted = (part) => only === undefined || only.includes(part)
+const editionsWanted = option("--edition")?.split(",")
 
 // ---------------------------------------------------------------------------------------------
 // Running things
@@ -157,41 +170,72 @@ const phase = async (name, body) => {
 
 const tmp = mkdtempSync(join(tmpdir(), "effect-llamacloud-ecosystem-"))
 
-const install = async () => {
-  if (!existsSync(join(modules, ".package-lock.json"))) {
-    record("setup", "ecosystem installed", false, "run `npm ci --prefix ecosystem --ignore-scripts` first")
+/**
+ * The two editions: where each is built and packed, and the fixture project its tarball is installed
+ * into (beside its Effect line, whose node_modules the smoke programs under it resolve from).
+ */
+const editions = [
+  {
+    id: "effect3",
+    label: "Effect 3",
+    dir: root,
+    build: ["npm", ["run", "--silent", "build"]],
+    fixture: here,
+    platform: ["effect", "@effect/platform", "@effect/platform-node"]
+  },
+  {
+    id: "effect4",
+    label: "Effect 4",
+    dir: join(root, "effect4"),
+    build: [process.execPath, [join(root, "scripts", "effect4.mjs"), "build"]],
+    fixture: join(here, "effect4"),
+    platform: ["effect", "@effect/platform-node"]
+  }
+].filter((edition) => editionsWanted === undefined || editionsWanted.includes(edition.id))
+
+const install = async (edition) => {
+  const fixtureModules = join(edition.fixture, "node_modules")
+  if (!existsSync(join(modules, ".package-lock.json")) || !existsSync(join(fixtureModules, ".package-lock.json"))) {
+    record(
+      edition.id,
+      "setup: fixture installed",
+      false,
+      `run \`npm ci --prefix ${relative(root, edition.fixture)} --ignore-scripts\` (and for ecosystem/ itself) first`
+    )
     return undefined
   }
   if (!flag("--skip-build")) {
-    const built = await phase("build", () => run("npm", ["run", "--silent", "build"], { timeoutMs: 300_000 }))
+    const built = await phase(`${edition.label}: build`, () => run(edition.build[0], edition.build[1], { timeoutMs: 300_000 }))
     if (built.code !== 0) {
-      record("setup", "build", false, built.output.trim().split("\n").slice(0, 20).join("\n"))
+      record(edition.id, "setup: build", false, built.output.trim().split("\n").slice(0, 20).join("\n"))
       return undefined
     }
   }
-  return phase("pack and install the tarball", async () => {
-    const packed = await run("npm", ["pack", "--silent", "--pack-destination", tmp])
-    const tarball = readdirSync(tmp).find((name) => name.endsWith(".tgz"))
+  return phase(`${edition.label}: pack and install the tarball`, async () => {
+    const destination = join(tmp, edition.id)
+    mkdirSync(destination, { recursive: true })
+    const packed = await run("npm", ["pack", "--silent", "--pack-destination", destination], { cwd: edition.dir })
+    const tarball = readdirSync(destination).find((name) => name.endsWith(".tgz"))
     if (packed.code !== 0 || tarball === undefined) {
-      record("setup", "npm pack", false, packed.output.trim())
+      record(edition.id, "setup: npm pack", false, packed.output.trim())
       return undefined
     }
-    const path = join(tmp, tarball)
-    // --no-save: ecosystem's package.json and lock file stay as committed; the tarball comes and goes.
+    const path = join(destination, tarball)
+    // --no-save: the fixture's package.json and lock file stay as committed; the tarball comes and goes.
     const installed = await run(
       "npm",
       ["install", "--no-save", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error", path],
-      { cwd: here, timeoutMs: 300_000 }
+      { cwd: edition.fixture, timeoutMs: 300_000 }
     )
-    const manifest = join(modules, "effect-llamacloud", "package.json")
+    const manifest = join(fixtureModules, "effect-llamacloud", "package.json")
     if (installed.code !== 0 || !existsSync(manifest)) {
-      record("setup", "install the tarball", false, installed.output.trim())
+      record(edition.id, "setup: install the tarball", false, installed.output.trim())
       return undefined
     }
-    const version = (name) => JSON.parse(readFileSync(join(modules, name, "package.json"), "utf8")).version
+    const version = (name) => JSON.parse(readFileSync(join(fixtureModules, name, "package.json"), "utf8")).version
     console.log(
-      `  ${tarball} (${Math.round(readFileSync(path).length / 1024)} kB) installed with effect ${version("effect")}, ` +
-        `@effect/platform ${version("@effect/platform")}, @effect/platform-node ${version("@effect/platform-node")}`
+      `  ${tarball} (${Math.round(readFileSync(path).length / 1024)} kB) installed into ${relative(root, edition.fixture)} with ` +
+        edition.platform.map((name) => `${name} ${version(name)}`).join(", ")
     )
     return path
   })
@@ -200,25 +244,25 @@ const install = async () => {
 // ---------------------------------------------------------------------------------------------
 // 2. publint, attw
 
-const lint = async (tarball) => {
+const lint = async (edition, tarball) => {
   if (wanted("publint")) {
-    await phase("publint", async () => {
+    await phase(`${edition.label}: publint`, async () => {
       const began = Date.now()
       const r = await run(join(modules, ".bin", "publint"), ["run", tarball, "--strict"])
       console.log(r.output.trim().split("\n").map((line) => `    ${line}`).join("\n"))
-      record("package", "publint --strict", r.code === 0, r.code === 0 ? lastLine(r.output) : "see above", Date.now() - began)
+      record(edition.id, "package: publint --strict", r.code === 0, r.code === 0 ? lastLine(r.output) : "see above", Date.now() - began)
     })
   }
   if (wanted("attw")) {
-    await phase("attw", async () => {
+    await phase(`${edition.label}: attw`, async () => {
       const began = Date.now()
       const r = await run(
         join(modules, ".bin", "attw"),
-        ["--pack", root, "--profile", "esm-only", "--format", "table", "--no-emoji", "--no-color"],
+        ["--pack", edition.dir, "--profile", "esm-only", "--format", "table", "--no-emoji", "--no-color"],
         { timeoutMs: 180_000 }
       )
       console.log(r.output.trim().split("\n").map((line) => `    ${line}`).join("\n"))
-      record("package", "attw --pack --profile esm-only", r.code === 0, r.code === 0 ? "no problems" : "see above", Date.now() - began)
+      record(edition.id, "package: attw --pack --profile esm-only", r.code === 0, r.code === 0 ? "no problems" : "see above", Date.now() - began)
     })
   }
 }
@@ -227,12 +271,12 @@ const lint = async (tarball) => {
 // 3. Doc blocks
 
 const docBlocks = () =>
-  phase("doc blocks (README.md, docs/*.md) against the tarball", async () => {
+  phase("Effect 3: doc blocks (README.md, docs/*.md) against the tarball", async () => {
     const { checkDocBlocks } = await import("./doc-blocks.mjs")
     const began = Date.now()
     const { results: blocks, skipped } = checkDocBlocks({ root })
     const ms = Date.now() - began
-    for (const block of blocks) record("doc block", block.name, block.ok, block.errors.join("\n        "))
+    for (const block of blocks) record("effect3", `doc block ${block.name}`, block.ok, block.errors.join("\n        "))
     console.log(`  ${blocks.length} program blocks checked in ${seconds(ms)}; ${skipped.length} fragments not checked`)
   })
 
@@ -254,9 +298,20 @@ const versionOf = async (command, commandArgs, pattern) => {
 
 const denoEnv = () => ({ DENO_DIR: join(tmp, "deno"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" })
 
-/** The runtimes that run smoke/main.mjs as a process. `unsupported`: a transport expected to fail cleanly. */
-const processRuntimes = async () => [
-  { runtime: "node", version: process.versions.node, command: process.execPath, args: [], transports: ["fetch", "undici"] },
+/**
+ * The runtimes that run <edition>/smoke/main.mjs as a process. `unsupported`: a transport expected to
+ * fail cleanly (with the library's NetworkError); `notRun`: a transport that cannot run there, and why.
+ */
+const processRuntimes = async (edition) => [
+  {
+    runtime: "node",
+    version: process.versions.node,
+    command: process.execPath,
+    args: [],
+    transports: edition.id === "effect4" ? ["fetch"] : ["fetch", "undici"],
+    // undici 8, which @effect/platform-node 4 is built on, calls zlib.createZstdDecompress, which Node 20 lacks.
+    notRun: edition.id === "effect4" ? { undici: "@effect/platform-node 4 needs Node 22.19 or later" } : {}
+  },
   {
     runtime: "node",
     version: await versionOf(bin.node22, ["--version"], /v(\S+)/),
@@ -291,11 +346,11 @@ const processRuntimes = async () => [
   }
 ]
 
-const smokeProcess = async (runtime, transport, url) => {
+const smokeProcess = async (edition, runtime, transport, url) => {
   const began = Date.now()
   const runtimeArgs = typeof runtime.args === "function" ? runtime.args(transport) : runtime.args
   const r = await run(runtime.command, [...runtimeArgs, "main.mjs", url, transport], {
-    cwd: join(here, "smoke"),
+    cwd: join(edition.fixture, "smoke"),
     env: runtime.env ?? {},
     timeoutMs: 60_000
   })
@@ -308,13 +363,13 @@ const smokeProcess = async (runtime, transport, url) => {
   return { ...report, ok: report.ok === true && r.code === 0, ms: Date.now() - began }
 }
 
-const smokeWorkerd = async (url) => {
+const smokeWorkerd = async (edition, url) => {
   const began = Date.now()
-  const dir = join(tmp, "workerd")
+  const dir = join(tmp, edition.id, "workerd")
   const { build } = await import("esbuild")
   try {
     await build({
-      entryPoints: [join(here, "smoke", "worker.mjs")],
+      entryPoints: [join(edition.fixture, "smoke", "worker.mjs")],
       bundle: true,
       format: "esm",
       platform: "browser",
@@ -371,57 +426,159 @@ const smokeWorker :Workerd.Worker = (
 
 const matrix = []
 
-const runtimes = () =>
-  phase("runtimes (smoke: create, streamed turn, list, delete against the local server)", async () => {
-    const server = start(process.execPath, ["server.mjs"], { cwd: join(here, "smoke") })
-    let url
-    try {
-      url = JSON.parse((await server.waitFor(/^\{"url".*\}$/m, 60_000))[0]).url
-    } catch (error) {
-      record("runtime", "local server", false, error.message)
-      await server.stop()
-      return
-    }
-    console.log(`  local server (node ${process.versions.node}) at ${url}`)
-    try {
-      for (const runtime of await processRuntimes()) {
-        for (const transport of ["fetch", "undici"]) {
-          const name = `${runtime.runtime} ${runtime.version} × ${transport}`
-          if (runtime.transports.includes(transport)) {
-            const r = await smokeProcess(runtime, transport, url)
-            matrix.push({ runtime: `${runtime.runtime} ${runtime.version}`, transport, result: r.ok ? "pass" : "FAIL", ms: r.ms })
-            record("runtime", name, r.ok, r.ok ? r.detail : r.detail.split("\n").slice(0, 6).join("\n        "), r.ms)
-          } else if (runtime.unsupported?.[transport] !== undefined) {
-            // Not supported: the check is that the failure is the library's typed NetworkError.
-            const r = await smokeProcess(runtime, transport, url)
-            const clean = !r.ok && /^NetworkError\(ConnectFailed\):/.test(r.detail)
-            matrix.push({ runtime: `${runtime.runtime} ${runtime.version}`, transport, result: clean ? "unsupported: NetworkError(ConnectFailed)" : "FAIL", ms: r.ms })
-            record(
-              "runtime",
-              name,
-              clean,
-              clean ? `unsupported as expected (${runtime.unsupported[transport]}): fails with NetworkError(ConnectFailed)` :
-                r.ok ? "expected to be unsupported, but passed: update the support matrix" : r.detail.split("\n")[0],
-              r.ms
-            )
-          }
+/**
+ * Starts the edition's own local LlamaCloud (<edition>/smoke/server.mjs) and runs `body(url)` while
+ * it listens. The Effect 4 edition's needs Node 22.19 or later (@effect/platform-node 4).
+ */
+const withServer = async (edition, body) => {
+  const node = edition.id === "effect4" ? bin.node22 : process.execPath
+  const server = start(node, ["server.mjs"], { cwd: join(edition.fixture, "smoke") })
+  let url
+  try {
+    url = JSON.parse((await server.waitFor(/^\{"url".*\}$/m, 60_000))[0]).url
+  } catch (error) {
+    record(edition.id, "local server (effect-llamacloud/testing/node)", false, error.message.split("\n").slice(0, 8).join("\n        "))
+    await server.stop()
+    return
+  }
+  console.log(`  local server (${edition.label} edition, node ${await versionOf(node, ["--version"], /v(\S+)/)}) at ${url}`)
+  try {
+    await body(url)
+  } finally {
+    await server.stop()
+  }
+}
+
+const runtimes = (edition, url) =>
+  phase(`${edition.label}: runtimes (smoke: create, streamed turn, list, delete against the local server)`, async () => {
+    const row = (runtime, transport, result, ms) => matrix.push({ edition: edition.label, runtime, transport, result, ms })
+    for (const runtime of await processRuntimes(edition)) {
+      for (const transport of ["fetch", "undici"]) {
+        const name = `runtime ${runtime.runtime} ${runtime.version} × ${transport}`
+        if (runtime.transports.includes(transport)) {
+          const r = await smokeProcess(edition, runtime, transport, url)
+          row(`${runtime.runtime} ${runtime.version}`, transport, r.ok ? "pass" : "FAIL", r.ms)
+          record(edition.id, name, r.ok, r.ok ? r.detail : r.detail.split("\n").slice(0, 6).join("\n        "), r.ms)
+        } else if (runtime.unsupported?.[transport] !== undefined) {
+          // Not supported: the check is that the failure is the library's typed NetworkError.
+          const r = await smokeProcess(edition, runtime, transport, url)
+          const clean = !r.ok && /^NetworkError\(ConnectFailed\):/.test(r.detail)
+          row(`${runtime.runtime} ${runtime.version}`, transport, clean ? "unsupported: NetworkError(ConnectFailed)" : "FAIL", r.ms)
+          record(
+            edition.id,
+            name,
+            clean,
+            clean ? `unsupported as expected (${runtime.unsupported[transport]}): fails with NetworkError(ConnectFailed)` :
+              r.ok ? "expected to be unsupported, but passed: update the support matrix" : r.detail.split("\n")[0],
+            r.ms
+          )
+        } else if (runtime.notRun?.[transport] !== undefined) {
+          row(`${runtime.runtime} ${runtime.version}`, transport, `not run: ${runtime.notRun[transport]}`, undefined)
         }
       }
-      const version = await versionOf(bin.workerd, ["--version"], /workerd (\S+)/)
-      const r = await smokeWorkerd(url)
-      matrix.push({ runtime: `workerd ${version}`, transport: "fetch", result: r.ok ? "pass" : "FAIL", ms: r.ms })
-      record("runtime", `workerd ${version} × fetch`, r.ok, r.ok ? r.detail : r.detail.split("\n").slice(0, 6).join("\n        "), r.ms)
-      matrix.push({ runtime: `workerd ${version}`, transport: "undici", result: "not run: undici is for Node", ms: undefined })
-    } finally {
-      await server.stop()
     }
+    const version = await versionOf(bin.workerd, ["--version"], /workerd (\S+)/)
+    const r = await smokeWorkerd(edition, url)
+    row(`workerd ${version}`, "fetch", r.ok ? "pass" : "FAIL", r.ms)
+    record(edition.id, `runtime workerd ${version} × fetch`, r.ok, r.ok ? r.detail : r.detail.split("\n").slice(0, 6).join("\n        "), r.ms)
+    row(`workerd ${version}`, "undici", "not run: undici is for Node", undefined)
+  })
+
+// ---------------------------------------------------------------------------------------------
+// 6. A fresh project on Effect 4: `npm install effect`, the README's install line, the quick start,
+//    the command line
+
+/** The README's install line for Effect 4: the `npm install effect-llamacloud ...` line without a dist-tag. */
+const effect4InstallLine = (readme) =>
+  readme.split("\n").map((line) => line.trim()).find((line) => /^npm install effect-llamacloud effect(\s|$)/.test(line))
+
+/** The README's quick start: the first ts block after its "## Quick start" heading. */
+const quickStart = (readme) => {
+  const from = readme.indexOf("\n## Quick start")
+  const block = from === -1 ? null : /```ts\n([\s\S]*?)```/.exec(readme.slice(from))
+  return block?.[1]
+}
+
+const freshProject = (tarball, url) =>
+  phase("Effect 4: a fresh project (npm install effect, the README's line, the quick start, the command line)", async () => {
+    const dir = join(tmp, "fresh")
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "fresh", private: true, type: "module" }, null, 2) + "\n")
+    const npmInstall = (args) => run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...args], { cwd: dir, timeoutMs: 300_000 })
+    const version = (name) => {
+      const manifest = join(dir, "node_modules", name, "package.json")
+      return existsSync(manifest) ? JSON.parse(readFileSync(manifest, "utf8")).version : undefined
+    }
+
+    let began = Date.now()
+    const effect = await npmInstall(["effect"])
+    const effectVersion = version("effect")
+    const onFour = effect.code === 0 && effectVersion?.startsWith("4.")
+    record("effect4", "fresh project: npm install effect gives Effect 4", onFour, onFour ? `effect ${effectVersion}` : effect.output.trim() || `effect ${effectVersion}`, Date.now() - began)
+    if (!onFour) return
+
+    const readme = readFileSync(join(root, "README.md"), "utf8")
+    const line = effect4InstallLine(readme)
+    began = Date.now()
+    if (line === undefined) {
+      record("effect4", "fresh project: the README's install line", false, "README.md has no line `npm install effect-llamacloud effect ...`")
+      return
+    }
+    // The registry's package is the tarball here: the rest of the line is the README's.
+    const installed = await npmInstall(line.split(/\s+/).slice(2).map((word) => word === "effect-llamacloud" ? tarball : word))
+    const ours = version("effect-llamacloud")
+    const lineOk = installed.code === 0 && ours !== undefined && version("effect")?.startsWith("4.")
+    record("effect4", `fresh project: ${line}`, lineOk, lineOk ? `effect-llamacloud ${ours}, effect ${version("effect")}, @effect/platform-node ${version("@effect/platform-node")}` : installed.output.trim(), Date.now() - began)
+    if (!lineOk) return
+
+    const code = quickStart(readme)
+    if (code === undefined) {
+      record("effect4", "fresh project: the README's quick start", false, "README.md has no ts block under \"## Quick start\"")
+      return
+    }
+    // The compiler options the docs' blocks are checked with: a user's strict NodeNext project.
+    const { tsconfig } = await import("./doc-blocks.mjs")
+    writeFileSync(join(dir, "quickstart.ts"), code)
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { ...tsconfig.compilerOptions, typeRoots: [join(modules, "@types")] }, include: ["quickstart.ts"] }, null, 2)
+    )
+    began = Date.now()
+    const checked = await run(process.execPath, [join(modules, "typescript", "bin", "tsc"), "-p", dir], { cwd: dir })
+    record("effect4", "fresh project: the quick start type-checks (strict, NodeNext)", checked.code === 0, checked.output.trim(), Date.now() - began)
+
+    // Node 22 runs the TypeScript as it is (its type stripping); the quick start uses NodeHttpClient.layerUndici.
+    began = Date.now()
+    const env = { LLAMA_CLOUD_API_KEY: "llx-ecosystem-smoke", LLAMA_CLOUD_BASE_URL: url, NODE_NO_WARNINGS: "1" }
+    const ran = await run(bin.node22, ["quickstart.ts"], { cwd: dir, env, timeoutMs: 60_000 })
+    const created = /created ses[-_]/.test(ran.output) || /created \S+/.test(ran.output)
+    record(
+      "effect4",
+      "fresh project: the quick start runs against the local server (create, list, a streamed turn)",
+      ran.code === 0 && created,
+      ran.code === 0 && created ? `${ran.output.trim().split("\n").length} lines of output` : ran.output.trim().split("\n").slice(-8).join("\n        "),
+      Date.now() - began
+    )
+
+    // The command line on this Node (20 in CI): the bundled bin, whichever Effect the project has.
+    began = Date.now()
+    const cli = join(dir, "node_modules", ".bin", "llamacloud-chat")
+    const asked = await run(process.execPath, [cli, "ask", "Where do llamas live?", "--index", "idx-smoke", "--base-url", url, "--json"], { cwd: dir, env, timeoutMs: 60_000 })
+    const ended = asked.code === 0 && /"Stop"|"stop"/.test(asked.output)
+    record(
+      "effect4",
+      `fresh project: llamacloud-chat ask (node ${process.versions.node}), a streamed turn against the local server`,
+      ended,
+      ended ? `${asked.output.trim().split("\n").length} lines` : asked.output.trim().split("\n").slice(-8).join("\n        "),
+      Date.now() - began
+    )
   })
 
 // ---------------------------------------------------------------------------------------------
 // 5. API reference
 
 const apiReference = () =>
-  phase("API reference (TypeDoc)", async () => {
+  phase("Effect 3: API reference (TypeDoc)", async () => {
     const { buildApiReference } = await import("./docs-api.mjs")
     const began = Date.now()
     const r = await buildApiReference({ root })
@@ -429,54 +586,69 @@ const apiReference = () =>
     console.log(`  without @example — operations: ${missing("operation").join(", ") || "none"}`)
     console.log(`  without @example — layers: ${missing("layer").join(", ") || "none"}`)
     console.log(`  without @example — other exports: ${missing("other").length} (ecosystem/out/api/missing-examples.json)`)
-    record("api", "TypeDoc → ecosystem/out/api", r.ok, `${r.warnings ?? 0} warnings`, Date.now() - began)
+    record("effect3", "api: TypeDoc → ecosystem/out/api", r.ok, `${r.warnings ?? 0} warnings`, Date.now() - began)
   })
 
 // ---------------------------------------------------------------------------------------------
 // The command line from the tarball: the bundled bin as npm installed it
 
-const commandLine = () =>
-  phase("command line (llamacloud-chat, the bundled bin from the tarball)", async () => {
-    const bin = join(modules, ".bin", "llamacloud-chat")
+const commandLine = (edition) =>
+  phase(`${edition.label}: command line (llamacloud-chat, the bundled bin from the tarball)`, async () => {
+    const bin = join(edition.fixture, "node_modules", ".bin", "llamacloud-chat")
     const began = Date.now()
     const version = await run(bin, ["--version"], { env: { NO_COLOR: "" } })
-    const expected = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version
-    record("cli", "--version", version.code === 0 && version.output.trim() === expected, version.output.trim(), Date.now() - began)
+    // The bundle is the same in both editions, stamped with the version of the edition that ships it.
+    const expected = JSON.parse(readFileSync(join(edition.dir, "package.json"), "utf8")).version
+    record(edition.id, "cli --version", version.code === 0 && version.output.trim() === expected, version.output.trim(), Date.now() - began)
     const help = await run(bin, ["ask", "--help"])
     record(
-      "cli",
-      "ask --help, piped: the usage with the program's name, no escape sequence",
+      edition.id,
+      "cli ask --help, piped: the usage with the program's name, no escape sequence",
       help.code === 0 && help.output.includes("$ llamacloud-chat ask") && !help.output.includes("\x1b"),
       help.code === 0 ? "" : help.output.trim()
     )
     const port = await run(bin, ["server", "--port", "70000", "--json"])
-    record(
-      "cli",
-      "server --port 70000: a usage error as one JSON value, exit 2",
-      port.code === 2 && JSON.parse(port.output).error?.exit_code === 2,
-      port.output.trim()
-    )
+    let exitCode
+    try {
+      exitCode = JSON.parse(port.output).error?.exit_code
+    } catch {
+      exitCode = undefined
+    }
+    record(edition.id, "cli server --port 70000: a usage error as one JSON value, exit 2", port.code === 2 && exitCode === 2, port.output.trim())
   })
 
 // ---------------------------------------------------------------------------------------------
 
 const main = async () => {
-  try {
-    const tarball = await install()
-    if (tarball !== undefined) {
-      await lint(tarball)
-      if (wanted("doc-blocks")) await docBlocks()
-      if (wanted("cli")) await commandLine()
-      if (wanted("smoke")) await runtimes()
+  for (const edition of editions) {
+    try {
+      const tarball = await install(edition)
+      if (tarball === undefined) continue
+      await lint(edition, tarball)
+      if (edition.id === "effect3" && wanted("doc-blocks")) await docBlocks()
+      if (wanted("cli")) await commandLine(edition)
+      if (wanted("smoke") || (edition.id === "effect4" && wanted("fresh"))) {
+        await withServer(edition, async (url) => {
+          if (wanted("smoke")) await runtimes(edition, url)
+          if (edition.id === "effect4" && wanted("fresh")) await freshProject(tarball, url)
+        })
+      }
+    } catch (error) {
+      record(edition.id, "run.mjs: unexpected error", false, String(error?.stack ?? error))
     }
-    if (wanted("api")) await apiReference()
+  }
+  try {
+    if (wanted("api") && editions.some((edition) => edition.id === "effect3")) await apiReference()
   } catch (error) {
-    record("run.mjs", "unexpected error", false, String(error?.stack ?? error))
+    record("effect3", "run.mjs: unexpected error", false, String(error?.stack ?? error))
   }
 
   if (matrix.length > 0) {
-    console.log("\nRuntime matrix (the packed package, against the local server under node " + process.versions.node + "):\n")
-    const rows = [["runtime", "transport", "result", "time"], ...matrix.map((m) => [m.runtime, m.transport, m.result, m.ms === undefined ? "" : seconds(m.ms)])]
+    console.log("\nRuntime matrix (each edition packed, against its own local server):\n")
+    const rows = [
+      ["edition", "runtime", "transport", "result", "time"],
+      ...matrix.map((m) => [m.edition, m.runtime, m.transport, m.result, m.ms === undefined ? "" : seconds(m.ms)])
+    ]
     const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)))
     for (const row of rows) console.log("  " + row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd())
   }
