@@ -4,6 +4,20 @@
  * @since 0.1.0
  */
 
+/** The events of a conversation: the `ChatEvent` union (`ChatEvent.ChatEvent`), its members and schemas. */
+export * as ChatEvent from "./ChatEvent.js"
+export {
+  CreateSessionParams,
+  ListPageParams,
+  ListSessionsParams,
+  MAX_INDEX_IDS,
+  MAX_PROMPT_LENGTH,
+  SendMessageParams,
+  SessionParams
+} from "./ChatParams.js"
+/** A turn collected by `ChatService.ask` (`ChatReply.ChatReply`), and how events are collected. */
+export * as ChatReply from "./ChatReply.js"
+export { ChatSession, ChatSessionDetail, ChatSessionPage, JobMetadata, SharedAccess, Timestamp } from "./ChatSession.js"
 export { DEFAULT_BASE_URL, LlamaCloudClient, parseCustomHeaders } from "./LlamaCloudClient.js"
 export {
   ApiError,
