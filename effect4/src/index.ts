@@ -17,6 +17,7 @@ export {
 } from "./ChatParams.js"
 /** A turn collected by `ChatService.ask` (`ChatReply.ChatReply`), and how events are collected. */
 export * as ChatReply from "./ChatReply.js"
+export { ChatService } from "./ChatService.js"
 export { ChatSession, ChatSessionDetail, ChatSessionPage, JobMetadata, SharedAccess, Timestamp } from "./ChatSession.js"
 export { DEFAULT_BASE_URL, LlamaCloudClient, parseCustomHeaders } from "./LlamaCloudClient.js"
 export {
