@@ -29,10 +29,9 @@ import type { LlamaCloudClient } from "../LlamaCloudClient.js"
 import type { LlamaCloudError } from "../LlamaCloudError.js"
 import { RetryPolicy } from "../RetryPolicy.js"
 import { TimeoutPolicy } from "../TimeoutPolicy.js"
-import { timed } from "./attempt.js"
+import { type Progress, timed } from "./attempt.js"
 import { decodeBody, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, readBody } from "./body.js"
 import {
-  attemptTimeout,
   bodyBrokeOff,
   deadlineExceeded,
   type Facts,
@@ -93,7 +92,8 @@ export const makeEngine = (client: LlamaCloudClient.Service, built: Policies) =>
     request: HttpClientRequest.HttpClientRequest,
     facts: Facts,
     scope: Scope.Scope,
-    span: Tracer.Span | undefined
+    span: Tracer.Span | undefined,
+    progress: Progress
   ): Effect.Effect<Answered, Failure> =>
     http.execute(request).pipe(
       // One update of the context for the scope and the redirect setting, which the client's own
@@ -110,6 +110,7 @@ export const makeEngine = (client: LlamaCloudClient.Service, built: Policies) =>
             if (Option.isSome(requestId)) span.attribute("llamacloud.request_id", requestId.value)
           }
           if (response.status >= 200 && response.status < 300) return Effect.succeed({ response, headers, requestId })
+          progress.errorStatus = true
           return readErrorBody(response, headers, scope).pipe(
             // The clock (not Date.now) dates a Retry-After given as an HTTP date, so TestClock governs it too.
             Effect.zipWith(
@@ -187,7 +188,7 @@ export const makeEngine = (client: LlamaCloudClient.Service, built: Policies) =>
     const goneMeansDone = answer._tag === "Empty" && operation.notFoundAfterAmbiguousIsSuccess === true
       ? Option.some(answer.value)
       : Option.none()
-    const read = (answered: Answered, scope: Scope.Closeable, limit: Duration.Duration): Effect.Effect<A, Failure> => {
+    const read = (answered: Answered, scope: Scope.Closeable): Effect.Effect<A, Failure> => {
       if (answer._tag === "Empty") {
         // Nothing to read, but a body may have come anyway: a short one is read to its end, which
         // frees the socket; a longer one (or a read that fails) is cut off by aborting the request.
@@ -203,11 +204,7 @@ export const makeEngine = (client: LlamaCloudClient.Service, built: Policies) =>
         readBody(answered.response, answered.headers, MAX_BODY_BYTES, "whole"),
         (error) => bodyBrokeOff(error, facts, scrub)
       )
-      // Only a body labelled compressed may leave its read pending after the abort (see `untilClosed`).
-      const bounded = isEncoded(answered.headers)
-        ? untilClosed(body, scope, Effect.failSync(() => attemptTimeout(limit, facts, "complete answer")))
-        : body
-      return Effect.flatMap(bounded, (body) =>
+      return Effect.flatMap(body, (body) =>
         Effect.fromResult(decodeBody(body, answer.decode, {
           status: answered.response.status,
           headers: answered.headers,
@@ -218,9 +215,10 @@ export const makeEngine = (client: LlamaCloudClient.Service, built: Policies) =>
     return traced(operation, server, (span) =>
       Effect.contextWith((context: Context.Context<never>) =>
         withRetries(operation, facts, context, span, (scope, policy) => {
-          const limit = policy.timeout.perAttempt
-          return timed(Effect.flatMap(exchange(request, facts, scope, span), (answered) => read(answered, scope, limit)), scope, {
-            limit,
+          const progress = { errorStatus: false }
+          return timed(Effect.flatMap(exchange(request, facts, scope, span, progress), (answered) => read(answered, scope)), scope, {
+            progress,
+            limit: policy.timeout.perAttempt,
             facts,
             what: "complete answer"
           })
@@ -253,15 +251,18 @@ export const makeEngine = (client: LlamaCloudClient.Service, built: Policies) =>
               Effect.timeoutOrElse(gate.value.openTurn, { duration: total, orElse: () => Effect.fail(deadlineExceeded(total, facts)) })
           })
         }
-        const opened = withRetries(operation, facts, context, span, (scope, policy) =>
-          Effect.map(
-            timed(exchange(request, facts, scope, span), scope, {
+        const opened = withRetries(operation, facts, context, span, (scope, policy) => {
+          const progress = { errorStatus: false }
+          return Effect.map(
+            timed(exchange(request, facts, scope, span, progress), scope, {
+              progress,
               limit: policy.timeout.perAttempt,
               facts,
               what: "response headers"
             }),
             (answered) => ({ ...answered, scope })
-          ), Option.none())
+          )
+        }, Option.none())
         // The request stays open while the events are read: its scope closes with the stream's. The
         // finalizer is added in the same uninterruptible step that ends the opening, so no
         // interruption can fall between them and leave the request open.
@@ -291,36 +292,20 @@ export const makeEngine = (client: LlamaCloudClient.Service, built: Policies) =>
 const emptyBody = { text: "", tooLarge: false }
 
 /**
- * `read`, ended by the closing of the attempt's scope (`onClosed` then decides the result) even where
- * a transport leaves the read pending after the abort: Node 20's fetch does, on a body labelled
- * compressed that is not. The attempt is not raced against its limit (attempt.ts), so a read that
- * may meet this is raced against the scope here; only such reads pay for the race.
+ * An error status's body, as much as arrives before the attempt's scope closes. The status already
+ * says what happened: a body that breaks off, or that a limit cuts short, still yields its error.
+ * Racing the read against the scope ends it even where a transport leaves a read pending after the
+ * abort (Node 20's fetch does, on a body mislabelled as compressed); only error statuses pay for it.
  */
-const untilClosed = <A, E>(read: Effect.Effect<A, E>, scope: Scope.Scope, onClosed: Effect.Effect<A, E>) =>
+const readErrorBody = (response: HttpClientResponse.HttpClientResponse, headers: Headers.Headers, scope: Scope.Scope) =>
   Effect.flatMap(Deferred.make<void>(), (released) =>
     Effect.andThen(
       Scope.addFinalizer(scope, Deferred.succeed(released, undefined)),
-      Effect.raceFirst(read, Effect.andThen(Deferred.await(released), onClosed))
+      Effect.raceFirst(
+        Effect.orElseSucceed(readBody(response, headers, MAX_ERROR_BODY_BYTES, "prefix"), () => emptyBody),
+        Effect.as(Deferred.await(released), emptyBody)
+      )
     ))
-
-/** A body the transport decodes (decompresses) on its way: the only kind whose read may outlive an abort. */
-const isEncoded = (headers: Headers.Headers): boolean => {
-  const encoding = headers["content-encoding"]?.trim().toLowerCase()
-  return encoding !== undefined && encoding !== "" && encoding !== "identity"
-}
-
-/**
- * An error status's body, as much as arrives before the attempt's scope closes. The status already
- * says what happened: a body that breaks off, or that a limit cuts short, still yields its error.
- * Every error body is read until the scope closes, labelled compressed or not: only error statuses
- * pay for it, and their error then stands whatever the transport does with the abort.
- */
-const readErrorBody = (response: HttpClientResponse.HttpClientResponse, headers: Headers.Headers, scope: Scope.Scope) =>
-  untilClosed(
-    Effect.orElseSucceed(readBody(response, headers, MAX_ERROR_BODY_BYTES, "prefix"), () => emptyBody),
-    scope,
-    Effect.succeed(emptyBody)
-  )
 
 const defaultAccept = (operation: Operation<unknown> | StreamOperation): string => {
   switch (operation.answer._tag) {
