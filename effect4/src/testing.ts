@@ -1,12 +1,13 @@
 /**
- * Test doubles for programs that use effect-llamacloud: a recording mock transport, and the model
- * of the chat resource that the doubles share. Nothing here imports Node: the local server, which
+ * Test doubles for programs that use effect-llamacloud: an in-memory `ChatService`, a recording
+ * mock transport, and the model of the chat resource they share. Nothing here imports Node: the local server, which
  * does, is in `effect-llamacloud/testing/node`.
  *
  * @since 0.1.0
  */
 
 export * as ChatModel from "./testing/ChatModel.js"
+export { InMemoryChat } from "./testing/InMemoryChat.js"
 export {
   type EventStreamItem,
   type EventStreamOptions,
