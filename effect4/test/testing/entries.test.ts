@@ -1,0 +1,44 @@
+/**
+ * `effect-llamacloud/testing` must load in any runtime: nothing it reaches, however deep, may be
+ * Node's.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+import * as Url from "node:url"
+
+const root = Path.resolve(Path.dirname(Url.fileURLToPath(import.meta.url)), "../..")
+
+const specifiers = (source: string): ReadonlyArray<string> =>
+  Array.from(source.matchAll(/(?:import|export)\s+(?:type\s+)?(?:[^"';]*?\sfrom\s+)?["']([^"']+)["']/g), (m) => m[1] ?? "")
+
+/** Every module an entry reaches through relative imports, with the package imports each makes. */
+const graph = (entry: string): ReadonlyMap<string, ReadonlyArray<string>> => {
+  const modules = new Map<string, ReadonlyArray<string>>()
+  const visit = (file: string) => {
+    if (modules.has(file)) return
+    const source = Fs.readFileSync(file, "utf8")
+    const found = specifiers(source)
+    modules.set(file, [...found.filter((s) => !s.startsWith(".")), ...(/\bBuffer\b|\bprocess\./.test(source) ? ["<node global>"] : [])])
+    for (const s of found.filter((s) => s.startsWith("."))) visit(Path.resolve(Path.dirname(file), s.replace(/\.js$/, ".ts")))
+  }
+  visit(Path.join(root, entry))
+  return modules
+}
+
+const nodeOnly = (specifier: string) =>
+  specifier.startsWith("node:") || specifier === "<node global>" || specifier.startsWith("@effect/platform-node") ||
+  specifier === "undici"
+
+describe("testing entry", () => {
+  it("effect-llamacloud/testing reaches nothing Node-only", () => {
+    const modules = graph("src/testing.ts")
+    for (const double of ["ChatModel", "InMemoryChat", "MockTransport"]) {
+      expect(modules.has(Path.join(root, `src/testing/${double}.ts`))).toBe(true)
+    }
+    const offenders = [...modules].flatMap(([file, imports]) =>
+      imports.filter(nodeOnly).map((s) => `${Path.relative(root, file)} → ${s}`)
+    )
+    expect(offenders).toEqual([])
+  })
+})
