@@ -1,0 +1,100 @@
+/**
+ * How a transport failure is classified: whether the request can have reached the server decides
+ * the reason (`ConnectFailed` or `ConnectionLost`) and whether a create may be retried. Failures
+ * where nothing was sent never read as "the server may have acted".
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientError from "effect/http/HttpClientError"
+import * as Layer from "effect/Layer"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
+import { RetryPolicy } from "../src/RetryPolicy.js"
+import { create } from "./fixtures/calls.js"
+import { chatOver, failsWith } from "./fixtures/harness.js"
+
+/** A transport whose every request fails with `cause`, counting the attempts. */
+const failingWith = (cause: unknown) => {
+  const state = { attempts: 0 }
+  const client = HttpClient.make((request) =>
+    Effect.suspend(() => {
+      state.attempts++
+      return Effect.fail(new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause }) }))
+    })
+  )
+  return { state, layer: chatOver(Layer.succeed(HttpClient.HttpClient, client), {}, RetryPolicy.layer({ baseDelay: "1 millis", jitter: 0 })) }
+}
+
+const withCode = (message: string, code: string) => Object.assign(new Error(message), { code })
+
+describe("failures where nothing was sent", () => {
+  for (
+    const [what, cause, retried] of [
+      ["a refused connection in Deno's words", new TypeError("error sending request: Connection refused (os error 111)"), true],
+      ["a DNS failure in workerd's words", new Error("Network connection lost: dns error: failed to lookup address information"), true],
+      ["TLS spoken to a plain-HTTP port", withCode("wrong version number", "ERR_SSL_WRONG_VERSION_NUMBER"), false],
+      ["an untrusted certificate", withCode("self-signed certificate", "DEPTH_ZERO_SELF_SIGNED_CERT"), false],
+      ["an invalid header value", withCode("Invalid character in header content", "ERR_INVALID_CHAR"), false],
+      ["a transport that does not run here", new TypeError("dispatcher.request is not a function"), false],
+      ["a runtime that refuses (Deno without permission)", Object.assign(new Error('Requires env access to "NODE_DEBUG", run again with the --allow-env flag'), { name: "NotCapable" }), false]
+    ] as const
+  ) {
+    it.live(`${what}: ConnectFailed, nothing sent, ${retried ? "retried" : "not retried"}`, () => {
+      const { state, layer } = failingWith(cause)
+      return Effect.gen(function*() {
+        const error = yield* failsWith("NetworkError")(create())
+        assert.strictEqual(error.reason, "ConnectFailed")
+        assert.include(error.message, "nothing was sent")
+        assert.notInclude(error.message, "may have acted")
+        assert.strictEqual(state.attempts, retried ? 3 : 1)
+      }).pipe(Effect.provide(layer))
+    })
+  }
+
+  it.live("a reset after sending is ConnectionLost and a create is not retried", () => {
+    const { state, layer } = failingWith(withCode("socket hang up", "ECONNRESET"))
+    return Effect.gen(function*() {
+      const error = yield* failsWith("NetworkError")(create())
+      assert.strictEqual(error.reason, "ConnectionLost")
+      assert.strictEqual(state.attempts, 1)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.live("fetch's own TypeError wrapping a socket error is read by its cause", () => {
+    const { layer } = failingWith(new TypeError("fetch failed", { cause: withCode("connect ECONNREFUSED", "ECONNREFUSED") }))
+    return Effect.gen(function*() {
+      assert.strictEqual((yield* failsWith("NetworkError")(create())).reason, "ConnectFailed")
+    }).pipe(Effect.provide(layer))
+  })
+})
+
+describe("TLS spoken to a plain-HTTP server, on a real socket", () => {
+  for (const [name, transport] of [["undici", NodeHttpClient.layerUndici], ["fetch", FetchHttpClient.layer]] as const) {
+    it.live(`over ${name}: ConnectFailed, and nothing reached the server`, () =>
+      Effect.gen(function*() {
+        let requests = 0
+        const server = Http.createServer((_, response) => {
+          requests++
+          response.end()
+        })
+        yield* Effect.acquireRelease(
+          Effect.callback<void>((resume) => {
+            server.listen(0, "127.0.0.1", () => resume(Effect.void))
+          }),
+          () => Effect.callback<void>((resume) => {
+            server.closeAllConnections()
+            server.close(() => resume(Effect.void))
+          })
+        )
+        const port = (server.address() as AddressInfo).port
+        const error = yield* failsWith("NetworkError")(create()).pipe(
+          Effect.provide(chatOver(transport, { baseUrl: `https://127.0.0.1:${port}` }, RetryPolicy.disabled))
+        )
+        assert.strictEqual(error.reason, "ConnectFailed")
+        assert.strictEqual(requests, 0)
+      }))
+  }
+})
