@@ -112,7 +112,7 @@ export const ToolResult = Schema.Struct({
   _tag: tag("ToolResult", "tool_result"),
   callId: Schema.String,
   name: Schema.String,
-  result: Schema.Unknown.pipe(Schema.withDecodingDefaultKey(Effect.succeed(null))),
+  result: withDefault(Schema.Unknown, () => null),
   imageAttachment: optional(ImageAttachment)
 }).pipe(Schema.encodeKeys(wire({ callId: "call_id", imageAttachment: "image_attachment" })))
 
