@@ -10,7 +10,8 @@ import * as Schema from "effect/Schema"
 import { ChatSession, Timestamp } from "../src/ChatSession.js"
 import { RetryPolicy } from "../src/RetryPolicy.js"
 import { type MockReply, MockTransport } from "../src/testing.js"
-import { chatLayer, create, failsWith, requests, seedBody, sessionJson } from "./fixtures/harness.js"
+import { chatLayer, create, failsWith, replay, requests, seedBody, sessionJson } from "./fixtures/harness.js"
+import { notASession } from "./shared/errorAnswers.js"
 
 /** What `create` returns when the server answers `reply`. */
 const decoded = (reply: MockReply) => create().pipe(Effect.provide(chatLayer([reply])))
@@ -177,68 +178,15 @@ describe("timestamps", () => {
 })
 
 describe("a 2xx body that is not a session is a DecodeError, not a defect", () => {
-  it.effect("when it is not JSON", () =>
-    Effect.gen(function*() {
-      const error = yield* undecodable(MockTransport.text(200, "session created"))
-      assert.strictEqual(error.status, 200)
-      assert.include(error.problem, "not JSON")
-      assert.strictEqual(error.bodyExcerpt, "session created")
-    }))
-
-  it.effect("when the JSON is truncated", () =>
-    Effect.gen(function*() {
-      const error = yield* undecodable(MockTransport.text(200, `{"session_id": "ses-1", "last_upd`))
-      assert.include(error.problem, "not JSON")
-    }))
-
-  it.effect("when it is an HTML page", () =>
-    Effect.gen(function*() {
-      const error = yield* undecodable(
-        MockTransport.text(200, "<!DOCTYPE html><html><body>Sign in</body></html>", { "content-type": "text/html" })
-      )
-      assert.include(error.problem, "an HTML page")
-    }))
-
-  it.effect("when it is an HTML page served as JSON", () =>
-    Effect.gen(function*() {
-      const error = yield* undecodable(MockTransport.text(200, "<html><body>Sign in</body></html>", { "content-type": "application/json" }))
-      assert.include(error.problem, "an HTML page")
-    }))
-
-  it.effect("when it is empty", () =>
-    Effect.gen(function*() {
-      const error = yield* undecodable(MockTransport.text(200, ""))
-      assert.include(error.problem, "empty")
-    }))
-
-  it.effect("when it is 204 No Content", () =>
-    Effect.gen(function*() {
-      const error = yield* undecodable(MockTransport.text(204, ""))
-      assert.strictEqual(error.status, 204)
-      assert.include(error.problem, "empty")
-    }))
-
-  it.effect("when it has the wrong shape, naming every missing or wrong field", () =>
-    Effect.gen(function*() {
-      const error = yield* undecodable(MockTransport.json(200, { id: "ses-1", index_ids: "idx-a" }))
-      assert.include(error.problem, "not the documented shape")
-      assert.include(error.problem, "session_id")
-      assert.include(error.problem, "last_updated_at")
-      assert.include(error.problem, "index_ids")
-    }))
-
-  it.effect("when it is null", () =>
-    Effect.gen(function*() {
-      const error = yield* undecodable(MockTransport.text(200, "null", { "content-type": "application/json" }))
-      assert.include(error.problem, "not the documented shape")
-      assert.include(error.problem, "null")
-    }))
-
-  it.effect("when it is an array", () =>
-    Effect.gen(function*() {
-      const error = yield* undecodable(MockTransport.json(200, [sessionJson()]))
-      assert.include(error.problem, "not the documented shape")
-    }))
+  for (const { answer, bodyExcerpt, name, problemSays } of notASession) {
+    it.effect(name, () =>
+      Effect.gen(function*() {
+        const error = yield* undecodable(replay(answer))
+        assert.strictEqual(error.status, answer.status)
+        for (const fragment of problemSays) assert.include(error.problem, fragment)
+        if (bodyExcerpt !== undefined) assert.strictEqual(error.bodyExcerpt, bodyExcerpt)
+      }))
+  }
 
   it.effect("with a message that says what was wrong and carries the request id", () =>
     Effect.gen(function*() {

@@ -12,22 +12,15 @@ import { isLlamaCloudError } from "../src/LlamaCloudError.js"
 import { RetryPolicy } from "../src/RetryPolicy.js"
 import { TimeoutPolicy } from "../src/TimeoutPolicy.js"
 import { type MockReply, MockTransport } from "../src/testing.js"
-import { chatLayer, create, failsWith, requests, sleepingUntil } from "./fixtures/harness.js"
-
-const REQUEST_ID = "req-7f3a"
+import { chatLayer, create, failsWith, replay, requests, sleepingUntil } from "./fixtures/harness.js"
+import { answer as answerOf, oddBodies, REQUEST_ID } from "./shared/errorAnswers.js"
 
 /** A FastAPI-style error answer with a request id. */
-const answer = (status: number, detail: unknown = "it went wrong", headers: Record<string, string> = {}) =>
-  MockTransport.json(status, { detail }, { "x-request-id": REQUEST_ID, ...headers })
+const answer = (status: number, detail?: unknown, headers?: Record<string, string>) => replay(answerOf(status, detail, headers))
 
 /** The single-attempt outcome of a call answered by `reply`. */
 const failing = <T extends Parameters<typeof failsWith>[0]>(tag: T, reply: MockReply) =>
   failsWith(tag)(create()).pipe(Effect.provide(chatLayer([reply], {}, RetryPolicy.disabled)))
-
-const nginx503 = `<html>
-<head><title>503 Service Temporarily Unavailable</title></head>
-<body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body>
-</html>`
 
 describe("HTTP statuses", () => {
   for (const status of [401, 403]) {
@@ -127,44 +120,17 @@ describe("HTTP statuses", () => {
 })
 
 describe("error bodies that are not FastAPI JSON", () => {
-  it.effect("an nginx HTML page with 503 is a ServerError quoting the page title", () =>
-    Effect.gen(function*() {
-      const error = yield* failing("ServerError", MockTransport.text(503, nginx503, { "content-type": "text/html" }))
-      assert.strictEqual(error.status, 503)
-      assert.strictEqual(error.detail, "Service Unavailable (an HTML page: 503 Service Temporarily Unavailable)")
-      assert.notInclude(error.message, "<html>")
-    }))
-
-  it.effect("an empty 401 is an AuthError", () =>
-    Effect.gen(function*() {
-      const error = yield* failing("AuthError", MockTransport.text(401, ""))
-      assert.strictEqual(error.detail, "Unauthorized (empty body)")
-    }))
-
-  it.effect("an empty 404 is a NotFoundError", () =>
-    Effect.gen(function*() {
-      const error = yield* failing("NotFoundError", MockTransport.text(404, ""))
-      assert.strictEqual(error.detail, "Not Found (empty body)")
-    }))
-
-  it.effect("an HTML 502 from a gateway is a ServerError", () =>
-    Effect.gen(function*() {
-      const error = yield* failing("ServerError", MockTransport.text(502, "<html><body>Bad gateway</body></html>", { "content-type": "text/html" }))
-      assert.strictEqual(error.status, 502)
-      assert.include(error.detail, "an HTML page")
-    }))
-
-  it.effect("plain text is kept as the detail", () =>
-    Effect.gen(function*() {
-      const error = yield* failing("ApiError", MockTransport.text(409, "session already exists"))
-      assert.strictEqual(error.detail, "session already exists")
-    }))
-
-  it.effect("JSON without a detail field is shown as the detail", () =>
-    Effect.gen(function*() {
-      const error = yield* failing("ServerError", MockTransport.json(500, { error: "boom", code: 17 }))
-      assert.include(error.detail, `"error":"boom"`)
-    }))
+  for (const { answer: reply, detail, detailSays, name, never = [], says = [], tag } of oddBodies) {
+    it.effect(name, () =>
+      Effect.gen(function*() {
+        const error = yield* failing(tag, replay(reply))
+        assert.strictEqual(error.status, reply.status)
+        if (detail !== undefined) assert.strictEqual(error.detail, detail)
+        if (detailSays !== undefined) assert.include(error.detail, detailSays)
+        for (const fragment of says) assert.include(error.message, fragment)
+        for (const fragment of never) assert.notInclude(error.message, fragment)
+      }))
+  }
 
   it.effect("a 422 whose detail list holds odd items still lists them", () =>
     Effect.gen(function*() {
