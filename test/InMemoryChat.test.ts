@@ -15,6 +15,7 @@ import { ChatService } from "../src/ChatService.js"
 import { type LlamaCloudError, NetworkError, RateLimitError } from "../src/LlamaCloudError.js"
 import { InMemoryChat, MockTransport } from "../src/testing.js"
 import { chatLayer, failsWith, ORG_ID, PROJECT_ID, recordSpans } from "./fixtures/harness.js"
+import { brokenTurns } from "./shared/brokenTurns.js"
 
 /** The user's program: open a session for a set of indexes, degrading gracefully when LlamaCloud pushes back. */
 type Opened =
@@ -480,12 +481,7 @@ describe("InMemoryChat turns", () => {
       assert.strictEqual((yield* service.retrieve(sessionId)).events.at(-1)?._tag, "Stop")
     }).pipe(Effect.provide(InMemoryChat.layer)))
 
-  const brokenStreams = [
-    ["ends before its Stop", "NetworkError", [{ type: "text_delta", content: "Hel" }, { type: "text_delta", content: "lo" }]],
-    ["holds a malformed event", "DecodeError", [{ type: "text_delta", content: "Hi" }, { type: "tool_call", name: 42 }]]
-  ] as const
-
-  for (const [what, tag, events] of brokenStreams) {
+  for (const [what, tag, events] of brokenTurns) {
     it.effect(`fails a scripted turn that ${what} as the real client fails such a stream from the server`, () =>
       Effect.gen(function*() {
         const { sessionId } = yield* newSession
