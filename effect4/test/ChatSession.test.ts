@@ -1,15 +1,21 @@
 /**
  * Decoding what Create Session answers: the documented shape, its optional and null fields,
- * LlamaCloud's timestamps, and answers that are not a session at all.
+ * LlamaCloud's timestamps, and 2xx bodies that are not a session at all.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { ChatSession, ChatSessionDetail, ChatSessionPage, Timestamp } from "../src/ChatSession.js"
 import { describe as describeIssue } from "../src/internal/issueList.js"
+import { RetryPolicy } from "../src/RetryPolicy.js"
+import { type MockReply, MockTransport } from "../src/testing.js"
+import { notASession } from "../../test/shared/errorAnswers.js"
 import { seedBody, sessionJson } from "../../test/shared/fixtures.js"
+import { chatLayer, create, replay, requests } from "./fixtures/calls.js"
+import { failsWith } from "./fixtures/harness.js"
 
 const decodeSession = Schema.decodeUnknownSync(ChatSession)
 
@@ -22,6 +28,14 @@ const problemOf = (json: unknown): string => {
   if (Result.isSuccess(outcome)) return assert.fail("expected the answer to be refused")
   return describeIssue(outcome.failure.issue)
 }
+
+/** The `DecodeError` of `create` for a 2xx answer, checked to come from the one request made. */
+const undecodable = (reply: MockReply) =>
+  Effect.gen(function*() {
+    const error = yield* failsWith("DecodeError")(create())
+    assert.lengthOf(yield* requests, 1, "an undecodable 2xx answer is not retried")
+    return error
+  }).pipe(Effect.provide(chatLayer([reply], {}, RetryPolicy.layer({ retryAmbiguous: true }))))
 
 const epochOf = (iso: string) => DateTime.toEpochMillis(answering({ last_updated_at: iso }).lastUpdatedAt)
 
@@ -207,7 +221,34 @@ describe("timestamps", () => {
   })
 })
 
-describe("an answer that is not a session", () => {
+describe("a 2xx body that is not a session is a DecodeError of create, not a defect", () => {
+  for (const { answer, bodyExcerpt, name, problemSays } of notASession) {
+    it.effect(name, () =>
+      Effect.gen(function*() {
+        const error = yield* undecodable(replay(answer))
+        assert.strictEqual(error.status, answer.status)
+        for (const fragment of problemSays) assert.include(error.problem, fragment)
+        if (bodyExcerpt !== undefined) assert.strictEqual(error.bodyExcerpt, bodyExcerpt)
+      }))
+  }
+
+  it.effect("a timestamp that is not a date names the field and the value", () =>
+    Effect.gen(function*() {
+      const error = yield* undecodable(MockTransport.json(200, sessionJson({ last_updated_at: "yesterday" })))
+      assert.include(error.problem, "lastUpdatedAt")
+      assert.include(error.problem, "yesterday")
+    }))
+
+  it.effect("with a message that says what was wrong and carries the request id", () =>
+    Effect.gen(function*() {
+      const error = yield* undecodable(MockTransport.text(200, "", { "x-request-id": "req-42" }))
+      assert.deepStrictEqual(error.requestId, Option.some("req-42"))
+      assert.include(error.message, "could not be decoded: the body is empty")
+      assert.include(error.message, "request id req-42")
+    }))
+})
+
+describe("an answer that is not a session, decoded directly", () => {
   it("with the wrong shape names every missing or wrong field", () => {
     const problem = problemOf({ id: "ses-1", index_ids: "idx-a" })
     assert.include(problem, "session_id")
