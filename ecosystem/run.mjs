@@ -193,6 +193,9 @@ const editions = [
   }
 ].filter((edition) => editionsWanted === undefined || editionsWanted.includes(edition.id))
 
+/** Each edition's tarball, once packed. */
+const tarballs = {}
+
 const install = async (edition) => {
   const fixtureModules = join(edition.fixture, "node_modules")
   if (!existsSync(join(modules, ".package-lock.json")) || !existsSync(join(fixtureModules, ".package-lock.json"))) {
@@ -233,6 +236,7 @@ const install = async (edition) => {
       return undefined
     }
     const version = (name) => JSON.parse(readFileSync(join(fixtureModules, name, "package.json"), "utf8")).version
+    tarballs[edition.id] = path
     console.log(
       `  ${tarball} (${Math.round(readFileSync(path).length / 1024)} kB) installed into ${relative(root, edition.fixture)} with ` +
         edition.platform.map((name) => `${name} ${version(name)}`).join(", ")
@@ -551,25 +555,52 @@ const freshProject = (tarball, url) =>
     began = Date.now()
     const env = { LLAMA_CLOUD_API_KEY: "llx-ecosystem-smoke", LLAMA_CLOUD_BASE_URL: url, NODE_NO_WARNINGS: "1" }
     const ran = await run(bin.node22, ["quickstart.ts"], { cwd: dir, env, timeoutMs: 60_000 })
-    const created = /created ses[-_]/.test(ran.output) || /created \S+/.test(ran.output)
+    const announced = /created ses-/.test(ran.output)
     record(
       "effect4",
       "fresh project: the quick start runs against the local server (create, list, a streamed turn)",
-      ran.code === 0 && created,
-      ran.code === 0 && created ? `${ran.output.trim().split("\n").length} lines of output` : ran.output.trim().split("\n").slice(-8).join("\n        "),
+      ran.code === 0 && announced,
+      ran.code === 0 && announced ? `${ran.output.trim().split("\n").length} lines of output` : ran.output.trim().split("\n").slice(-8).join("\n        "),
       Date.now() - began
     )
 
+    // The other edition is refused, not installed: its peers are Effect 3.
+    if (tarballs.effect3 !== undefined) {
+      began = Date.now()
+      const refused = await npmInstall(["--dry-run", tarballs.effect3])
+      const eresolve = refused.code !== 0 && /ERESOLVE/.test(refused.output) && /effect@4/.test(refused.output)
+      record(
+        "effect4",
+        "fresh project: the Effect 3 edition is refused with ERESOLVE naming effect",
+        eresolve,
+        eresolve ? "" : refused.output.trim().split("\n").slice(0, 8).join("\n        "),
+        Date.now() - began
+      )
+    }
+
     // The command line on this Node (20 in CI): the bundled bin, whichever Effect the project has.
     began = Date.now()
-    const cli = join(dir, "node_modules", ".bin", "llamacloud-chat")
-    const asked = await run(process.execPath, [cli, "ask", "Where do llamas live?", "--index", "idx-smoke", "--base-url", url, "--json"], { cwd: dir, env, timeoutMs: 60_000 })
-    const ended = asked.code === 0 && /"Stop"|"stop"/.test(asked.output)
+    const cli = (args) => run(process.execPath, [join(dir, "node_modules", ".bin", "llamacloud-chat"), ...args, "--base-url", url, "--json"], { cwd: dir, env, timeoutMs: 60_000 })
+    const created = await cli(["sessions", "create", "--index", "idx-smoke"])
+    let sessionId
+    try {
+      sessionId = JSON.parse(lastLine(created.output)).session_id
+    } catch {
+      sessionId = undefined
+    }
+    const asked = typeof sessionId === "string" ? await cli(["ask", sessionId, "Where do llamas live?"]) : created
+    let stop
+    try {
+      stop = JSON.parse(lastLine(asked.output))
+    } catch {
+      stop = undefined
+    }
+    const ended = asked.code === 0 && stop?.type === "stop" && stop?.is_error === false
     record(
       "effect4",
-      `fresh project: llamacloud-chat ask (node ${process.versions.node}), a streamed turn against the local server`,
+      `fresh project: llamacloud-chat sessions create, ask (node ${process.versions.node}): a streamed turn to its stop`,
       ended,
-      ended ? `${asked.output.trim().split("\n").length} lines` : asked.output.trim().split("\n").slice(-8).join("\n        "),
+      ended ? `${asked.output.trim().split("\n").length} events` : asked.output.trim().split("\n").slice(-8).join("\n        "),
       Date.now() - began
     )
   })
