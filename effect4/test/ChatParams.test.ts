@@ -1,14 +1,25 @@
 /**
- * Local validation: bad parameters fail with one `ValidationError` listing every problem. The
- * check `ChatService.create` runs (`validateCall` over `validate`), from the same table of cases as
- * the Effect 3 edition's.
+ * Local validation: bad parameters fail with one `ValidationError` listing every problem, and
+ * nothing is sent. The cases are the Effect 3 edition's table (test/shared/createParams.ts), run
+ * through `ChatService.create` and through the check it runs (`validateCall` over `validate`).
  */
 import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as ChatParams from "../src/ChatParams.js"
+import { ChatService } from "../src/ChatService.js"
 import type { ValidationError, ValidationIssue } from "../src/LlamaCloudError.js"
 import { accepted, indexIds, rejected as rejectedCases } from "../../test/shared/createParams.js"
+import { chatLayer, ok, requests } from "./fixtures/calls.js"
+import { failsWith } from "./fixtures/harness.js"
+
+/** Calls `create` as plain JavaScript could, with anything at all. */
+const createUntyped = (params: unknown) =>
+  ChatService.use((chat) =>
+    // @ts-expect-error -- what the types forbid is what plain JavaScript callers pass
+    chat.create(params)
+  )
 
 /** What `create` would be given by plain JavaScript: anything at all. */
 const check = (params: unknown) => ChatParams.validateCall(ChatParams.validate, params, { operation: "ChatService.create" })
@@ -57,6 +68,27 @@ describe("parameters that are rejected before sending", () => {
     assert.match(error.message, /^ChatService.create: Invalid request, not sent: organizationId: must be a UUID, got "org-123"/)
     assert.notInclude(error.message, "HTTP")
   })
+})
+
+describe("ChatService.create", () => {
+  for (const { name, params } of accepted) {
+    it.effect(`sends ${name}`, () =>
+      Effect.gen(function*() {
+        const session = yield* createUntyped(params)
+        assert.strictEqual(session.sessionId, "ses-1")
+        assert.lengthOf(yield* requests, 1)
+      }).pipe(Effect.provide(chatLayer([ok]))))
+  }
+
+  for (const { name, params, paths: expected } of rejectedCases) {
+    it.effect(`sends nothing for ${name}, failing with the check's error`, () =>
+      Effect.gen(function*() {
+        const error = yield* failsWith("ValidationError")(createUntyped(params))
+        assert.lengthOf(yield* requests, 0, "nothing may be sent")
+        assert.sameMembers(paths(error.issues), [...expected])
+        assert.strictEqual(error.message, rejected(params).message)
+      }).pipe(Effect.provide(chatLayer([ok]))))
+  }
 })
 
 describe("the other operations' parameters", () => {
