@@ -1,6 +1,6 @@
 /**
  * One attempt under its per-attempt time limit. The limit aborts the request (closing the
- * attempt's scope) instead of interrupting the attempt, so that whatever the attempt already knows
+ * attempt's scope) before it interrupts the attempt, so that whatever the attempt already knows
  * decides the outcome: once a status has arrived, the status's error stands even if its body was
  * cut short by the limit.
  */
@@ -8,6 +8,7 @@ import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import { attemptTimeout, type Facts, type Failure } from "./failure.js"
@@ -23,8 +24,13 @@ export interface Progress {
  * when the attempt fails or is interrupted. A successful attempt leaves the scope open: a body read
  * to its end holds no socket, and a streamed body needs it until the stream ends.
  *
- * The limit is a fiber sleeping on the program's clock, raced against the attempt: the same code
- * under Effect's live clock and under a `TestClock`.
+ * The attempt runs in a fiber of its own, which the caller awaits, and the limit in another,
+ * sleeping on the program's clock (the same code under Effect's live clock and under a `TestClock`).
+ * When the limit passes, that fiber closes the scope, which aborts the request, then interrupts the
+ * attempt, which ends it even where the transport leaves a read pending after the abort. Neither is
+ * a race (`Effect.raceFirst`, `Effect.timeout`): a race also hands the winner's fiber state back to
+ * the caller and wraps both sides' exits, work that every attempt would pay for and none needs (see
+ * "Where the create and turn figures went" in docs/performance.md).
  */
 export const timed = <A>(
   attempt: Effect.Effect<A, Failure>,
@@ -40,27 +46,44 @@ export const timed = <A>(
 ): Effect.Effect<A, Failure> =>
   Effect.suspend(() => {
     let timedOut = false
-    const fire = () => {
-      timedOut = true
-      return Scope.close(scope, Exit.void)
-    }
-    const settle = (exit: Exit.Exit<A, Failure>): Effect.Effect<A, Failure> => {
+    /** The attempt's exit as the call sees it: failures after the limit fired are the limit's. */
+    const settle = (exit: Exit.Exit<A, Failure>, callerInterrupted: boolean): Effect.Effect<A, Failure> => {
       if (Exit.isSuccess(exit)) return exit
-      // A failure after the limit fired failed because of the abort, unless a status had arrived.
-      const result = timedOut && !Exit.isInterrupted(exit) && !statusArrived(exit)
+      // A failure after the limit fired failed because of the abort (or the interruption that
+      // followed it), unless a status had arrived.
+      const result = timedOut && !callerInterrupted && !statusArrived(exit)
         ? Exit.fail(attemptTimeout(options.limit, options.facts, options.what))
         : exit
       return Effect.zipRight(Scope.close(scope, exit), result)
     }
-    if (!Duration.isFinite(options.limit)) return Effect.flatMap(Effect.exit(attempt), settle)
-    // The limit aborts the request; a transport that ignores the abort is interrupted with it, unless
-    // an error status has arrived, whose body is then given another `limit` to be read.
-    const watchdog = Effect.sleep(options.limit).pipe(
-      Effect.zipRight(Effect.suspend(fire)),
-      Effect.zipRight(Effect.suspend(() => options.progress.errorStatus ? Effect.sleep(options.limit) : Effect.void)),
-      Effect.zipRight(Effect.fail(attemptTimeout(options.limit, options.facts, options.what)))
+    if (!Duration.isFinite(options.limit)) return Effect.flatMap(Effect.exit(attempt), (exit) => settle(exit, false))
+    // The limit aborts the request, then interrupts an attempt that the abort did not end, unless an
+    // error status has arrived, whose body is then given another `limit` to be read.
+    const watch = (running: Fiber.Fiber<Exit.Exit<A, Failure>>) =>
+      Effect.sleep(options.limit).pipe(
+        Effect.zipRight(Effect.suspend(() => {
+          timedOut = true
+          return Scope.close(scope, Exit.void)
+        })),
+        Effect.zipRight(Effect.suspend(() => options.progress.errorStatus ? Effect.sleep(options.limit) : Effect.void)),
+        Effect.zipRight(Fiber.interrupt(running))
+      )
+    return Effect.uninterruptibleMask((restore) =>
+      // The attempt's fiber ends with the attempt's exit, never a failure of its own, which the
+      // runtime would report as unhandled (in the logs, and as an event on the span).
+      Effect.flatMap(Effect.fork(Effect.exit(restore(attempt))), (running) =>
+        // Interruptible whatever the caller is: the attempt's end interrupts it.
+        Effect.flatMap(Effect.fork(Effect.interruptible(watch(running))), (watchdog) =>
+          Effect.flatMap(Effect.exit(restore(Fiber.await(running))), (awaited) => {
+            // The caller interrupted while it waited: the attempt is interrupted with it.
+            const ended = Exit.isSuccess(awaited) ? Effect.succeed(awaited.value) : Fiber.interrupt(running)
+            return Effect.flatMap(ended, (ended) => {
+              // An attempt the limit interrupted ends in an interruption of its fiber.
+              const exit: Exit.Exit<A, Failure> = Exit.isSuccess(ended) ? ended.value : Exit.failCause(ended.cause)
+              return Effect.zipRight(Fiber.interrupt(watchdog), settle(exit, Exit.isFailure(awaited)))
+            })
+          })))
     )
-    return Effect.uninterruptibleMask((restore) => Effect.flatMap(Effect.exit(restore(Effect.raceFirst(attempt, watchdog))), settle))
   })
 
 const statusArrived = (exit: Exit.Exit<unknown, Failure>): boolean =>
