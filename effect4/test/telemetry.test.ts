@@ -1,0 +1,170 @@
+/**
+ * The client's spans as Effect 4's tracer receives them, over the mock transport: one client span
+ * per operation with the HTTP client conventions, a child of the caller's span, how a turn went,
+ * the attempts a retry took, and nothing secret in it. (The Effect 3 edition's telemetry test also
+ * exports them through `@effect/opentelemetry` over a socket to the local server.)
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Stream from "effect/Stream"
+import type * as Tracer from "effect/Tracer"
+import { ChatService } from "../src/ChatService.js"
+import { MockTransport } from "../src/testing.js"
+import { chatLayer, ok, SESSION_ID, sseReply, turnEvents } from "./fixtures/calls.js"
+import { API_KEY, BASE_URL, recordSpans, sessionJson } from "./fixtures/harness.js"
+
+const INDEX = "idx-handbook"
+const turn = { prompt: "What do llamas eat?", indexIds: [INDEX] }
+const withId = { "x-request-id": "req-1" }
+
+/** Every operation once, over replies in the same order, a streamed turn and a collected one included. */
+const everyOperation = Effect.gen(function*() {
+  const chat = yield* ChatService
+  yield* chat.create({ indexIds: [INDEX] })
+  yield* Stream.runDrain(chat.list({ pageSize: 10 }))
+  yield* chat.listPage({ pageSize: 10 })
+  yield* Stream.runDrain(chat.sendMessage(SESSION_ID, turn))
+  yield* chat.ask(SESSION_ID, turn)
+  yield* chat.retrieve(SESSION_ID)
+  yield* chat.getSummary(SESSION_ID)
+  yield* chat.delete(SESSION_ID)
+})
+
+const replies = [
+  MockTransport.json(200, sessionJson(), withId),
+  MockTransport.json(200, { items: [sessionJson()] }, withId),
+  MockTransport.json(200, { items: [sessionJson()] }, withId),
+  MockTransport.text(200, turnEvents.map((e) => `data: ${JSON.stringify(e)}\n\n`).join(""), {
+    "content-type": "text/event-stream",
+    ...withId
+  }),
+  sseReply(),
+  MockTransport.json(200, { ...sessionJson(), events: [] }, withId),
+  MockTransport.json(200, sessionJson(), withId),
+  MockTransport.text(204, "", withId)
+]
+
+const named = (spans: ReadonlyArray<Tracer.Span>, name: string): Tracer.Span => {
+  const span = spans.find((s) => s.name === name)
+  assert.isDefined(span, `no span named ${name} among ${spans.map((s) => s.name).join(", ")}`)
+  return span!
+}
+
+const attributes = (span: Tracer.Span) => Object.fromEntries(span.attributes)
+
+describe("spans", () => {
+  it.effect("one client span per operation, named ChatService.<operation>, with the HTTP client conventions", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = yield* recordSpans
+      yield* Effect.withTracer(everyOperation, tracer)
+      const expected = [
+        ["ChatService.create", "POST", "/api/v1/chat", 200],
+        ["ChatService.list", "GET", "/api/v1/chat", 200],
+        ["ChatService.listPage", "GET", "/api/v1/chat", 200],
+        ["ChatService.sendMessage", "POST", "/api/v1/chat/{session_id}/messages/stream", 200],
+        ["ChatService.ask", "POST", "/api/v1/chat/{session_id}/messages/stream", 200],
+        ["ChatService.retrieve", "GET", "/api/v1/chat/{session_id}", 200],
+        ["ChatService.getSummary", "GET", "/api/v1/chat/{session_id}/summary", 200],
+        ["ChatService.delete", "DELETE", "/api/v1/chat/{session_id}", 204]
+      ] as const
+      const url = new URL(BASE_URL)
+      for (const [name, method, route, status] of expected) {
+        const span = named(spans, name)
+        assert.strictEqual(span.kind, "client", name)
+        assert.deepInclude(attributes(span), {
+          "http.request.method": method,
+          "server.address": url.hostname,
+          "url.path": route,
+          "url.template": route,
+          "http.response.status_code": status,
+          "llamacloud.attempts": 1
+        }, name)
+        assert.isNumber(span.attributes.get("server.port"), name)
+        assert.strictEqual(span.attributes.get("llamacloud.request_id"), "req-1", name)
+        assert.strictEqual(span.status._tag, "Ended", name)
+      }
+      // The list's page and the ask's turn are their own spans: no request-level span of the transport.
+      assert.deepStrictEqual(
+        spans.map((span) => span.name),
+        expected.map(([name]) => name)
+      )
+    }).pipe(Effect.provide(chatLayer(replies))))
+
+  it.effect("a turn's span says how the turn went: events, ending, time to first event, token usage", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = yield* recordSpans
+      yield* Effect.withTracer(Stream.runDrain(Stream.unwrap(ChatService.use((chat) => Effect.succeed(chat.sendMessage(SESSION_ID, turn))))), tracer)
+      const span = attributes(named(spans, "ChatService.sendMessage"))
+      assert.strictEqual(span["llamacloud.turn.ended"], "stop")
+      assert.strictEqual(span["llamacloud.turn.is_error"], false)
+      assert.strictEqual(span["llamacloud.turn.events"], turnEvents.length)
+      assert.isAtLeast(Number(span["llamacloud.turn.time_to_first_event_ms"]), 0)
+      assert.strictEqual(span["gen_ai.usage.input_tokens"], 3)
+      assert.strictEqual(span["gen_ai.usage.output_tokens"], 2)
+    }).pipe(Effect.provide(chatLayer([sseReply()]))))
+
+  it.effect("a turn cut off says so in its span", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = yield* recordSpans
+      const error = yield* Effect.flip(
+        Effect.withTracer(Stream.runDrain(Stream.unwrap(ChatService.use((chat) => Effect.succeed(chat.sendMessage(SESSION_ID, turn))))), tracer)
+      )
+      assert.strictEqual(error._tag === "NetworkError" ? error.reason : "", "ConnectionLost")
+      const span = named(spans, "ChatService.sendMessage")
+      assert.strictEqual(span.attributes.get("llamacloud.turn.ended"), "failed")
+      assert.strictEqual(span.attributes.get("llamacloud.turn.events"), 2)
+    }).pipe(Effect.provide(chatLayer([sseReply(turnEvents.slice(0, 2))]))))
+
+  it.effect("the client's span is a child of the caller's span, in its trace", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = yield* recordSpans
+      yield* ChatService.use((chat) => chat.create({ indexIds: [INDEX] })).pipe(
+        Effect.withSpan("app.start-conversation"),
+        Effect.withTracer(tracer)
+      )
+      const app = named(spans, "app.start-conversation")
+      const call = named(spans, "ChatService.create")
+      assert.strictEqual(call.parent._tag === "Some" ? call.parent.value.spanId : undefined, app.spanId)
+      assert.strictEqual(call.traceId, app.traceId)
+    }).pipe(Effect.provide(chatLayer([ok]))))
+
+  it.effect("a retried call records its attempts", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = yield* recordSpans
+      yield* Effect.withTracer(ChatService.use((chat) => chat.create()), tracer)
+      assert.strictEqual(named(spans, "ChatService.create").attributes.get("llamacloud.attempts"), 2)
+    }).pipe(Effect.provide(chatLayer([MockTransport.json(503, { detail: "busy" }, { "retry-after-ms": "0" }), ok]))))
+
+  it.effect("no attribute or status holds the API key or a session id, on success or failure", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = yield* recordSpans
+      const secretSession = "ses-SECRET-7e1b"
+      yield* Effect.withTracer(
+        Effect.gen(function*() {
+          const chat = yield* ChatService
+          yield* Effect.flip(chat.retrieve(secretSession))
+          yield* Effect.flip(chat.getSummary(secretSession))
+          yield* Effect.flip(Stream.runDrain(chat.sendMessage(secretSession, turn)))
+        }),
+        tracer
+      )
+      assert.lengthOf(spans, 3)
+      for (const span of spans) {
+        const status = span.status
+        const recorded = JSON.stringify({
+          name: span.name,
+          attributes: attributes(span),
+          failure: status._tag === "Ended" && Exit.isFailure(status.exit) ? String(status.exit.cause) : ""
+        })
+        assert.include(recorded, "{session_id}", `span ${span.name} names the route`)
+        for (const secret of [API_KEY, secretSession]) {
+          assert.notInclude(recorded, secret, `span ${span.name} holds ${secret}`)
+        }
+      }
+    }).pipe(Effect.provide(chatLayer([
+      MockTransport.json(404, { detail: "Session ses-SECRET-7e1b not found" }),
+      MockTransport.json(401, { detail: `bad key ${API_KEY}` }),
+      MockTransport.json(404, { detail: "no such session ses-SECRET-7e1b" })
+    ]))))
+})
