@@ -31,15 +31,17 @@ const everyOperation = Effect.gen(function*() {
   yield* chat.delete(SESSION_ID)
 })
 
+const turnReply = MockTransport.text(200, turnEvents.map((e) => `data: ${JSON.stringify(e)}\n\n`).join(""), {
+  "content-type": "text/event-stream",
+  ...withId
+})
+
 const replies = [
   MockTransport.json(200, sessionJson(), withId),
   MockTransport.json(200, { items: [sessionJson()] }, withId),
   MockTransport.json(200, { items: [sessionJson()] }, withId),
-  MockTransport.text(200, turnEvents.map((e) => `data: ${JSON.stringify(e)}\n\n`).join(""), {
-    "content-type": "text/event-stream",
-    ...withId
-  }),
-  sseReply(),
+  turnReply,
+  turnReply,
   MockTransport.json(200, { ...sessionJson(), events: [] }, withId),
   MockTransport.json(200, sessionJson(), withId),
   MockTransport.text(204, "", withId)
