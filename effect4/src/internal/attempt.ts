@@ -58,7 +58,7 @@ export const timed = <A>(
     if (!Duration.isFinite(options.limit)) return Effect.flatMap(Effect.exit(attempt), (exit) => settle(exit, false))
     // The limit aborts the request, then interrupts an attempt that the abort did not end, unless an
     // error status has arrived, whose body is then given another `limit` to be read.
-    const watch = (running: Fiber.Fiber<A, Failure>) =>
+    const watch = (running: Fiber.Fiber<Exit.Exit<A, Failure>>) =>
       Effect.sleep(options.limit).pipe(
         Effect.andThen(Effect.suspend(() => {
           timedOut = true
@@ -68,18 +68,21 @@ export const timed = <A>(
         Effect.andThen(Fiber.interrupt(running))
       )
     return Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(Effect.forkChild(restore(attempt)), (running) =>
+      // The attempt's fiber ends with the attempt's exit, never a failure of its own, which the
+      // runtime would report as unhandled.
+      Effect.flatMap(Effect.forkChild(Effect.exit(restore(attempt))), (running) =>
         // Interruptible whatever the caller is: the attempt's end interrupts it.
         Effect.flatMap(Effect.forkChild(Effect.interruptible(watch(running))), (watchdog) =>
           Effect.flatMap(Effect.exit(restore(Fiber.await(running))), (awaited) => {
             // The caller was interrupted while it waited: the attempt is interrupted with it.
-            const exit = Exit.isSuccess(awaited)
+            const ended = Exit.isSuccess(awaited)
               ? Effect.succeed(awaited.value)
               : Effect.andThen(Fiber.interrupt(running), Fiber.await(running))
-            return Effect.flatMap(
-              exit,
-              (exit) => Effect.andThen(Fiber.interrupt(watchdog), settle(exit, Exit.isFailure(awaited)))
-            )
+            return Effect.flatMap(ended, (ended) => {
+              // An attempt the limit interrupted ends in an interruption of its fiber.
+              const exit: Exit.Exit<A, Failure> = Exit.isSuccess(ended) ? ended.value : Exit.failCause(ended.cause)
+              return Effect.andThen(Fiber.interrupt(watchdog), settle(exit, Exit.isFailure(awaited)))
+            })
           })))
     )
   })
