@@ -11,6 +11,7 @@ import { LocalServer } from "../../../src/testing/node.js"
 import {
   createSession,
   errorCode,
+  eventually,
   historyOf,
   open,
   openConnections,
@@ -20,6 +21,7 @@ import {
   sessionIdPattern as sessionId,
   withServer
 } from "./fixtures.js"
+import { watchServerTimers } from "../../shared/localServer/timers.js"
 
 const { Fault } = LocalServer
 
@@ -166,18 +168,25 @@ describe("LocalServer faults", () => {
     it.scopedLive("DripBody and DelayHeaders leave no timer behind when the client gives up", () =>
       withServer((server, agent) =>
         Effect.gen(function*() {
-          const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length
-          const before = timers()
+          const timers = watchServerTimers()
+          yield* Effect.addFinalizer(() => Effect.sync(timers.stop))
           yield* server.setFaults({ script: [Fault.dripBody(50), Fault.delayHeaders(60_000)] })
           const abort = new AbortController()
           const dripping = yield* open(agent, server.url, {}, abort.signal)
           expect(dripping.statusCode).toBe(200)
           yield* Effect.fork(Effect.exit(open(agent, server.url, {}, abort.signal)))
           yield* openConnections(server, 2)
+          // Both handlers have their requests: the drip is under way and the delay is waiting.
+          yield* eventually(Effect.flatMap(server.requests, (all) => all.length === 2 ? Effect.void : Effect.fail("not yet")))
           abort.abort()
           yield* openConnections(server, 0)
           yield* server.idle
-          expect(timers()).toBeLessThanOrEqual(before)
+          // Each was cleared when its client left, or fires once more and stops: none stays (a
+          // 60-second wait, or a drip that goes on, would).
+          expect(timers.set()).toBeGreaterThanOrEqual(2)
+          yield* eventually(Effect.suspend(() =>
+            timers.pending() === 0 ? Effect.void : Effect.fail(`the server's timers still pending: ${timers.pending()}`)
+          ))
         })
       ))
 
