@@ -8,8 +8,12 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { RetryPolicy } from "../src/RetryPolicy.js"
@@ -67,6 +71,61 @@ describe("failures where nothing was sent", () => {
     return Effect.gen(function*() {
       assert.strictEqual((yield* failsWith("NetworkError")(create())).reason, "ConnectFailed")
     }).pipe(Effect.provide(layer))
+  })
+})
+
+/**
+ * `@effect/platform-node`'s undici client as it runs on Bun, whose own `undici` module gives an Agent
+ * without `request` or `destroy`: sending throws synchronously inside the client's `tryPromise`
+ * (`dispatcher.request is not a function`), and releasing the dispatcher, when the transport's layer
+ * closes, throws too.
+ */
+const undiciOnBun = () => {
+  const state = { attempts: 0 }
+  const dispatcher: Record<string, unknown> = {}
+  const client = HttpClient.make((request) =>
+    Effect.tryPromise({
+      try: () => {
+        state.attempts++
+        return (dispatcher.request as () => Promise<never>)()
+      },
+      catch: (cause) => new HttpClientError.RequestError({ request, reason: "Transport", cause })
+    })
+  )
+  const transport = Layer.scoped(
+    HttpClient.HttpClient,
+    Effect.acquireRelease(Effect.succeed(client), () => Effect.promise(() => (dispatcher.destroy as () => Promise<void>)()))
+  )
+  return { state, layer: chatOver(transport, {}, RetryPolicy.layer({ baseDelay: "1 millis", jitter: 0 })) }
+}
+
+describe("undici's client on a runtime it does not run on (Bun)", () => {
+  it.live("the call fails with NetworkError(ConnectFailed), nothing sent, not retried; the release's defect is the transport's own", () => {
+    const { state, layer } = undiciOnBun()
+    return Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const context = yield* Layer.buildWithScope(layer, scope)
+      const error = yield* failsWith("NetworkError")(create()).pipe(Effect.provide(context))
+      assert.strictEqual(error.reason, "ConnectFailed")
+      assert.include(error.message, "is this transport supported on this runtime?")
+      assert.include(error.message, "nothing was sent")
+      assert.strictEqual(state.attempts, 1)
+      // Closing the transport's layer then runs the dispatcher's release, which fails on its own.
+      const released = yield* Effect.exit(Scope.close(scope, Exit.void))
+      assert.isTrue(Exit.isFailure(released) && Option.isSome(Cause.dieOption(released.cause)))
+    })
+  })
+
+  it.live("provided around the call, the call's NetworkError stays a failure beside the release's defect (Effect 3's rule)", () => {
+    const { layer } = undiciOnBun()
+    return Effect.gen(function*() {
+      const exit = yield* Effect.exit(Effect.provide(create(), layer))
+      assert.isTrue(Exit.isFailure(exit))
+      if (Exit.isSuccess(exit)) return
+      const failure = Cause.failureOption(exit.cause)
+      assert.isTrue(Option.isSome(failure) && failure.value._tag === "NetworkError")
+      assert.isTrue(Option.isSome(Cause.dieOption(exit.cause)))
+    })
   })
 })
 

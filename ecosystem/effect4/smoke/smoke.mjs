@@ -3,9 +3,12 @@
 // against the local LlamaCloud whose URL it is given. Imports only the published entry points of the
 // packed package; it also loads `effect-llamacloud/testing`, which must import nothing from Node.
 // The same steps as ../../smoke/smoke.mjs, written for Effect 4.
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { ChatService, LlamaCloudClient } from "effect-llamacloud"
 import * as Testing from "effect-llamacloud/testing"
@@ -46,13 +49,26 @@ export const smoke = (baseUrl, transport) => {
     Layer.provide(LlamaCloudClient.layer({ apiKey: Redacted.make(API_KEY), baseUrl })),
     Layer.provide(transport)
   )
-  return program.pipe(
-    Effect.provide(layer),
-    Effect.timeoutOrElse({ duration: "20 seconds", orElse: () => Effect.fail(new Error("timed out after 20 s")) }),
-    Effect.mapError((error) =>
-      error instanceof Error && error._tag === undefined ?
-        error :
-        new Error(`${error._tag ?? "error"}${error.reason ? `(${error.reason})` : ""}: ${error.message ?? String(error)}`)
+  // The layers are built in a scope of their own, released once the steps have ended, so that what is
+  // reported is the steps' outcome: under Effect 4 a release that fails (undici's dispatcher on Bun,
+  // which has no `destroy`) turns every failure of the scope it closes into a defect, the steps' typed
+  // error included. A failed release is reported too, after the steps' error or as the failure.
+  return Effect.gen(function*() {
+    const scope = yield* Scope.make()
+    const steps = yield* Layer.buildWithScope(layer, scope).pipe(
+      Effect.flatMap((context) => Effect.provideContext(program, context)),
+      Effect.timeoutOrElse({ duration: "20 seconds", orElse: () => Effect.fail(new Error("timed out after 20 s")) }),
+      Effect.mapError((error) =>
+        error instanceof Error && error._tag === undefined ?
+          error :
+          new Error(`${error._tag ?? "error"}${error.reason ? `(${error.reason})` : ""}: ${error.message ?? String(error)}`)
+      ),
+      Effect.exit
     )
-  )
+    const released = yield* Effect.exit(Scope.close(scope, steps))
+    if (Exit.isSuccess(released)) return yield* steps
+    const release = `releasing the transport failed: ${Cause.pretty(released.cause).split("\n")[0]}`
+    if (Exit.isSuccess(steps)) return yield* Effect.fail(new Error(release))
+    return yield* Effect.mapError(steps, (error) => new Error(`${error.message} (then ${release})`))
+  })
 }
