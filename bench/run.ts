@@ -19,6 +19,7 @@ import {
   measureRounds,
   smokeCreate
 } from "./lib/create.js"
+import { effect4BuildDir, effect4Dir, syncEffect4Core } from "./lib/effect4.js"
 import type { Options } from "./lib/flags.js"
 import { allSuites, parseFlags, usage } from "./lib/flags.js"
 import { describe, log, stopwatch } from "./lib/harness.js"
@@ -27,7 +28,7 @@ import { runChildProcess, startServer } from "./lib/processes.js"
 import type { ColdFigures } from "./lib/protocol.js"
 import { render } from "./lib/report.js"
 import type { DecodeResults, Machine, Results, StartupResults, StreamResults } from "./lib/results.js"
-import { computeFloorChecks, computeTargets, isBundleSize, summarizeCold } from "./lib/results.js"
+import { computeEditions, computeFloorChecks, computeTargets, isBundleSize, summarizeCold } from "./lib/results.js"
 import { measureStartup } from "./lib/startup.js"
 import { measureRateLimit, type RateLimitResults, rateLimitTable } from "./rateLimit/suite.js"
 import { runStreamSuite, streamContenders } from "./stream/suite.js"
@@ -109,11 +110,17 @@ const main = async (): Promise<number> => {
   const creates = (requestSuites ? createContenders : [])
     .filter((c) => options.only.length === 0 || options.only.includes(c.name))
     .filter((c) => has("create") || c.operations === true)
+    .filter((c) => options.editions.includes(c.runtime === undefined ? 3 : 4))
     .map((spec) => new CreateContender(spec))
 
   const lap = stopwatch()
   log("building children")
   await buildLibraryPackage(options.library)
+  // The Effect 4 edition, installed as the Effect 3 one is, in a directory whose node_modules are effect4's.
+  if (options.editions.includes(4) && (has("create") || has("stream") || has("startup"))) {
+    syncEffect4Core()
+    await buildLibraryPackage(Path.join(effect4Dir, "src"), 4)
+  }
   const [serverFile, emptyFile] = await Promise.all([
     buildChild("server", "server"),
     buildChild("contenders/empty", "empty"),
@@ -206,6 +213,7 @@ const main = async (): Promise<number> => {
     ...(rateLimit === undefined ? {} : { rateLimit }),
     floorChecks: computeFloorChecks(stream, contenderResults, options.concurrency),
     targets: computeTargets({ contenders: contenderResults, concurrency: options.concurrency, withCreate: has("create"), stream, startup }),
+    ...(options.editions.includes(4) ? { editions: computeEditions({ contenders: contenderResults, concurrency: options.concurrency, stream, startup }) } : {}),
     errors,
     durations,
     durationSec: (performance.now() - startedAt) / 1000
@@ -222,7 +230,10 @@ const main = async (): Promise<number> => {
   return complete ? 0 : 1
 }
 
-const removeBuild = () => Fs.rmSync(buildDir, { recursive: true, force: true })
+const removeBuild = () => {
+  Fs.rmSync(buildDir, { recursive: true, force: true })
+  Fs.rmSync(effect4BuildDir, { recursive: true, force: true })
+}
 
 main().then(
   (code) => {

@@ -1,6 +1,7 @@
 // Runs one npm script of the Effect 4 edition (effect4/) from the repository's top, with what it needs:
 //
 //   node scripts/effect4.mjs <script> [-- args...]      e.g. `node scripts/effect4.mjs test -- test/x.test.ts`
+//   node scripts/effect4.mjs --print-node               steps 1 and 2, then prints that Node's path (the bench's Effect 4 rows)
 //
 // 1. a Node >= 22.12 (vitest 5, which @effect/vitest 4 needs, requires it): this Node if it is one,
 //    else one already here (ecosystem/'s node22, or .tools/ from an earlier run), else `node-<os>-<arch>@22`
@@ -108,7 +109,14 @@ const findNode = () => {
 }
 
 const [script, ...rest] = process.argv.slice(2)
-if (script === undefined) fail("usage: node scripts/effect4.mjs <script> [-- args...]  (test, typecheck, build)")
+if (script === undefined) fail("usage: node scripts/effect4.mjs <script> [-- args...]  (test, typecheck, build), or --print-node")
+// The benchmark runs the Effect 4 edition's rows under this Node, over this install: it asks for the path.
+if (script === "--print-node") {
+  const node = findNode()
+  ensureInstall(node)
+  console.log(node)
+  process.exit(0)
+}
 const args = rest[0] === "--" ? rest.slice(1) : rest
 
 const node = findNode()

@@ -6,13 +6,20 @@ import * as esbuild from "esbuild"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { gzipSync } from "node:zlib"
+import { effect4BenchDir, effect4BuildDir, effect4Dir } from "./effect4.js"
 import { benchDir, buildDir, repoDir } from "./paths.js"
 
-const libraryEntry = Path.join(repoDir, "src", "index.ts")
+/** Which edition a child measures: 3 (the top: `src/`, `bench/`) or 4 (`effect4/src`, `effect4/bench`). */
+export type Edition = 3 | 4
+
+const editionDirs = (edition: Edition) =>
+  edition === 4
+    ? { root: effect4Dir, bench: effect4BenchDir, build: effect4BuildDir }
+    : { root: repoDir, bench: benchDir, build: buildDir }
 
 // The contenders import the library from `src/index.js`; as built here they import it by its name,
 // so that it loads from node_modules, one module per file, as an installed package does.
-const libraryAsPackage: esbuild.Plugin = {
+const libraryAsPackage = (libraryEntry: string): esbuild.Plugin => ({
   name: "library-as-package",
   setup(build) {
     build.onResolve({ filter: /\/src\/index\.js$/ }, (args) =>
@@ -20,19 +27,26 @@ const libraryAsPackage: esbuild.Plugin = {
         ? { path: "effect-llamacloud", external: true }
         : undefined)
   }
-}
+})
 
 /**
  * Compiles `bench/<source>.ts` (or `source` itself, when absolute) to `bench/.build/<name>.mjs`. By default packages stay external, so
  * a child loads them from node_modules as an installed app does, the library included (see
  * `buildLibraryPackage`), and only the bench code is compiled in; `bundled` puts every package and
- * the library in the one file, as a bundled deploy (a Lambda, say) ships it.
+ * the library in the one file, as a bundled deploy (a Lambda, say) ships it. `edition: 4` compiles
+ * `effect4/bench/<source>.ts` into the Effect 4 edition's build directory instead, where `effect`
+ * is effect4's.
  */
-export const buildChild = async (source: string, name: string, options?: { readonly bundled: boolean }): Promise<string> => {
+export const buildChild = async (
+  source: string,
+  name: string,
+  options?: { readonly bundled?: boolean; readonly edition?: Edition }
+): Promise<string> => {
   const bundled = options?.bundled === true
-  const outfile = Path.join(buildDir, `${name}${bundled ? ".bundled" : ""}.mjs`)
+  const dirs = editionDirs(options?.edition ?? 3)
+  const outfile = Path.join(dirs.build, `${name}${bundled ? ".bundled" : ""}.mjs`)
   await esbuild.build({
-    entryPoints: [Path.isAbsolute(source) ? source : Path.join(benchDir, `${source}.ts`)],
+    entryPoints: [Path.isAbsolute(source) ? source : Path.join(dirs.bench, `${source}.ts`)],
     outfile,
     bundle: true,
     ...(bundled
@@ -41,7 +55,7 @@ export const buildChild = async (source: string, name: string, options?: { reado
         // CommonJS packages (undici) call require() for node built-ins; an ES module has none.
         banner: { js: `import { createRequire as __benchCreateRequire } from "node:module"; const require = __benchCreateRequire(import.meta.url);` }
       }
-      : { packages: "external" as const, plugins: [libraryAsPackage] }),
+      : { packages: "external" as const, plugins: [libraryAsPackage(Path.join(dirs.root, "src", "index.ts"))] }),
     platform: "node",
     format: "esm",
     target: "node20",
@@ -56,8 +70,9 @@ export const buildChild = async (source: string, name: string, options?: { reado
  * entry points. The children of this run resolve `effect-llamacloud` to it, and Effect from the
  * repository's node_modules. `sourceDir` replaces `src/` to measure a proposed change (`--library`).
  */
-export const buildLibraryPackage = async (sourceDir: string = Path.join(repoDir, "src")): Promise<void> => {
-  const packageDir = Path.join(buildDir, "node_modules", "effect-llamacloud")
+export const buildLibraryPackage = async (sourceDir: string = Path.join(repoDir, "src"), edition: Edition = 3): Promise<void> => {
+  const dirs = editionDirs(edition)
+  const packageDir = Path.join(dirs.build, "node_modules", "effect-llamacloud")
   const sources = Fs.readdirSync(sourceDir, { recursive: true, encoding: "utf8" })
     .filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))
     .map((file) => Path.join(sourceDir, file))
@@ -74,8 +89,8 @@ export const buildLibraryPackage = async (sourceDir: string = Path.join(repoDir,
   // The children live in this directory, inside the repository: without a package.json of their
   // own, Node would resolve `effect-llamacloud` by the repository's name to the repository's
   // `dist/` (a package may import itself by name), whatever was last built there.
-  Fs.writeFileSync(Path.join(buildDir, "package.json"), JSON.stringify({ private: true, type: "module" }))
-  const manifest: { exports: Record<string, unknown> } = JSON.parse(Fs.readFileSync(Path.join(repoDir, "package.json"), "utf8"))
+  Fs.writeFileSync(Path.join(dirs.build, "package.json"), JSON.stringify({ private: true, type: "module" }))
+  const manifest: { exports: Record<string, unknown> } = JSON.parse(Fs.readFileSync(Path.join(dirs.root, "package.json"), "utf8"))
   Fs.writeFileSync(
     Path.join(packageDir, "package.json"),
     JSON.stringify({ name: "effect-llamacloud", type: "module", sideEffects: false, exports: manifest.exports }, null, 2)

@@ -5,6 +5,7 @@
  */
 import type { Operation } from "../fixture.js"
 import { buildChild, describeBuildError } from "./build.js"
+import { effect4Node } from "./effect4.js"
 import type { Options } from "./flags.js"
 import { Attempts, forEachParallel, log, rotate, stopwatch } from "./harness.js"
 import type { BenchServer } from "./processes.js"
@@ -22,6 +23,13 @@ interface ContenderSpec {
   readonly reference?: true
   /** Measured for the other operations too (list page, retrieve). */
   readonly operations?: true
+  /**
+   * A row of the Effect 4 comparison, run under a Node 22: `effect4` compiles it from
+   * `effect4/bench/contenders/<source>.ts` (effect4's `effect`), `node22` from `contenders/<source>.ts`
+   * (no Effect at all). Neither has cold-start variants but the installed one.
+   */
+  readonly runtime?: "effect4" | "node22"
+  readonly source?: string
 }
 
 export const createContenders: ReadonlyArray<ContenderSpec> = [
@@ -61,6 +69,20 @@ export const createContenders: ReadonlyArray<ContenderSpec> = [
     label: "no library: @effect/platform HttpClient over FetchHttpClient.layer, its span off, body as text",
     reference: true,
     operations: true
+  },
+  { name: "undici-node22", label: "raw undici.request under Node 22 (the raw floor of the Effect 4 rows)", runtime: "node22", source: "undici" },
+  {
+    name: "platform4-undici-bare",
+    label: "no library: effect/http HttpClient (Effect 4) over layerUndici, its span off, body as text (the Effect 4 transport's floor), Node 22",
+    reference: true,
+    runtime: "effect4",
+    source: "platform-undici-bare"
+  },
+  {
+    name: "effect4-undici",
+    label: "the Effect 4 edition over NodeHttpClient.layerUndici, Node 22",
+    runtime: "effect4",
+    source: "effect-undici"
   }
 ]
 
@@ -76,6 +98,13 @@ export class CreateContender extends Attempts {
   /** Set when a round fails: the contender sits out the later rounds and the memory run. */
   dropped = false
   files: Partial<Record<ColdVariant, string>> = {}
+  /** The Node binary of its children (a Node 22 for the Effect 4 rows); undefined: the harness's. */
+  node: string | undefined
+
+  /** How its children run: the Node binary, with these flags and this deadline. */
+  options(timeoutMs: number, nodeFlags: ReadonlyArray<string> = []) {
+    return { ...(this.node === undefined ? {} : { node: this.node }), nodeFlags, timeoutMs }
+  }
 
   constructor(readonly spec: ContenderSpec) {
     super(spec.name)
@@ -114,13 +143,22 @@ export class CreateContender extends Attempts {
 
 /** Compiles each contender: as installed, bundled whole, and with deep imports where it has them. */
 export const buildCreateContender = async (contender: CreateContender, withColdVariants: boolean): Promise<void> => {
-  const { name, deepImports } = contender.spec
+  const { deepImports, name, runtime, source } = contender.spec
   const build = async (variant: ColdVariant, source: string, bundled: boolean) => {
     try {
       contender.files[variant] = await buildChild(`contenders/${source}`, source, { bundled })
     } catch (error) {
       contender.errors.push(`build ${source}${bundled ? " (bundled)" : ""}: ${describeBuildError(error)}`)
     }
+  }
+  if (runtime !== undefined) {
+    try {
+      contender.node = await effect4Node()
+      contender.files.nodeModules = await buildChild(`contenders/${source ?? name}`, name, runtime === "effect4" ? { edition: 4 } : {})
+    } catch (error) {
+      contender.errors.push(`build ${name}: ${describeBuildError(error)}`)
+    }
+    return
   }
   await build("nodeModules", name, false)
   if (!withColdVariants) return
@@ -145,7 +183,7 @@ export const measureColdStarts = async (
       for (const variant of coldVariants) {
         const file = contender.files[variant]
         if (file === undefined) continue
-        const cold = await contender.attempt(`cold start (${variant})`, () => runTask(file, task, { timeoutMs: coldTimeoutMs }))
+        const cold = await contender.attempt(`cold start (${variant})`, () => runTask(file, task, contender.options(coldTimeoutMs)))
         if (cold?.mode === "cold") contender.cold[variant].push(cold.cold)
       }
     }
@@ -184,7 +222,7 @@ export const measureRounds = async (
       const file = contender.files.nodeModules
       if (file === undefined || contender.dropped) continue
       const before = operation === "create" ? await server.creates() : 0
-      const result = await contender.attempt(`${operation} round ${round}`, () => runTask(file, task, { timeoutMs: 900_000 }))
+      const result = await contender.attempt(`${operation} round ${round}`, () => runTask(file, task, contender.options(900_000)))
       if (result?.mode !== "throughput") {
         contender.dropped = true
         continue
@@ -220,7 +258,7 @@ export const measureMemory = async (options: Options, server: BenchServer, all: 
   for (const contender of all) {
     const file = contender.files.nodeModules
     if (file === undefined || contender.dropped || contender.spec.reference) continue
-    const result = await contender.attempt("memory", () => runTask(file, task, { nodeFlags: ["--expose-gc"], timeoutMs: 900_000 }))
+    const result = await contender.attempt("memory", () => runTask(file, task, contender.options(900_000, ["--expose-gc"])))
     if (result?.mode === "memory") contender.memory = result.memory
     log(`  ${contender.spec.name} (${lap()})`)
   }
@@ -254,7 +292,7 @@ export const smokeCreate = async (
   })
   await forEachParallel(jobs, 2, async ({ contender, file, tasks }) => {
     if (file === undefined) return
-    const results = await contender.attempt("smoke", () => runTasks(file, tasks, { nodeFlags: ["--expose-gc"], timeoutMs: 120_000 }))
+    const results = await contender.attempt("smoke", () => runTasks(file, tasks, contender.options(120_000, ["--expose-gc"])))
     if (results === undefined) return
     const variant = file === contender.files.nodeModules ? "nodeModules" : file === contender.files.bundled ? "bundled" : "deepImports"
     results.forEach((result: ChildResult, i) => {

@@ -70,6 +70,11 @@ export interface Options {
   readonly stream: StreamOptions
   /** Contender names, or empty for all. */
   readonly only: ReadonlyArray<string>
+  /**
+   * The editions measured: 3 (the top's) and, with 4, the Effect 4 edition's rows under a Node 22
+   * (its platform floor and raw undici under that Node too, and its start-up).
+   */
+  readonly editions: ReadonlyArray<3 | 4>
   readonly outDir: string
   /**
    * A copy of `src/` with a proposed change, installed as the library in place of `src/` (what the
@@ -96,9 +101,12 @@ export const usage = `npm run bench -- [flags]
   --stream-concurrency C  paced turns at once for the concurrent first-event figure (default 256)
   --stream-rounds R   fresh processes per stream contender, median of rounds (default 3)
   --only a,b          only these contenders (create: undici, fetch, sdk, effect-undici, effect-fetch,
-                      effect-platform, effect-fibers, platform-undici-bare, platform-fetch-bare;
+                      effect-platform, effect-fibers, platform-undici-bare, platform-fetch-bare,
+                      undici-node22, platform4-undici-bare, effect4-undici;
                       stream: undici, fetch, platform-undici, platform-fetch, sdk, effect-undici,
-                      effect-fetch)
+                      effect-fetch, undici-node22, platform4-undici, effect4-undici)
+  --editions 3,4      which editions (default both; --smoke: 3): 4 adds the Effect 4 edition's rows,
+                      run under a Node 22 (scripts/effect4.mjs finds or installs one)
   --out DIR           where results go (default bench/results)
   --library DIR       install DIR (a copy of src/ with a proposed change) as the library instead of
                       src/; results go to quick.tmp.json
@@ -144,6 +152,7 @@ export const parseFlags = (argv: ReadonlyArray<string>): Options | "help" => {
       "stream-concurrency": { type: "string" },
       "stream-rounds": { type: "string" },
       only: { type: "string" },
+      editions: { type: "string" },
       out: { type: "string" },
       library: { type: "string" },
       quick: { type: "boolean", default: false },
@@ -165,6 +174,8 @@ export const parseFlags = (argv: ReadonlyArray<string>): Options | "help" => {
   const memoryEvents = positiveInteger("memory-events", values["memory-events"], size(500_000, 100_000, 2_000))
   if (memoryEvents < 20) throw new Error("--memory-events must be at least 20")
   const concurrency = positiveInteger("stream-concurrency", values["stream-concurrency"], size(256, 256, 8))
+  const editions = list(values.editions).map(Number)
+  if (editions.some((edition) => edition !== 3 && edition !== 4)) throw new Error(`--editions wants 3, 4 or 3,4, got ${values.editions}`)
   return {
     suites: suites.length === 0 ? allSuites : (suites as ReadonlyArray<Suite>),
     quick,
@@ -192,6 +203,8 @@ export const parseFlags = (argv: ReadonlyArray<string>): Options | "help" => {
     },
     // The smoke run takes a floor, the SDK and the library over undici: every kind of child, few processes.
     only: list(values.only).length > 0 || !smoke ? list(values.only) : smokeContenders,
+    // The smoke run stays on this Node and the top's install unless asked for the Effect 4 rows.
+    editions: editions.length > 0 ? (editions as ReadonlyArray<3 | 4>) : smoke ? [3] : [3, 4],
     outDir: values.out ?? defaultResultsDir,
     library: values.library === undefined ? undefined : Path.resolve(values.library)
   }

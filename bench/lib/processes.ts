@@ -16,6 +16,8 @@ const resultLine = (stdout: string): string | undefined =>
   stdout.split("\n").find((line) => line.startsWith(resultMarker))?.slice(resultMarker.length)
 
 export interface ChildOptions {
+  /** The Node binary; this Node's by default (the Effect 4 rows run under a Node 22). */
+  readonly node?: string
   readonly nodeFlags?: ReadonlyArray<string>
   readonly timeoutMs: number
 }
@@ -24,7 +26,7 @@ export interface ChildOptions {
 export const runChildProcess = <R>(file: string, argument: unknown, options: ChildOptions): Promise<R> =>
   new Promise((resolve, reject) => {
     const child = ChildProcess.spawn(
-      process.execPath,
+      options.node ?? process.execPath,
       [...(options.nodeFlags ?? []), file, JSON.stringify(argument)],
       { stdio: ["ignore", "pipe", "pipe"], env: childEnv() }
     )

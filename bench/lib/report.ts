@@ -1,5 +1,5 @@
 /** The tables `npm run bench` prints on stdout. */
-import type { ExitTime, FloorCheck, Results, StartupResults, StreamResults, Target } from "./results.js"
+import type { EditionRow, ExitTime, FloorCheck, Results, StartupResults, StreamResults, Target } from "./results.js"
 import { isBundleSize } from "./results.js"
 
 const table = (title: string, headers: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string => {
@@ -128,10 +128,10 @@ const renderStream = (stream: StreamResults, out: Array<string>): void => {
   const names = Object.keys(stream.contenders)
   const shown = (name: string) => (stream.contenders[name]!.floor ? `${name} (floor)` : name)
   const s = stream.config
-  // The library's rows read against the platform floor over the same transport.
-  const floorOf = (name: string) => stream.contenders[name.replace(/^effect-/, "platform-")]
+  // The library's rows read against the platform floor over the same transport and Effect line.
+  const floorOf = (name: string) => stream.contenders[name.replace(/^effect(4?)-/, "platform$1-")]
   const against = (name: string, figure: "first" | "steady") => {
-    if (!name.startsWith("effect-")) return ""
+    if (!/^effect4?-/.test(name)) return ""
     const ours = stream.contenders[name]!.turn?.[figure].cpuUsPerEvent
     const floor = floorOf(name)?.turn?.[figure].cpuUsPerEvent
     return ours === undefined || floor === undefined ? "—" : `${(ours / floor).toFixed(2)}×`
@@ -223,8 +223,35 @@ const renderStartup = (startup: StartupResults, out: Array<string>): void => {
       cli.status === "measured"
         ? [`llamacloud-chat ${cli.args.join(" ")} (${cli.bin}, npm run build: ${cli.buildSec.toFixed(0)} s)`, ms(cli.help), times(cli.help, node), "node -e 0"]
         : [`llamacloud-chat: ${cli.note}`, "", "", ""],
-      ["official SDK", "has no CLI", "", ""]
+      ["official SDK", "has no CLI", "", ""],
+      ...(startup.effect4 === undefined ? [] : [
+        ["node -e 0, Node 22 (the Effect 4 rows' Node)", ms(startup.effect4.node), times(startup.effect4.node, node), "node -e 0"],
+        [
+          "Effect 4, deep: platform floor (effect4/bench/startup/platform)",
+          ms(startup.effect4.importToExit.platform),
+          times(startup.effect4.importToExit.platform, startup.effect4.node),
+          "node 22 -e 0"
+        ],
+        [
+          "Effect 4, deep: library (effect4/bench/startup/library)",
+          ms(startup.effect4.importToExit.library),
+          times(startup.effect4.importToExit.library, startup.effect4.importToExit.platform),
+          "Effect 4 floor"
+        ]
+      ])
     ]
+  ))
+}
+
+const renderEditions = (rows: ReadonlyArray<EditionRow>, out: Array<string>): void => {
+  if (rows.length === 0) return
+  const value = (n: number | null, unit: EditionRow["unit"]) =>
+    n === null ? "—" : unit === "calls/s" ? integer(n) : n.toFixed(unit === "KiB" ? 1 : 2)
+  out.push(table(
+    "Two editions over undici: Effect 3 (Node 20, the top's install) and Effect 4 (Node 22, effect4's); " +
+      "ratio = Effect 3 / Effect 4 (above 1: Effect 4 costs less, or for calls/s does less)",
+    ["figure", "unit", "Effect 3", "Effect 4", "ratio"],
+    rows.map((r) => [r.figure, r.unit, value(r.effect3, r.unit), value(r.effect4, r.unit), r.ratio === null ? "—" : `${r.ratio.toFixed(2)}×`])
   ))
 }
 
@@ -287,6 +314,7 @@ export const render = (results: Results): string => {
     ))
   }
   renderFloorChecks(results.floorChecks, out)
+  if (results.editions !== undefined) renderEditions(results.editions, out)
   out.push(table(
     "Targets (read from this run)",
     ["target", "value", "result"],

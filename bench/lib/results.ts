@@ -178,6 +178,14 @@ export interface StartupResults {
       readonly buildSec: number
       readonly help: ExitTime | null
     }
+  /**
+   * The Effect 4 edition, under a Node 22: that Node's `-e 0`, and the same two programs
+   * (`effect4/bench/startup/`) importing effect4's `effect`. Absent when the run left it out.
+   */
+  readonly effect4?: {
+    readonly node: ExitTime | null
+    readonly importToExit: { readonly library: ExitTime | null; readonly platform: ExitTime | null }
+  }
   readonly errors: ReadonlyArray<string>
 }
 
@@ -254,6 +262,8 @@ export interface Results {
   readonly rateLimit?: RateLimitResults
   /** Each floor against the raw client of the same run. */
   readonly floorChecks: ReadonlyArray<FloorCheck>
+  /** Both editions' figures side by side, when the run measured the Effect 4 edition. */
+  readonly editions?: ReadonlyArray<EditionRow>
   readonly targets: ReadonlyArray<Target>
   /** What stopped a suite as a whole (a contender's own failures are in its `errors`). */
   readonly errors: ReadonlyArray<string>
@@ -367,18 +377,21 @@ export const computeFloorChecks = (
   contenders: Record<string, ContenderResult>,
   concurrency: number
 ): ReadonlyArray<FloorCheck> => {
+  // [floor, raw, checked]: a floor is checked against the raw client of its transport under the same
+  // Node (the Effect 4 floor against raw undici under Node 22); across transports or Nodes, reported.
   const streamChecks = (stream === undefined ? [] : ([
-    ["platform-undici", "undici"],
-    ["platform-fetch", "fetch"],
-    ["platform-fetch", "undici"]
-  ] as const)).flatMap(([floorName, rawName]): ReadonlyArray<FloorCheck> => {
+    ["platform-undici", "undici", true],
+    ["platform-fetch", "fetch", true],
+    ["platform-fetch", "undici", false],
+    ["platform4-undici", "undici-node22", true],
+    ["platform4-undici", "undici", false]
+  ] as const)).flatMap(([floorName, rawName, checked]): ReadonlyArray<FloorCheck> => {
     const floor = stream?.contenders[floorName]?.turn
     const raw = stream?.contenders[rawName]?.turn
     if (stream?.contenders[floorName] === undefined || stream.contenders[rawName] === undefined) return []
     const steady = ratio(floor?.steady.cpuUsPerEvent, raw?.steady.cpuUsPerEvent)
     const first = ratio(floor?.first.cpuUsPerEvent, raw?.first.cpuUsPerEvent)
-    // A floor over fetch is checked against raw fetch (the same transport); against raw undici it is reported.
-    const limit = floorName === `platform-${rawName}` ? streamFloorLimit : null
+    const limit = checked ? streamFloorLimit : null
     const known = steady !== undefined && Number.isFinite(steady)
     return [{
       suite: "stream",
@@ -391,7 +404,11 @@ export const computeFloorChecks = (
       inflated: limit === null || !known ? null : steady > limit
     }]
   })
-  const createChecks = ([["platform-undici-bare", "undici"], ["platform-fetch-bare", "fetch"]] as const).flatMap(
+  const createChecks = ([
+    ["platform-undici-bare", "undici"],
+    ["platform-fetch-bare", "fetch"],
+    ["platform4-undici-bare", "undici-node22"]
+  ] as const).flatMap(
     ([floorName, rawName]): ReadonlyArray<FloorCheck> => {
       if (contenders[floorName] === undefined || contenders[rawName] === undefined) return []
       const value = ratio(contenders[floorName]?.concurrent?.cpuUsPerCall, contenders[rawName]?.concurrent?.cpuUsPerCall)
@@ -412,9 +429,12 @@ export const computeFloorChecks = (
 const streamTargets = (stream: StreamResults): ReadonlyArray<Target> => {
   const all = stream.contenders
   const c = `c${stream.config.concurrency}`
-  return (["undici", "fetch"] as const).flatMap((transport) => {
-    const name = `effect-${transport}`
-    const floorName = `platform-${transport}`
+  // Each edition over each transport it was measured on, against the platform floor of that transport and Effect line.
+  return ([
+    ["effect-undici", "platform-undici"],
+    ["effect-fetch", "platform-fetch"],
+    ["effect4-undici", "platform4-undici"]
+  ] as const).flatMap(([name, floorName]) => {
     const ours = all[name]
     const floor = all[floorName]
     if (ours === undefined || floor === undefined) return []
@@ -474,7 +494,16 @@ const createTargets = (contenders: Record<string, ContenderResult>, concurrency:
         "ratio"
       )]
       : []),
-    ...(["effect-undici", "effect-fetch"] as const).flatMap((name) =>
+    ...(ran("effect4-undici", "platform4-undici-bare")
+      ? [target(
+        `create ${c} CPU per call: effect4-undici / platform4-undici-bare ≤ 1.3`,
+        ratio(contenders["effect4-undici"]?.concurrent?.cpuUsPerCall, contenders["platform4-undici-bare"]?.concurrent?.cpuUsPerCall),
+        "<=",
+        1.3,
+        "ratio"
+      )]
+      : []),
+    ...(["effect-undici", "effect-fetch", "effect4-undici"] as const).flatMap((name) =>
       contenders[name]?.memory === undefined ? [] : [
         target(
           `create heap growth from a tenth of the memory run to its end: ${name} ≤ 10 %`,
@@ -496,6 +525,15 @@ const startupTargets = (startup: StartupResults): ReadonlyArray<Target> => [
     1.1,
     "ratio"
   ),
+  ...(startup.effect4 === undefined ? [] : [
+    target(
+      "import to exit, Effect 4 (Node 22): library / platform floor ≤ 1.1",
+      ratio(startup.effect4.importToExit.library?.medianMs, startup.effect4.importToExit.platform?.medianMs),
+      "<=",
+      1.1,
+      "ratio"
+    )
+  ]),
   ...(startup.cli.status === "measured"
     ? [target(
       `llamacloud-chat ${startup.cli.args.join(" ")}, spawn to exit: CLI / node -e 0 ≤ 4`,
@@ -521,5 +559,90 @@ export const computeTargets = (parts: {
 }): ReadonlyArray<Target> => [
   ...(parts.stream === undefined ? [] : streamTargets(parts.stream)),
   ...(parts.withCreate ? createTargets(parts.contenders, parts.concurrency) : []),
-  ...(parts.startup === undefined ? [] : startupTargets(parts.startup))
+  ...(parts.startup === undefined ? [] : startupTargets(parts.startup)),
+  ...editionTargets(parts.stream, parts.startup)
 ]
+
+/**
+ * The Effect 4 edition against the Effect 3 edition, each over undici: at least 1.4× cheaper per
+ * event (steady turn CPU, Effect 3 / Effect 4) and 1.3× faster from spawn to exit of the same
+ * program's imports. Each runs on its own Node (20 and 22): `undici / undici-node22` in the
+ * editions' table says how much of a ratio the Node accounts for.
+ */
+const editionTargets = (stream: StreamResults | undefined, startup: StartupResults | undefined): ReadonlyArray<Target> => [
+  ...(stream?.contenders["effect-undici"] === undefined || stream.contenders["effect4-undici"] === undefined ? [] : [
+    target(
+      "turn CPU per event, steady: effect-undici / effect4-undici ≥ 1.4",
+      ratio(stream.contenders["effect-undici"].turn?.steady.cpuUsPerEvent, stream.contenders["effect4-undici"].turn?.steady.cpuUsPerEvent),
+      ">=",
+      1.4,
+      "ratio"
+    )
+  ]),
+  ...(startup?.effect4 === undefined ? [] : [
+    target(
+      "import to exit: library, Effect 3 (Node 20) / Effect 4 (Node 22) ≥ 1.3",
+      ratio(startup.importToExit.library?.medianMs, startup.effect4.importToExit.library?.medianMs),
+      ">=",
+      1.3,
+      "ratio"
+    )
+  ])
+]
+
+/** One figure of both editions side by side (over undici), and Effect 3's over Effect 4's. */
+export interface EditionRow {
+  readonly figure: string
+  readonly unit: "µs" | "ms" | "KiB" | "calls/s"
+  readonly effect3: number | null
+  readonly effect4: number | null
+  /** Effect 3 / Effect 4: above 1, the Effect 4 edition costs less (or, for calls/s, does less). */
+  readonly ratio: number | null
+}
+
+/**
+ * The editions side by side: the library over undici on each Effect line, its platform floor, and raw
+ * undici under each edition's Node (the part of a ratio that is the Node's, not Effect's).
+ */
+export const computeEditions = (parts: {
+  readonly contenders: Record<string, ContenderResult>
+  readonly concurrency: number
+  readonly stream: StreamResults | undefined
+  readonly startup: StartupResults | undefined
+}): ReadonlyArray<EditionRow> => {
+  const s = parts.stream?.contenders ?? {}
+  const c = parts.contenders
+  const row = (figure: string, unit: EditionRow["unit"], effect3: number | undefined, effect4: number | undefined): ReadonlyArray<EditionRow> => {
+    if (effect3 === undefined && effect4 === undefined) return []
+    const r = ratio(effect3, effect4)
+    return [{ figure, unit, effect3: effect3 ?? null, effect4: effect4 ?? null, ratio: r !== undefined && Number.isFinite(r) ? r : null }]
+  }
+  const streamRows = (label: string, e3: string, e4: string) => [
+    ...row(`turn CPU per event, steady: ${label}`, "µs", s[e3]?.turn?.steady.cpuUsPerEvent, s[e4]?.turn?.steady.cpuUsPerEvent),
+    ...row(`turn CPU per event, first turn: ${label}`, "µs", s[e3]?.turn?.first.cpuUsPerEvent, s[e4]?.turn?.first.cpuUsPerEvent)
+  ]
+  const cc = `c${parts.concurrency}`
+  return [
+    ...streamRows("library", "effect-undici", "effect4-undici"),
+    ...streamRows("platform floor", "platform-undici", "platform4-undici"),
+    ...streamRows("raw undici (the Node)", "undici", "undici-node22"),
+    ...row("first event p50, alone: library", "ms", s["effect-undici"]?.firstEvent?.alone.firstEventP50Ms, s["effect4-undici"]?.firstEvent?.alone.firstEventP50Ms),
+    ...row(
+      `first event p50, ${parts.stream === undefined ? "concurrent" : `c${parts.stream.config.concurrency}`}: library`,
+      "ms",
+      s["effect-undici"]?.firstEvent?.concurrent.firstEventP50Ms,
+      s["effect4-undici"]?.firstEvent?.concurrent.firstEventP50Ms
+    ),
+    ...row("heap per held turn: library", "KiB", kibOf(s["effect-undici"]?.held?.heapPerTurnBytes), kibOf(s["effect4-undici"]?.held?.heapPerTurnBytes)),
+    ...row("heap per held turn: platform floor", "KiB", kibOf(s["platform-undici"]?.held?.heapPerTurnBytes), kibOf(s["platform4-undici"]?.held?.heapPerTurnBytes)),
+    ...row(`create ${cc} CPU per call: library`, "µs", c["effect-undici"]?.concurrent?.cpuUsPerCall, c["effect4-undici"]?.concurrent?.cpuUsPerCall),
+    ...row(`create ${cc} CPU per call: platform floor`, "µs", c["platform-undici-bare"]?.concurrent?.cpuUsPerCall, c["platform4-undici-bare"]?.concurrent?.cpuUsPerCall),
+    ...row(`create ${cc} CPU per call: raw undici (the Node)`, "µs", c["undici"]?.concurrent?.cpuUsPerCall, c["undici-node22"]?.concurrent?.cpuUsPerCall),
+    ...row(`create ${cc} throughput: library`, "calls/s", c["effect-undici"]?.concurrent?.callsPerSec, c["effect4-undici"]?.concurrent?.callsPerSec),
+    ...row("import to exit: library", "ms", parts.startup?.importToExit.library?.medianMs, parts.startup?.effect4?.importToExit.library?.medianMs),
+    ...row("import to exit: platform floor", "ms", parts.startup?.importToExit.platform?.medianMs, parts.startup?.effect4?.importToExit.platform?.medianMs),
+    ...row("node -e 0 (the Node)", "ms", parts.startup?.node?.medianMs, parts.startup?.effect4?.node?.medianMs)
+  ]
+}
+
+const kibOf = (bytes: number | undefined): number | undefined => (bytes === undefined ? undefined : bytes / 1024)

@@ -8,6 +8,7 @@ import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { buildChild, describeBuildError } from "./build.js"
+import { effect4Node } from "./effect4.js"
 import type { Options } from "./flags.js"
 import { describe, log, stopwatch } from "./harness.js"
 import { buildDir, repoDir } from "./paths.js"
@@ -24,10 +25,10 @@ const cliArgs = ["--help"]
  */
 const buildInputs = ["src", "scripts", "build"]
 
-const exitMs = (args: ReadonlyArray<string>): Promise<number> =>
+const exitMs = (node: string, args: ReadonlyArray<string>): Promise<number> =>
   new Promise((resolve, reject) => {
     const start = performance.now()
-    const child = ChildProcess.spawn(process.execPath, [...args], {
+    const child = ChildProcess.spawn(node, [...args], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, NODE_OPTIONS: "" }
     })
@@ -85,9 +86,14 @@ export const measureStartup = async (options: Options): Promise<StartupResults> 
       return undefined
     }
   }
-  const [library, platform] = await Promise.all([
+  const effect4 = options.editions.includes(4)
+  const [library, platform, node22, library4, platform4] = await Promise.all([
     attempt("build startup/library", () => buildChild("startup/library", "startup-library")),
-    attempt("build startup/platform", () => buildChild("startup/platform", "startup-platform"))
+    attempt("build startup/platform", () => buildChild("startup/platform", "startup-platform")),
+    // The Effect 4 edition's programs, the same two, run under a Node 22 beside that Node's `-e 0`.
+    effect4 ? attempt("a Node 22 for the Effect 4 rows", effect4Node) : undefined,
+    effect4 ? attempt("build effect4/bench/startup/library", () => buildChild("startup/library", "startup-library", { edition: 4 })) : undefined,
+    effect4 ? attempt("build effect4/bench/startup/platform", () => buildChild("startup/platform", "startup-platform", { edition: 4 })) : undefined
   ])
   // The build takes as long as a suite: the smoke run leaves it out.
   let cli: StartupResults["cli"] = { status: "absent", note: "the smoke run does not run npm run build" }
@@ -103,18 +109,26 @@ export const measureStartup = async (options: Options): Promise<StartupResults> 
     }
     log(`start-up: npm run build (${lap()})`)
   }
-  const programs: ReadonlyArray<readonly [string, ReadonlyArray<string> | undefined]> = [
-    ["node", ["-e", "0"]],
-    ["library", library === undefined ? undefined : [library]],
-    ["platform", platform === undefined ? undefined : [platform]],
-    ["cli", cliFile === undefined ? undefined : [cliFile, ...cliArgs]]
+  const here = process.execPath
+  const programs: ReadonlyArray<readonly [string, string | undefined, ReadonlyArray<string> | undefined]> = [
+    ["node", here, ["-e", "0"]],
+    ["library", here, library === undefined ? undefined : [library]],
+    ["platform", here, platform === undefined ? undefined : [platform]],
+    ["cli", here, cliFile === undefined ? undefined : [cliFile, ...cliArgs]],
+    ...(effect4
+      ? [
+        ["node22", node22, ["-e", "0"]],
+        ["library4", node22, library4 === undefined ? undefined : [library4]],
+        ["platform4", node22, platform4 === undefined ? undefined : [platform4]]
+      ] as const
+      : [])
   ]
   const times = new Map<string, Array<number>>(programs.map(([name]) => [name, []]))
   const failed = new Set<string>()
   for (let spawn = 0; spawn < options.coldSpawns; spawn++) {
-    for (const [name, args] of programs) {
-      if (args === undefined || failed.has(name)) continue
-      const ms = await attempt(`${name} spawn ${spawn + 1}`, () => exitMs(args))
+    for (const [name, node, args] of programs) {
+      if (node === undefined || args === undefined || failed.has(name)) continue
+      const ms = await attempt(`${name} spawn ${spawn + 1}`, () => exitMs(node, args))
       if (ms === undefined) failed.add(name)
       else times.get(name)!.push(ms)
     }
@@ -128,6 +142,9 @@ export const measureStartup = async (options: Options): Promise<StartupResults> 
     node: exitTime("node"),
     importToExit: { library: exitTime("library"), platform: exitTime("platform") },
     cli: cli.status === "measured" ? { ...cli, help: exitTime("cli") } : cli,
+    ...(effect4
+      ? { effect4: { node: exitTime("node22"), importToExit: { library: exitTime("library4"), platform: exitTime("platform4") } } }
+      : {}),
     errors
   }
 }

@@ -6,6 +6,7 @@
  * `--expose-gc`: the long turn with heap readings, and the held turns. See bench/README.md.
  */
 import { buildChild, describeBuildError } from "../lib/build.js"
+import { effect4Node } from "../lib/effect4.js"
 import type { Options } from "../lib/flags.js"
 import { Attempts, forEachParallel, log, rotate, stopwatch } from "../lib/harness.js"
 import type { BenchServer } from "../lib/processes.js"
@@ -19,6 +20,14 @@ interface StreamSpec {
   readonly name: string
   readonly label: string
   readonly floor?: true
+  /**
+   * A row of the Effect 4 comparison, run under a Node 22: `effect4` compiles it from
+   * `effect4/bench/stream/<name>.ts` (effect4's `effect`), `node22` from this directory
+   * (`source`, no Effect at all).
+   */
+  readonly runtime?: "effect4" | "node22"
+  /** The module under `stream/contenders/` when it is not the contender's name. */
+  readonly source?: string
 }
 
 export const streamContenders: ReadonlyArray<StreamSpec> = [
@@ -32,7 +41,27 @@ export const streamContenders: ReadonlyArray<StreamSpec> = [
   { name: "platform-fetch", label: "the same over FetchHttpClient.layer", floor: true },
   { name: "sdk", label: "@llamaindex/llama-cloud, client.beta.chat.stream (buffers the turn), then the same parser" },
   { name: "effect-undici", label: "effect-llamacloud sendMessage over NodeHttpClient.layerUndici" },
-  { name: "effect-fetch", label: "effect-llamacloud sendMessage over FetchHttpClient.layer" }
+  { name: "effect-fetch", label: "effect-llamacloud sendMessage over FetchHttpClient.layer" },
+  {
+    name: "undici-node22",
+    label: "raw undici.request + the same parser under Node 22 (the raw floor of the Effect 4 rows)",
+    floor: true,
+    runtime: "node22",
+    source: "undici"
+  },
+  {
+    name: "platform4-undici",
+    label: "effect/http HttpClient (Effect 4) over layerUndici, span off, response.stream + the same parser (the Effect 4 platform floor), Node 22",
+    floor: true,
+    runtime: "effect4",
+    source: "platform-undici"
+  },
+  {
+    name: "effect4-undici",
+    label: "the Effect 4 edition's sendMessage over NodeHttpClient.layerUndici, Node 22",
+    runtime: "effect4",
+    source: "effect-undici"
+  }
 ]
 
 class StreamContender extends Attempts {
@@ -45,6 +74,8 @@ class StreamContender extends Attempts {
   memory: TurnMemoryFigures | undefined
   held: HeldFigures | undefined
   file: string | undefined
+  /** The Node binary of its children (a Node 22 for the Effect 4 rows); undefined: the harness's. */
+  node: string | undefined
   dropped = false
 
   constructor(readonly spec: StreamSpec) {
@@ -85,8 +116,9 @@ class StreamContender extends Attempts {
   }
 }
 
-const run = (file: string, baseUrl: string, tasks: ReadonlyArray<StreamTask>, gc: boolean) =>
+const run = (contender: StreamContender, file: string, baseUrl: string, tasks: ReadonlyArray<StreamTask>, gc: boolean) =>
   runChildProcess<ReadonlyArray<StreamResult>>(file, { baseUrl, tasks }, {
+    ...(contender.node === undefined ? {} : { node: contender.node }),
     nodeFlags: gc ? ["--expose-gc"] : [],
     timeoutMs: 900_000
   })
@@ -138,10 +170,15 @@ export const runStreamSuite = async (options: Options, server: BenchServer): Pro
   const lap = stopwatch()
   const all = streamContenders
     .filter((spec) => options.only.length === 0 || options.only.includes(spec.name))
+    .filter((spec) => options.editions.includes(spec.runtime === undefined ? 3 : 4))
     .map((spec) => new StreamContender(spec))
   await Promise.all(all.map(async (contender) => {
+    const { name, runtime, source } = contender.spec
     try {
-      contender.file = await buildChild(`stream/contenders/${contender.spec.name}`, `stream-${contender.spec.name}`)
+      if (runtime !== undefined) contender.node = await effect4Node()
+      contender.file = runtime === "effect4"
+        ? await buildChild(`stream/${source ?? name}`, `stream-${name}`, { edition: 4 })
+        : await buildChild(`stream/contenders/${source ?? name}`, `stream-${name}`)
     } catch (error) {
       contender.errors.push(`build: ${describeBuildError(error)}`)
     }
@@ -160,7 +197,7 @@ export const runStreamSuite = async (options: Options, server: BenchServer): Pro
     await forEachParallel(all, 2, async (contender) => {
       if (contender.file === undefined) return
       const file = contender.file
-      const results = await contender.attempt("smoke", () => run(file, server.baseUrl, [tasks.turn, tasks.firstEvent, tasks.memory, tasks.held], true))
+      const results = await contender.attempt("smoke", () => run(contender, file, server.baseUrl, [tasks.turn, tasks.firstEvent, tasks.memory, tasks.held], true))
       if (results !== undefined) record(contender, results, 1, expected)
     })
   } else {
@@ -169,7 +206,7 @@ export const runStreamSuite = async (options: Options, server: BenchServer): Pro
       for (const contender of rotate(all, round - 1)) {
         if (contender.file === undefined || contender.dropped) continue
         const file = contender.file
-        const results = await contender.attempt(`round ${round}`, () => run(file, server.baseUrl, [tasks.turn, tasks.firstEvent], false))
+        const results = await contender.attempt(`round ${round}`, () => run(contender, file, server.baseUrl, [tasks.turn, tasks.firstEvent], false))
         if (results === undefined) {
           contender.dropped = true
           continue
@@ -188,7 +225,7 @@ export const runStreamSuite = async (options: Options, server: BenchServer): Pro
       if (contender.file === undefined || contender.dropped) continue
       const file = contender.file
       for (const task of [tasks.memory, tasks.held]) {
-        const results = await contender.attempt(task.mode, () => run(file, server.baseUrl, [task], true))
+        const results = await contender.attempt(task.mode, () => run(contender, file, server.baseUrl, [task], true))
         if (results !== undefined) record(contender, results, 0, expected)
       }
       log(`  ${contender.spec.name} (${lap()})`)
