@@ -21,7 +21,7 @@ import type {
   StreamContenderResult,
   StreamResults
 } from "../../bench/lib/results.js"
-import { computeFloorChecks, computeTargets, streamFloorLimit } from "../../bench/lib/results.js"
+import { computeEditions, computeFloorChecks, computeTargets, streamFloorLimit } from "../../bench/lib/results.js"
 
 const repoDir = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../..")
 
@@ -209,6 +209,111 @@ describe("the targets", () => {
   })
 })
 
+describe("the Effect 4 edition's rows", () => {
+  const stream = streamResults({
+    undici: streamContender(4, { floor: true }),
+    "platform-undici": streamContender(5, { floor: true, firstEventMs: 2, heldKiB: 50 }),
+    "effect-undici": streamContender(7, { firstEventMs: 3.5, heldKiB: 65 }),
+    "undici-node22": streamContender(2.5, { floor: true }),
+    // 1.4× raw undici under its Node (ok), 0.875× raw undici under Node 20 (reported)
+    "platform4-undici": streamContender(3.5, { floor: true, firstEventMs: 2, heldKiB: 40 }),
+    // 1.25× its floor (met), first event 0.5 ms after it (met), 1.25× its held heap (missed); 7 / 4.375 = 1.6× cheaper than Effect 3's (met)
+    "effect4-undici": streamContender(4.375, { firstEventMs: 2.5, heldKiB: 50 })
+  })
+  const contenders = {
+    undici: createContender(100, 10_000),
+    "effect-undici": createContender(360, 4_100),
+    "platform-undici-bare": createContender(300, 4_600),
+    "undici-node22": createContender(80, 11_000),
+    "platform4-undici-bare": createContender(200, 6_000),
+    "effect4-undici": createContender(240, 5_000)
+  }
+  const withEffect4: StartupResults = {
+    ...startup(880, 800, 450, 100),
+    effect4: { node: { medianMs: 60, spawns: 5 }, importToExit: { library: { medianMs: 640, spawns: 5 }, platform: { medianMs: 600, spawns: 5 } } }
+  }
+  const targets = computeTargets({ contenders, concurrency: 64, withCreate: true, stream, startup: withEffect4 })
+  const met = (prefix: string) => targets.find((t) => t.description.startsWith(prefix))
+
+  it("checks the Effect 4 platform floor against raw undici under its own Node, and reports it against Node 20's", () => {
+    const checks = computeFloorChecks(stream, contenders, 64)
+    expect(checks.filter((c) => c.floor.startsWith("platform4")).map((c) => [`${c.floor}/${c.raw}`, c.ratio, c.limit, c.inflated])).toEqual([
+      ["platform4-undici/undici-node22", 1.4, streamFloorLimit, false],
+      ["platform4-undici/undici", 0.875, null, null],
+      ["platform4-undici-bare/undici-node22", 2.5, null, null]
+    ])
+  })
+
+  it("reads the Effect 4 edition's targets against its own floor, as the Effect 3 edition's", () => {
+    expect(met("turn CPU per event, steady: effect4-undici / platform4-undici")).toMatchObject({ value: 1.25, met: true })
+    expect(met("first event p50, alone: effect4-undici − platform4-undici")).toMatchObject({ value: 0.5, met: true })
+    expect(met("heap per held turn: effect4-undici / platform4-undici")).toMatchObject({ value: 1.25, met: false })
+    expect(met("create c64 CPU per call: effect4-undici / platform4-undici-bare")).toMatchObject({ value: 1.2, met: true })
+    expect(met("import to exit, Effect 4 (Node 22): library / platform floor")?.value).toBeCloseTo(640 / 600)
+  })
+
+  it("reads the editions' targets: Effect 4 at least 1.4× cheaper per event and 1.3× faster to start", () => {
+    expect(met("turn CPU per event, steady: effect-undici / effect4-undici ≥ 1.4")).toMatchObject({ value: 1.6, met: true })
+    expect(met("import to exit: library, Effect 3 (Node 20) / Effect 4 (Node 22) ≥ 1.3")).toMatchObject({ value: 1.375, met: true })
+  })
+
+  it("leaves the Effect 4 targets out of a run without its rows", () => {
+    const effect3Only = computeTargets({
+      contenders: { "effect-undici": contenders["effect-undici"], "platform-undici-bare": contenders["platform-undici-bare"] },
+      concurrency: 64,
+      withCreate: true,
+      stream: streamResults({ "platform-undici": stream.contenders["platform-undici"]!, "effect-undici": stream.contenders["effect-undici"]! }),
+      startup: startup(880, 800, 450, 100)
+    })
+    expect(effect3Only.some((t) => t.description.includes("effect4") || t.description.includes("Effect 4"))).toBe(false)
+  })
+
+  it("puts both editions side by side, Effect 3 over Effect 4, with the Node's share beside them", () => {
+    const rows = computeEditions({ contenders, concurrency: 64, stream, startup: withEffect4 })
+    const row = (figure: string) => rows.find((r) => r.figure === figure)
+    expect(row("turn CPU per event, steady: library")).toMatchObject({ effect3: 7, effect4: 4.375, ratio: 1.6 })
+    expect(row("turn CPU per event, steady: raw undici (the Node)")).toMatchObject({ effect3: 4, effect4: 2.5, ratio: 1.6 })
+    expect(row("heap per held turn: library")).toMatchObject({ effect3: 65, effect4: 50, ratio: 1.3 })
+    expect(row("create c64 CPU per call: library")).toMatchObject({ effect3: 360, effect4: 240, ratio: 1.5 })
+    expect(row("create c64 throughput: library")).toMatchObject({ effect3: 4_100, effect4: 5_000, ratio: 0.82 })
+    expect(row("import to exit: library")).toMatchObject({ effect3: 880, effect4: 640, ratio: 1.375 })
+    expect(row("node -e 0 (the Node)")).toMatchObject({ effect3: 100, effect4: 60 })
+    const text = render({
+      schemaVersion: 3,
+      date: "2026-12-07T00:00:00.000Z",
+      quick: true,
+      smoke: true,
+      suites: ["stream"],
+      config: { calls: 1, warmupCalls: 1, rounds: 1, operationRounds: 1, concurrency: 64, memoryCalls: 10, memoryCheckpointCalls: 1, coldSpawns: 1, operationCalls: 1 },
+      machine: {
+        cpuModel: "made up",
+        cores: 2,
+        node: process.version,
+        platform: "linux",
+        totalMemoryBytes: 1,
+        loadAverageAtEnd: [0, 0, 0],
+        versions: {},
+        undiciInsideNode: undefined,
+        commit: undefined
+      },
+      contenders: {},
+      stream,
+      startup: withEffect4,
+      floorChecks: computeFloorChecks(stream, {}, 64),
+      targets,
+      editions: rows,
+      errors: [],
+      durations: { stream: 2 },
+      durationSec: 2
+    } satisfies Results)
+    expect(text).toMatch(/effect4-undici\s+8\.75\s+100,000\s+4\.38\s+200,000\s+—\s+1\.25×\s+1\.25×/)
+    expect(text).toMatch(/turn CPU per event, steady: library\s+µs\s+7\.00\s+4\.38\s+1\.60×/)
+    expect(text).toMatch(/Effect 4, deep: library \(effect4\/bench\/startup\/library\)\s+640\.0\s+1\.07×\s+Effect 4 floor/)
+    expect(text).toMatch(/turn CPU per event, steady: effect-undici \/ effect4-undici ≥ 1\.4\s+1\.60×\s+met/)
+    expect(text).toMatch(/platform4-undici \/ undici-node22\s+turn CPU per event\s+1\.40×\s+1\.40×\s+≤ 1\.5×\s+ok/)
+  })
+})
+
 describe("the flags", () => {
   it("measure the steady state after warm-up turns, and keep --quick and --suite", () => {
     const full = parseFlags([])
@@ -218,6 +323,17 @@ describe("the flags", () => {
     expect(quick.suites).toEqual(["stream", "startup"])
     expect(quick.quick).toBe(true)
     expect(quick.stream.turnEvents).toBeLessThan(full.stream.turnEvents)
+  })
+
+  it("measure both editions unless told otherwise, the smoke run only the Effect 3 one", () => {
+    const full = parseFlags([])
+    const smoke = parseFlags(["--smoke"])
+    const only4 = parseFlags(["--editions", "4"])
+    if (full === "help" || smoke === "help" || only4 === "help") throw new Error("no help asked")
+    expect(full.editions).toEqual([3, 4])
+    expect(smoke.editions).toEqual([3])
+    expect(only4.editions).toEqual([4])
+    expect(() => parseFlags(["--editions", "5"])).toThrow(/--editions wants 3, 4 or 3,4/)
   })
 })
 
