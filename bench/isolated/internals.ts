@@ -8,6 +8,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
 import { pathToFileURL } from "node:url"
 import * as path from "node:path"
@@ -58,6 +59,32 @@ const N = 20_000
 await measureEffect("attempt alone (per attempt)", N, attempt)
 await measureEffect("attempt raced against Effect.sleep(30 s) (per attempt)", N, Effect.raceFirst(attempt, Effect.zipRight(Effect.sleep(limit), Effect.fail("timeout"))))
 await measureEffect("attempt under Effect.timeout(30 s) (per attempt)", N, Effect.timeout(attempt, limit))
+// As attempt.ts runs it now: the attempt in a forked fiber the caller awaits, the limit in a sibling
+// fiber (which would abort, then interrupt the attempt), interrupted when the attempt ends.
+await measureEffect(
+  "attempt forked and awaited, limit in a sibling fiber (per attempt)",
+  N,
+  Effect.flatMap(Effect.fork(Effect.exit(attempt)), (running) =>
+    Effect.flatMap(Effect.fork(Effect.zipRight(Effect.sleep(limit), Fiber.interrupt(running))), (watchdog) =>
+      Effect.flatMap(Fiber.await(running), (exit) => Effect.as(Fiber.interrupt(watchdog), exit))))
+)
+// The same under 64 concurrent attempts, as a create at concurrency 64 runs them.
+const concurrently = (effect: Effect.Effect<unknown, unknown>) =>
+  Effect.forEach(Array.from({ length: 64 }), () => effect, { concurrency: 64, discard: true })
+const yielding = Effect.as(Effect.yieldNow(), 1)
+await measureEffect("64 attempts at once, alone (per 64)", N / 64, concurrently(yielding))
+await measureEffect(
+  "64 attempts at once, raced against a sleep (per 64)",
+  N / 64,
+  concurrently(Effect.raceFirst(yielding, Effect.zipRight(Effect.sleep(limit), Effect.fail("timeout"))))
+)
+await measureEffect(
+  "64 attempts at once, forked and awaited beside a sleeping fiber (per 64)",
+  N / 64,
+  concurrently(Effect.flatMap(Effect.fork(Effect.exit(yielding)), (running) =>
+    Effect.flatMap(Effect.fork(Effect.zipRight(Effect.sleep(limit), Fiber.interrupt(running))), (watchdog) =>
+      Effect.flatMap(Fiber.await(running), (exit) => Effect.as(Fiber.interrupt(watchdog), exit)))))
+)
 await measureEffect("Clock.currentTimeMillis (per read)", N, Clock.currentTimeMillis)
 // A span under Effect's built-in tracer, made now for every call.
 await measureEffect("Effect.makeSpan + end, built-in tracer (per call)", N, Effect.flatMap(Effect.makeSpan("x"), (span) => Effect.sync(() => span.end(0n, Exit.void))))
