@@ -1,17 +1,27 @@
 /**
  * The client's spans as Effect 4's tracer receives them, over the mock transport: one client span
  * per operation with the HTTP client conventions, a child of the caller's span, how a turn went,
- * the attempts a retry took, and nothing secret in it. (The Effect 3 edition's telemetry test also
- * exports them through `@effect/opentelemetry` over a socket to the local server.)
+ * the attempts a retry took, and nothing secret in it; and the same spans as an OpenTelemetry
+ * exporter receives them (through `@effect/opentelemetry`), over a real socket to the local server.
  */
-import { assert, describe, it } from "@effect/vitest"
+import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { assert, describe, it, layer } from "@effect/vitest"
+import { SpanKind } from "@opentelemetry/api"
+import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
 import { ChatService } from "../src/ChatService.js"
+import { LlamaCloudClient } from "../src/LlamaCloudClient.js"
+import { RetryPolicy } from "../src/RetryPolicy.js"
+import { TimeoutPolicy } from "../src/TimeoutPolicy.js"
 import { MockTransport } from "../src/testing.js"
-import { chatLayer, ok, SESSION_ID, sseReply, turnEvents } from "./fixtures/calls.js"
+import { LocalServer } from "../src/testing/node.js"
+import { captureLogs, chatLayer, ok, SESSION_ID, sseReply, turnEvents } from "./fixtures/calls.js"
 import { API_KEY, BASE_URL, recordSpans, sessionJson } from "./fixtures/harness.js"
 
 const INDEX = "idx-handbook"
@@ -169,4 +179,167 @@ describe("spans", () => {
       MockTransport.json(401, { detail: `bad key ${API_KEY}` }),
       MockTransport.json(404, { detail: "no such session ses-SECRET-7e1b" })
     ]))))
+})
+
+// -------------------------------------------------------------------------------------------------
+// exported through @effect/opentelemetry, over a socket to the local server
+
+const SERVER_KEY = "llx-SECRET-telemetry-4f2a"
+
+/** An exporter that keeps spans in memory, and the SDK layer that feeds it every span at its end. */
+const exporting = () => {
+  const exporter = new InMemorySpanExporter()
+  const layer = NodeSdk.layer(() => ({
+    resource: { serviceName: "telemetry-test" },
+    spanProcessor: new SimpleSpanProcessor(exporter)
+  }))
+  return { exporter, layer }
+}
+
+/** `ChatService` over undici to the local server, with `key`; the server accepts only `SERVER_KEY`. */
+const overSocket = (key: string) =>
+  Layer.unwrap(Effect.map(LocalServer.url, (baseUrl) =>
+    ChatService.layer.pipe(
+      Layer.provide(LlamaCloudClient.layer({ apiKey: Redacted.make(key), baseUrl })),
+      Layer.provide(NodeHttpClient.layerUndici),
+      Layer.orDie
+    ))).pipe(Layer.provide(RetryPolicy.layer({ baseDelay: "5 millis", jitter: 0 })))
+
+/** Every operation once against the local server; returns the session id. */
+const everyOperationServed = Effect.gen(function*() {
+  const chat = yield* ChatService
+  const session = yield* chat.create({ indexIds: [INDEX] })
+  yield* Stream.runDrain(chat.list({ pageSize: 10 }))
+  yield* chat.listPage({ pageSize: 10 })
+  yield* Stream.runDrain(chat.sendMessage(session.sessionId, turn))
+  yield* chat.ask(session.sessionId, { prompt: "And alpacas?", indexIds: [INDEX] })
+  yield* chat.retrieve(session.sessionId)
+  yield* chat.getSummary(session.sessionId)
+  yield* chat.delete(session.sessionId)
+  return session.sessionId
+})
+
+const exported = (spans: ReadonlyArray<ReadableSpan>, name: string): ReadableSpan => {
+  const span = spans.find((s) => s.name === name)
+  if (span === undefined) return assert.fail(`no span named ${name} among ${spans.map((s) => s.name).join(", ")}`)
+  return span
+}
+
+describe("spans exported through @effect/opentelemetry", () => {
+  layer(LocalServer.layer({ apiKeys: [SERVER_KEY] }), { excludeTestServices: true })((it) => {
+    it.effect("one client span per operation, named ChatService.<operation>, with the HTTP client conventions", () => {
+      const otel = exporting()
+      return Effect.gen(function*() {
+        const port = (yield* LocalServer.LocalServer).port
+        yield* everyOperationServed.pipe(Effect.provide(overSocket(SERVER_KEY)))
+        const spans = otel.exporter.getFinishedSpans()
+        const expected = [
+          ["ChatService.create", "POST", "/api/v1/chat", 200],
+          ["ChatService.list", "GET", "/api/v1/chat", 200],
+          ["ChatService.listPage", "GET", "/api/v1/chat", 200],
+          ["ChatService.sendMessage", "POST", "/api/v1/chat/{session_id}/messages/stream", 200],
+          ["ChatService.ask", "POST", "/api/v1/chat/{session_id}/messages/stream", 200],
+          ["ChatService.retrieve", "GET", "/api/v1/chat/{session_id}", 200],
+          ["ChatService.getSummary", "GET", "/api/v1/chat/{session_id}/summary", 200],
+          ["ChatService.delete", "DELETE", "/api/v1/chat/{session_id}", 204]
+        ] as const
+        for (const [name, method, route, status] of expected) {
+          const span = exported(spans, name)
+          assert.strictEqual(span.kind, SpanKind.CLIENT, name)
+          assert.deepInclude(span.attributes, {
+            "http.request.method": method,
+            "server.address": "127.0.0.1",
+            "server.port": port,
+            "url.path": route,
+            "http.response.status_code": status,
+            "llamacloud.attempts": 1
+          }, name)
+          assert.match(String(span.attributes["llamacloud.request_id"]), /^req-/, name)
+        }
+      }).pipe(Effect.provide(otel.layer))
+    })
+
+    it.effect("a turn's span says how the turn went: events, ending, time to first event, token usage", () => {
+      const otel = exporting()
+      return Effect.gen(function*() {
+        yield* everyOperationServed.pipe(Effect.provide(overSocket(SERVER_KEY)))
+        const attributes = exported(otel.exporter.getFinishedSpans(), "ChatService.sendMessage").attributes
+        assert.strictEqual(attributes["llamacloud.turn.ended"], "stop")
+        assert.strictEqual(attributes["llamacloud.turn.is_error"], false)
+        assert.isAbove(Number(attributes["llamacloud.turn.events"]), 1)
+        assert.isAtLeast(Number(attributes["llamacloud.turn.time_to_first_event_ms"]), 0)
+        assert.isAbove(Number(attributes["gen_ai.usage.input_tokens"]), 0)
+        assert.isAbove(Number(attributes["gen_ai.usage.output_tokens"]), 0)
+      }).pipe(Effect.provide(otel.layer))
+    })
+
+    it.effect("a turn that fails says so in its span: cut off, or stalled past its idle limit", () => {
+      const otel = exporting()
+      return Effect.gen(function*() {
+        const chat = yield* ChatService
+        const session = yield* chat.create({ indexIds: [INDEX] })
+        const sent = Stream.runDrain(chat.sendMessage(session.sessionId, turn))
+        yield* LocalServer.setFaults({ script: [LocalServer.Fault.cutStream(2)], route: "sendMessage" })
+        const cut = yield* Effect.flip(sent)
+        yield* LocalServer.setFaults({ script: [LocalServer.Fault.stallStream(2)], route: "sendMessage" })
+        const stalled = yield* Effect.flip(sent.pipe(Effect.provide(TimeoutPolicy.layer({ idle: "200 millis" }))))
+        assert.deepStrictEqual([cut._tag, stalled._tag], ["NetworkError", "NetworkError"])
+        assert.strictEqual(cut._tag === "NetworkError" ? cut.reason : "", "ConnectionLost")
+        assert.strictEqual(stalled._tag === "NetworkError" ? stalled.reason : "", "IdleTimeout")
+        const turns = otel.exporter.getFinishedSpans().filter((span) => span.name === "ChatService.sendMessage")
+        assert.deepStrictEqual(turns.map((span) => span.attributes["llamacloud.turn.ended"]), ["failed", "failed"])
+        assert.deepStrictEqual(turns.map((span) => span.attributes["llamacloud.turn.events"]), [2, 2])
+      }).pipe(Effect.provide(overSocket(SERVER_KEY)), Effect.provide(otel.layer))
+    })
+
+    it.effect("the client's span is a child of the caller's span, in its trace", () => {
+      const otel = exporting()
+      return Effect.gen(function*() {
+        yield* Effect.flatMap(ChatService, (chat) => chat.create({ indexIds: [INDEX] })).pipe(
+          Effect.withSpan("app.start-conversation"),
+          Effect.provide(overSocket(SERVER_KEY))
+        )
+        const spans = otel.exporter.getFinishedSpans()
+        const app = exported(spans, "app.start-conversation").spanContext()
+        const call = exported(spans, "ChatService.create")
+        assert.strictEqual(call.parentSpanContext?.spanId, app.spanId)
+        assert.strictEqual(call.spanContext().traceId, app.traceId)
+      }).pipe(Effect.provide(otel.layer))
+    })
+
+    it.effect("no attribute, event or status holds the API key or a session id, on success or failure", () => {
+      const otel = exporting()
+      const wrongKey = "llx-SECRET-wrong-key-9c1d"
+      return Effect.gen(function*() {
+        const logs = captureLogs()
+        const sessionId = yield* everyOperationServed.pipe(Effect.provide(overSocket(SERVER_KEY)))
+        const failures = Effect.gen(function*() {
+          const chat = yield* ChatService
+          // A retried failure (debug logs become span events), an unknown session, a refused key.
+          yield* LocalServer.setFaults({ script: [LocalServer.Fault.status(503, { route: ["retrieve"] })] })
+          yield* Effect.flip(chat.retrieve(sessionId))
+          yield* Effect.flip(chat.getSummary(sessionId))
+          yield* Effect.flip(Stream.runDrain(chat.sendMessage(sessionId, { prompt: "Still there?", indexIds: [INDEX] })))
+        })
+        yield* failures.pipe(Effect.provide(overSocket(SERVER_KEY)), Effect.provide(logs.layer))
+        yield* Effect.flip(Effect.flatMap(ChatService, (chat) => chat.retrieve(sessionId))).pipe(
+          Effect.provide(overSocket(wrongKey))
+        )
+        const spans = otel.exporter.getFinishedSpans()
+        assert.isTrue(spans.some((span) => span.events.length > 0), "the failures left events to search")
+        for (const span of spans) {
+          const recorded = JSON.stringify({
+            name: span.name,
+            attributes: span.attributes,
+            events: span.events.map((event) => ({ name: event.name, attributes: event.attributes })),
+            status: span.status,
+            links: span.links
+          })
+          for (const secret of [SERVER_KEY, wrongKey, "SECRET", sessionId]) {
+            assert.notInclude(recorded, secret, `span ${span.name} holds ${secret}`)
+          }
+        }
+      }).pipe(Effect.provide(otel.layer))
+    })
+  })
 })
