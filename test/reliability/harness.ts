@@ -18,7 +18,6 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Tracer from "effect/Tracer"
-import { createHook } from "node:async_hooks"
 import { appendFileSync } from "node:fs"
 import * as Http from "node:http"
 import { inspect } from "node:util"
@@ -28,10 +27,11 @@ import { LlamaCloudClient } from "../../src/LlamaCloudClient.js"
 import { isLlamaCloudError, type LlamaCloudError } from "../../src/LlamaCloudError.js"
 import { LocalServer } from "../../src/testing/node.js"
 
-/** Distinctive, so that a leak anywhere is found by a plain substring search. */
-export const API_KEY = "llx-RELIABILITY-5e3cr3t"
-/** A part of the key that would survive a partial echo or a truncation. */
-const KEY_PARTS = [API_KEY, "5e3cr3t", "RELIABILITY-5e3"]
+import { API_KEY } from "../shared/reliability/key.js"
+import { type handleCounts, settled } from "../shared/reliability/resources.js"
+
+export { API_KEY, keyLeaks } from "../shared/reliability/key.js"
+export { handleCounts, resourceMark, resourcesSince, trackResources, unhandled } from "../shared/reliability/resources.js"
 
 // -------------------------------------------------------------------------------------------------
 // transports and the client
@@ -229,89 +229,16 @@ export const renderings = (
   return texts
 }
 
-/** The places (keys of `texts`) where any part of the key appears. */
-export const keyLeaks = (texts: Readonly<Record<string, string>>): ReadonlyArray<string> =>
-  Object.entries(texts).flatMap(([where, text]) => KEY_PARTS.some((part) => text.includes(part)) ? [where] : [])
 
 // -------------------------------------------------------------------------------------------------
 // handles, rejections
 
-/** The process's open sockets, servers and (ref'd) timers, by kind, as Node reports them. */
-export const handleCounts = (): { readonly sockets: number; readonly servers: number; readonly timers: number } => {
-  const kinds = process.getActiveResourcesInfo()
-  return {
-    sockets: kinds.filter((kind) => kind === "TCPSocketWrap").length,
-    servers: kinds.filter((kind) => kind === "TCPServerWrap").length,
-    timers: kinds.filter((kind) => kind === "Timeout").length
-  }
-}
-
-/** A timer or TCP handle (socket or server) created while tracking, not yet destroyed. */
-interface Tracked {
-  readonly type: "Timeout" | "TCPWRAP"
-  readonly resource: { readonly hasRef?: () => boolean }
-  readonly stack: string
-}
-
-const tracked = new Map<number, Tracked>()
-let lastAsyncId = 0
-let tracking = false
-// vitest's own timers (test timeouts, throttled reporting) come and go during a test: not ours.
-const runnerFrame = /[\\/]node_modules[\\/](?:@vitest|vitest|tinypool|tinyspy)[\\/]/
-
-/**
- * Starts recording every timer and TCP handle this process creates (async_hooks), so that one left
- * behind by a scenario is found by identity — `getActiveResourcesInfo()` only counts, and the test
- * runner's own timers move the count. Call once per test file, before the scenarios.
- */
-export const trackResources = (): void => {
-  if (tracking) return
-  tracking = true
-  createHook({
-    init(asyncId, type, _trigger, resource) {
-      if (asyncId > lastAsyncId) lastAsyncId = asyncId
-      if (type !== "Timeout" && type !== "TCPWRAP") return
-      const limit = Error.stackTraceLimit
-      Error.stackTraceLimit = 16
-      const stack = new Error().stack ?? ""
-      Error.stackTraceLimit = limit
-      if (runnerFrame.test(stack)) return
-      tracked.set(asyncId, { type, resource: resource as Tracked["resource"], stack })
-    },
-    destroy(asyncId) {
-      tracked.delete(asyncId)
-    }
-  }).enable()
-}
-
-/** A mark: resources created after it are the scenario's. */
-export const resourceMark = (): number => lastAsyncId
-
-/**
- * The scenario's leftovers: TCP handles, and timers that still hold the process open (ref'd),
- * created after `mark` and not destroyed.
- */
-export const resourcesSince = (mark: number): ReadonlyArray<string> =>
-  [...tracked.entries()]
-    .filter(([id, r]) => id > mark && (r.type === "TCPWRAP" || r.resource.hasRef?.() !== false))
-    .map(([, r]) => `${r.type} created ${r.stack.split("\n").slice(2, 9).map((line) => line.trim()).join(" < ")}`)
-
 /**
  * Waits (up to `ms`) until the scenario's handles are gone: nothing it created is left (when
- * tracking) and Node's socket and server counts are back to `baseline`. Waits on immediates, not
- * timers, so that the wait leaves nothing behind itself. Returns what remains.
+ * tracking) and Node's socket and server counts are back to `baseline`. Returns what remains.
  */
 export const settledHandles = (mark: number, baseline: ReturnType<typeof handleCounts>, ms = 3_000) =>
-  Effect.promise(async () => {
-    const deadline = Date.now() + ms
-    for (;;) {
-      const counts = handleCounts()
-      const left = resourcesSince(mark)
-      const settled = left.length === 0 && counts.sockets <= baseline.sockets && counts.servers <= baseline.servers
-      if (settled || Date.now() > deadline) return { counts, left }
-      await new Promise<void>((resolve) => setImmediate(resolve))
-    }
-  })
+  Effect.promise(() => settled(mark, baseline, ms))
 
 /**
  * Polls `check` every 5 ms for up to `ms`; returns its last value. A wait for a state, which returns
@@ -327,16 +254,6 @@ export const pollUntil = <A, R>(check: Effect.Effect<A, never, R>, done: (a: A) 
       yield* Effect.sleep("5 millis")
     }
   })
-
-/** Every unhandled rejection and uncaught exception in this test process, oldest first. */
-export const unhandled: Array<unknown> = []
-const guarded = Symbol.for("effect-llamacloud/reliability/guard")
-const processWithGuard = process as NodeJS.Process & { [guarded]?: true }
-if (processWithGuard[guarded] !== true) {
-  processWithGuard[guarded] = true
-  process.on("unhandledRejection", (reason) => unhandled.push(reason))
-  process.on("uncaughtExceptionMonitor", (error) => unhandled.push(error))
-}
 
 // -------------------------------------------------------------------------------------------------
 // rows for the report

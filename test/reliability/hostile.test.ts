@@ -8,26 +8,37 @@
  * The number of cases that ran is written to hostile-count.json for the report.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import * as Cause from "effect/Cause"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import { writeFileSync } from "node:fs"
 import { RetryPolicy } from "../../src/RetryPolicy.js"
 import { TimeoutPolicy } from "../../src/TimeoutPolicy.js"
-import { callRow, type OperationRow, operations } from "../fixtures/operations.js"
 import {
-  API_KEY,
+  answering,
+  CASES_PER_OPERATION,
+  describeCase,
+  documented,
+  type HostileCase,
+  type HostileServer,
+  mislabelled,
+  plan,
+  type Plan,
+  problemsOf,
+  routes,
+  sampleCases,
+  SEED,
+  startHostileServer
+} from "../shared/reliability/hostile.js"
+import { callRow, type OperationRow, operations } from "../fixtures/operations.js"
+import { reportOf } from "./adapter.js"
+import {
   clientLayer,
   handleCounts,
-  keyLeaks,
   observe,
-  outcomeOf,
   record,
-  renderings,
   resourceMark,
   settledHandles,
   trackResources,
@@ -37,20 +48,6 @@ import {
   undici,
   unhandled
 } from "./harness.js"
-import {
-  allows,
-  CASES_PER_OPERATION,
-  describeCase,
-  documented,
-  type HostileCase,
-  type HostileServer,
-  plan,
-  type Plan,
-  type Route,
-  sampleCases,
-  SEED,
-  startHostileServer
-} from "./hostile.js"
 
 trackResources()
 
@@ -77,15 +74,6 @@ const SOCKET_MS = 2_000
 const LANES = 6
 /** At most this many requests per call: two attempts, and for `list` a second page. */
 const MAX_REQUESTS = 4
-/** The longest message an error may have: every server text in it is cut to a bounded excerpt. */
-const MAX_MESSAGE = 100_000
-
-const routeOf = (row: OperationRow): Route => ({
-  valid: row.ok._tag === "Reply" ? row.ok.body : "",
-  streamed: row.streamed,
-  empty: row.method === "DELETE"
-})
-
 interface Result {
   readonly index: number
   readonly label: string
@@ -95,18 +83,6 @@ interface Result {
   readonly case: HostileCase
 }
 
-
-/**
- * The key's first characters followed by the ellipsis of a cut: server text cut to an excerpt before
- * it was scrubbed. The generator never cuts the key itself, so only the client can have.
- */
-const keyCut = Array.from({ length: API_KEY.length - 5 }, (_, i) => `${API_KEY.slice(0, i + 5)}…`)
-
-/** The text around the first trace of the key, for the report. */
-const around = (text: string): string => {
-  const at = text.search(/5e3cr3t|RELIABILITY-5e3/)
-  return JSON.stringify(text.slice(Math.max(0, at - 200), at + 60))
-}
 
 const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
@@ -135,30 +111,6 @@ const reset = (server: HostileServer) =>
     await new Promise<void>((resolve) => setImmediate(resolve))
   })
 
-/** What is wrong with how a call ended: an undocumented outcome, an unbounded message, the key anywhere. */
-const problemsOf = (
-  exit: Exit.Exit<unknown, unknown>,
-  observed: ReturnType<typeof observe>,
-  allowed: ReadonlyArray<string>
-): ReadonlyArray<string> => {
-  const problems: Array<string> = []
-  const outcome = outcomeOf(exit)
-  if (outcome._tag === "Bug") problems.push(`${outcome.label}\n${Cause.pretty(outcome.cause).slice(0, 3_000)}`)
-  else if (!allows(allowed, outcome)) problems.push(`${outcome.label}, documented: ${allowed.join(" | ")}`)
-  if (Exit.isFailure(exit)) {
-    for (const error of Cause.failures(exit.cause)) {
-      const length = error instanceof Error ? error.message.length : 0
-      if (length > MAX_MESSAGE) problems.push(`an error message of ${length} characters`)
-    }
-  }
-  const texts = renderings(exit, observed)
-  const leaks = keyLeaks(texts)
-  if (leaks.length > 0) problems.push(`the key is in ${leaks.join(", ")}: ${around(texts[leaks[0] ?? ""] ?? "")}`)
-  const cut = Object.entries(texts).filter(([, text]) => keyCut.some((part) => text.includes(part)))
-  if (cut.length > 0) problems.push(`the start of the key, cut short, is in ${cut.map(([where]) => where).join(", ")}`)
-  return problems
-}
-
 /** A case rendered for an operation, ahead of the calls: rendering a large body must not hold up other calls' timers. */
 interface Prepared {
   readonly index: number
@@ -168,7 +120,7 @@ interface Prepared {
 }
 
 const prepare = (row: OperationRow, c: HostileCase, index: number): Prepared => {
-  const route = routeOf(row)
+  const route = routes[row.name]
   const rendered = plan(c, route)
   return { index, case: c, plan: rendered.plan, allowed: documented(c, rendered.shape, { name: row.name, route }) }
 }
@@ -194,9 +146,10 @@ const runCase = (
     )
     const ms = performance.now() - started
     const problems: Array<string> = []
-    const label = Option.match(ended, { onNone: () => "hang", onSome: (exit) => outcomeOf(exit).label })
-    if (Option.isNone(ended)) problems.push(`hang: the call had not ended after ${guardMs} ms`)
-    else problems.push(...problemsOf(ended.value, observed, allowed))
+    const report = Option.map(ended, (exit) => reportOf(exit, observed))
+    const label = Option.match(report, { onNone: () => "hang", onSome: (r) => r.outcome.label })
+    if (Option.isNone(report)) problems.push(`hang: the call had not ended after ${guardMs} ms`)
+    else problems.push(...problemsOf(report.value, allowed))
     const left = yield* socketsLeft(server, transport, answer)
     if (left !== undefined) problems.push(`sockets still open ${SOCKET_MS} ms after the call: ${JSON.stringify(left)}`)
     const requests = server.requests()
@@ -298,21 +251,6 @@ describe(`a generated hostile server (seed ${SEED}, ${CASES_PER_OPERATION} cases
   }
 })
 
-/** A recipe answering `status` with `body`, complete and well framed. */
-const answering = (status: number, body: HostileCase["body"]): HostileCase => ({
-  status,
-  statusLine: { _tag: "Standard", version: "1.1", reason: "standard" },
-  informational: null,
-  contentType: null,
-  connection: null,
-  headers: [],
-  body,
-  encoding: "identity",
-  framing: "length",
-  ending: { _tag: "Complete", after: "close" },
-  pieces: []
-})
-
 /** Runs recipes on one operation over undici and returns their problems: the findings' regression tests. */
 const replay = (name: OperationRow["name"], cases: ReadonlyArray<HostileCase>) =>
   Effect.gen(function*() {
@@ -347,13 +285,6 @@ describe("findings, replayed", () => {
 })
 
 describe("bugs found by the generator, replayed", () => {
-  // A valid turn, labelled gzip without being gzip, written in three pieces.
-  const mislabelled = (status: number): HostileCase => ({
-    ...answering(status, { _tag: "Valid" }),
-    encoding: "gzip-lie",
-    ending: { _tag: "Complete", after: "keep" },
-    pieces: [0.5, 0.7]
-  })
   const overFetch = (name: OperationRow["name"], c: HostileCase) =>
     Effect.gen(function*() {
       const row = operations.find((r) => r.name === name)

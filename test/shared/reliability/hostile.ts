@@ -2,13 +2,19 @@
  * A generated hostile server: fast-check generates the answer to each request as a recipe (status
  * line, header set, body, encoding, framing, how the connection ends), `plan` renders it to the bytes
  * a raw TCP server writes, and `documented` says which outcomes the client may end in. The recipe is
- * small JSON, so that a failing case prints as its own reproduction.
+ * small JSON, so that a failing case prints as its own reproduction. `problemsOf` judges what a
+ * call ended in, as each edition's adapter reports it. Plain data and Node: no Effect, so that both
+ * editions meet the same cases and the same judge. Long: the generator, the rendering and the
+ * oracle are read together, each written against the others.
  */
 import * as fc from "fast-check"
 import * as Net from "node:net"
 import * as Zlib from "node:zlib"
-import { turnEvents } from "../fixtures/operations.js"
-import { API_KEY, type Outcome } from "./harness.js"
+import type { Name } from "../../../src/core/operations.js"
+import { sessionJson } from "../fixtures.js"
+import { sseBody, turnEvents } from "../turn.js"
+import { API_KEY, aroundKey, keyCutsIn, keyLeaks } from "./key.js"
+import type { CallReport, Outcome } from "./outcome.js"
 
 /** The generator's seed: the same cases on every run, and the same for both transports. */
 export const SEED = 0x1ab5c10d
@@ -563,6 +569,24 @@ export interface Route {
   readonly empty: boolean
 }
 
+const turnAnswer: Route = { valid: sseBody(turnEvents), streamed: true, empty: false }
+
+/** Each operation's documented answer, the same for both editions. */
+export const routes: { readonly [K in Name]: Route } = {
+  create: { valid: JSON.stringify(sessionJson()), streamed: false, empty: false },
+  list: { valid: JSON.stringify({ items: [sessionJson()] }), streamed: false, empty: false },
+  listPage: { valid: JSON.stringify({ items: [sessionJson()], next_page_token: "tok-2" }), streamed: false, empty: false },
+  retrieve: {
+    valid: JSON.stringify(sessionJson({ events: [{ type: "user_input", content: "hi" }, ...turnEvents] })),
+    streamed: false,
+    empty: false
+  },
+  getSummary: { valid: JSON.stringify(sessionJson()), streamed: false, empty: false },
+  delete: { valid: "", streamed: false, empty: true },
+  sendMessage: turnAnswer,
+  ask: turnAnswer
+}
+
 const SLOT = "@@SLOT@@"
 const SLOT_LITERAL = JSON.stringify(SLOT)
 
@@ -1086,11 +1110,53 @@ export const documented = (c: HostileCase, shape: Shape, operation: { readonly n
 }
 
 /** Whether `outcome` is one of `allowed`. */
-export const allows = (allowed: ReadonlyArray<string>, outcome: Outcome): boolean =>
+export const allows = (allowed: ReadonlyArray<string>, outcome: Pick<Outcome, "_tag" | "label">): boolean =>
   outcome._tag !== "Bug" &&
   allowed.some((label) =>
     label === "*" || label === outcome.label || (label === "NetworkError(*)" && outcome.label.startsWith("NetworkError("))
   )
+
+/** The longest message an error may have: every server text in it is cut to a bounded excerpt. */
+export const MAX_MESSAGE = 100_000
+
+/** What is wrong with how a call ended: an undocumented outcome, an unbounded message, the key anywhere. */
+export const problemsOf = (report: CallReport, allowed: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const problems: Array<string> = []
+  const { outcome, texts } = report
+  if (outcome._tag === "Bug") problems.push(`${outcome.label}\n${outcome.pretty.slice(0, 3_000)}`)
+  else if (!allows(allowed, outcome)) problems.push(`${outcome.label}, documented: ${allowed.join(" | ")}`)
+  for (const length of report.messageLengths) {
+    if (length > MAX_MESSAGE) problems.push(`an error message of ${length} characters`)
+  }
+  const leaks = keyLeaks(texts)
+  if (leaks.length > 0) problems.push(`the key is in ${leaks.join(", ")}: ${aroundKey(texts[leaks[0] ?? ""] ?? "")}`)
+  const cut = keyCutsIn(texts)
+  if (cut.length > 0) problems.push(`the start of the key, cut short, is in ${cut.join(", ")}`)
+  return problems
+}
+
+/** A recipe answering `status` with `body`, complete and well framed: the findings' replays start from it. */
+export const answering = (status: number, body: Body): HostileCase => ({
+  status,
+  statusLine: { _tag: "Standard", version: "1.1", reason: "standard" },
+  informational: null,
+  contentType: null,
+  connection: null,
+  headers: [],
+  body,
+  encoding: "identity",
+  framing: "length",
+  ending: { _tag: "Complete", after: "close" },
+  pieces: []
+})
+
+/** A valid answer labelled gzip without being gzip, written in three pieces: a bug the generator found over fetch. */
+export const mislabelled = (status: number): HostileCase => ({
+  ...answering(status, { _tag: "Valid" }),
+  encoding: "gzip-lie",
+  ending: { _tag: "Complete", after: "keep" },
+  pieces: [0.5, 0.7]
+})
 
 // -------------------------------------------------------------------------------------------------
 // the raw server

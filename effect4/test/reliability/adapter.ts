@@ -1,0 +1,283 @@
+/**
+ * The Effect 4 edition's reliability adapter: the two transports, a client for one server, a call
+ * of each operation, and what a call ended in read into the plain data of
+ * `test/shared/reliability/outcome.ts`, so that the checks shared with the Effect 3 edition judge
+ * this edition too. What the process watches (sockets, timers, rejections) is shared as it is.
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Cause from "effect/Cause"
+import type * as Config from "effect/Config"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import type * as HttpClient from "effect/http/HttpClient"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as References from "effect/References"
+import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
+import { inspect } from "node:util"
+import { ChatService } from "../../src/ChatService.js"
+import type { ChatEvent } from "../../src/ChatEvent.js"
+import { LlamaCloudClient } from "../../src/LlamaCloudClient.js"
+import { isLlamaCloudError, type LlamaCloudError } from "../../src/LlamaCloudError.js"
+import type { Name } from "../../../src/core/operations.js"
+import { API_KEY } from "../../../test/shared/reliability/key.js"
+import {
+  type CallReport,
+  type Delivered,
+  type ErrorFacts,
+  type EventFacts,
+  labelOf,
+  type Outcome
+} from "../../../test/shared/reliability/outcome.js"
+
+export { API_KEY }
+
+// -------------------------------------------------------------------------------------------------
+// transports and the client
+
+export interface Transport {
+  /** Short name, used in rows and test names. */
+  readonly name: "undici" | "fetch"
+  /** What a user provides. */
+  readonly label: string
+  readonly layer: Layer.Layer<HttpClient.HttpClient>
+  /**
+   * Whether the transport's connection pool lives and dies with the layer. `layerUndici` builds an
+   * `Agent` per layer; `FetchHttpClient.layer` uses the process-wide pool of Node's `fetch`.
+   */
+  readonly ownsPool: boolean
+}
+
+export const undici: Transport = {
+  name: "undici",
+  label: "NodeHttpClient.layerUndici",
+  layer: NodeHttpClient.layerUndici,
+  ownsPool: true
+}
+
+export const fetch: Transport = {
+  name: "fetch",
+  label: "FetchHttpClient.layer",
+  layer: FetchHttpClient.layer,
+  ownsPool: false
+}
+
+export const transports: ReadonlyArray<Transport> = [undici, fetch]
+
+/** `ChatService` for `baseUrl` over `transport`, built with `policies`. */
+export const clientLayer = (
+  baseUrl: string,
+  transport: Layer.Layer<HttpClient.HttpClient>,
+  policies: Layer.Layer<never, Config.ConfigError> = Layer.empty
+): Layer.Layer<ChatService> =>
+  ChatService.layer.pipe(
+    Layer.provide(policies),
+    Layer.provide(LlamaCloudClient.layer({ apiKey: Redacted.make(API_KEY), baseUrl })),
+    Layer.provide(transport),
+    // Every scenario passes valid options: a ConfigError here is a bug in the suite.
+    Layer.orDie
+  )
+
+// -------------------------------------------------------------------------------------------------
+// the operations, as the suites call them
+
+/** The session every call on one session names, and the parameters each call sends. */
+export const SESSION_ID = "ses-1"
+const turnParams = { prompt: "What is in the index?", indexIds: ["idx-1"] }
+
+const factsOfEvent = (event: ChatEvent): EventFacts => ({
+  _tag: event._tag,
+  ...("type" in event && typeof event.type === "string" ? { type: event.type } : {}),
+  ...(event._tag === "Stop" ? { isError: event.isError } : {})
+})
+
+const kept = (delivered: Delivered, value: unknown) => Effect.sync(() => void delivered.items.push(value === undefined ? "void" : "value"))
+
+/** Runs operation `name` on the `ChatService` in context, noting in `delivered` what it handed back. */
+export const callOperation = (
+  name: Name,
+  delivered: Delivered = { events: [], items: [] },
+  sessionId: string = SESSION_ID,
+  turn: { readonly prompt: string; readonly indexIds: ReadonlyArray<string>; readonly requireAllIndexes?: boolean } = turnParams
+): Effect.Effect<void, LlamaCloudError, ChatService> =>
+  ChatService.use((chat): Effect.Effect<void, LlamaCloudError> => {
+    switch (name) {
+      case "create":
+        return Effect.flatMap(chat.create({ indexIds: ["idx-1"] }), (value) => kept(delivered, value))
+      case "list":
+        return Stream.runForEach(chat.list({ pageSize: 2 }), (value) => kept(delivered, value))
+      case "listPage":
+        return Effect.flatMap(chat.listPage(), (value) => kept(delivered, value))
+      case "retrieve":
+        return Effect.flatMap(chat.retrieve(sessionId), (value) => kept(delivered, value))
+      case "getSummary":
+        return Effect.flatMap(chat.getSummary(sessionId), (value) => kept(delivered, value))
+      case "delete":
+        return Effect.flatMap(chat.delete(sessionId), (value) => kept(delivered, value))
+      case "sendMessage":
+        return Stream.runForEach(chat.sendMessage(sessionId, turn), (event) => Effect.sync(() => void delivered.events.push(factsOfEvent(event))))
+      case "ask":
+        return Effect.flatMap(chat.ask(sessionId, turn), (reply) =>
+          Effect.sync(() => {
+            const events = reply.events.map(factsOfEvent)
+            delivered.events.push(...events)
+            delivered.reply = { text: reply.text, events }
+          }))
+    }
+  })
+
+/**
+ * Runs `effect`; after `guardMs` of real time without an end, returns `None` and leaves the call to
+ * be interrupted in the background: a hang is reported, not waited on.
+ */
+export const guarded = <A, E>(effect: Effect.Effect<A, E>, guardMs: number): Effect.Effect<Option.Option<Exit.Exit<A, E>>> =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.forkDetach(effect)
+    const ended = yield* Effect.timeoutOption(Fiber.await(fiber), guardMs)
+    if (Option.isNone(ended)) yield* Effect.forkDetach(Fiber.interrupt(fiber))
+    return ended
+  })
+
+// -------------------------------------------------------------------------------------------------
+// observing logs and spans
+
+export interface Observed {
+  /** Every log line, every level, rendered in full (message, annotations, cause, spans). */
+  readonly logs: Array<string>
+  readonly spans: Array<Tracer.Span>
+  /** Installs the capturing logger (all levels) and the recording tracer. */
+  readonly layer: Layer.Layer<never>
+}
+
+/** A logger that keeps every line at every level, and a tracer that keeps every span. */
+export const observe = (): Observed => {
+  const logs: Array<string> = []
+  const spans: Array<Tracer.Span> = []
+  const logger = Logger.make(({ cause, fiber, logLevel, message }) => {
+    logs.push(inspect({
+      level: logLevel,
+      message,
+      annotations: fiber.getRef(References.CurrentLogAnnotations),
+      cause: cause.reasons.length === 0 ? undefined : Cause.pretty(cause),
+      spans: fiber.getRef(References.CurrentLogSpans).map(([label]) => label)
+    }, { depth: 10 }))
+  })
+  const base = Tracer.Tracer.defaultValue()
+  const tracer = Tracer.make({
+    span(options) {
+      const span = base.span(options)
+      spans.push(span)
+      return span
+    }
+  })
+  const layer = Layer.mergeAll(
+    Logger.layer([logger]),
+    Layer.succeed(References.MinimumLogLevel, "All"),
+    Layer.succeed(Tracer.Tracer, tracer)
+  )
+  return { logs, spans, layer }
+}
+
+/**
+ * The numeric attribute `name` summed over every span called `spanName` (a listing makes one span
+ * per page); `undefined` when no such span carries it.
+ */
+export const spanAttributeSum = (spans: ReadonlyArray<Tracer.Span>, spanName: string, name: string): number | undefined => {
+  const numbers = spans.filter((span) => span.name === spanName).map((span) => span.attributes.get(name))
+    .filter((value): value is number => typeof value === "number")
+  return numbers.length === 0 ? undefined : numbers.reduce((sum, n) => sum + n, 0)
+}
+
+const renderSpan = (span: Tracer.Span): string =>
+  inspect({
+    name: span.name,
+    attributes: Object.fromEntries(span.attributes),
+    events: "events" in span ? span.events : undefined,
+    links: span.links
+  }, { depth: 10 })
+
+const failuresOf = (cause: Cause.Cause<unknown>): ReadonlyArray<unknown> =>
+  cause.reasons.filter(Cause.isFailReason).map((reason) => reason.error)
+
+/**
+ * Every place the key could surface, as text: the error (message, `String`, `JSON.stringify`,
+ * `inspect`), the whole cause pretty-printed, each log line and each span.
+ */
+export const renderings = (exit: Exit.Exit<unknown, unknown>, observed: Pick<Observed, "logs" | "spans">): Readonly<Record<string, string>> => {
+  const texts: Record<string, string> = {}
+  if (Exit.isFailure(exit)) {
+    texts["Cause.pretty"] = Cause.pretty(exit.cause)
+    failuresOf(exit.cause).forEach((error, i) => {
+      texts[`error[${i}].message`] = error instanceof Error ? error.message : ""
+      texts[`String(error[${i}])`] = String(error)
+      texts[`JSON.stringify(error[${i}])`] = JSON.stringify(error)
+      texts[`inspect(error[${i}])`] = inspect(error, { depth: 10 })
+    })
+  }
+  observed.logs.forEach((line, i) => (texts[`log[${i}]`] = line))
+  observed.spans.forEach((span, i) => (texts[`span[${i}] ${span.name}`] = renderSpan(span)))
+  return texts
+}
+
+// -------------------------------------------------------------------------------------------------
+// outcomes, as plain data
+
+const millis = (duration: Option.Option<Duration.Duration>): number | null =>
+  Option.getOrNull(Option.map(duration, Duration.toMillis))
+
+/** The facts of `error` the shared checks read. */
+export const factsOf = (error: LlamaCloudError): ErrorFacts => {
+  const common = { tag: error._tag, message: error.message }
+  switch (error._tag) {
+    case "ValidationError":
+      return {
+        ...common,
+        detail: error.issues.map((issue) => issue.message).join("; "),
+        issuePaths: error.issues.map((issue) => issue.path)
+      }
+    case "DecodeError":
+      return { ...common, detail: "", problem: error.problem, bodyExcerpt: error.bodyExcerpt }
+    case "NetworkError":
+      return { ...common, detail: error.detail, timeoutMs: millis(error.timeout) }
+    case "TurnError":
+      return { ...common, detail: "", turnError: Option.getOrNull(error.error) }
+    case "RateLimitError":
+    case "ServerError":
+      return { ...common, detail: error.detail, retryAfterMs: millis(error.retryAfter) }
+    default:
+      return { ...common, detail: error.detail }
+  }
+}
+
+const label = (error: LlamaCloudError): string =>
+  labelOf({
+    _tag: error._tag,
+    ...("reason" in error ? { reason: error.reason } : {}),
+    ...("status" in error ? { status: typeof error.status === "number" ? error.status : Option.getOrNull(error.status) } : {})
+  })
+
+/** What `exit` ended in, as plain data: one `LlamaCloudError`, or anything else as a bug. */
+export const plainOutcome = (exit: Exit.Exit<unknown, unknown>): Outcome => {
+  if (Exit.isSuccess(exit)) return { _tag: "Success", label: "success" }
+  const failures = failuresOf(exit.cause)
+  const [error] = failures
+  if (failures.length === 1 && !Cause.hasDies(exit.cause) && isLlamaCloudError(error)) {
+    return { _tag: "Failure", label: label(error), error: factsOf(error) }
+  }
+  const pretty = Cause.pretty(exit.cause)
+  const what = Cause.hasInterruptsOnly(exit.cause) ? "interrupted" : Cause.hasDies(exit.cause) ? "defect" : "not a LlamaCloudError"
+  return { _tag: "Bug", label: `${what}: ${pretty.split("\n")[0] ?? ""}`, pretty }
+}
+
+/** Everything a call left to judge it by: its outcome, its errors' message lengths, every text the key could be in. */
+export const reportOf = (exit: Exit.Exit<unknown, unknown>, observed: Pick<Observed, "logs" | "spans">): CallReport => ({
+  outcome: plainOutcome(exit),
+  messageLengths: Exit.isFailure(exit) ? failuresOf(exit.cause).map((error) => error instanceof Error ? error.message.length : 0) : [],
+  texts: renderings(exit, observed)
+})
