@@ -23,9 +23,11 @@ import * as Tracer from "effect/Tracer"
 import { inspect } from "node:util"
 import { ChatService } from "../../src/ChatService.js"
 import type { ChatEvent } from "../../src/ChatEvent.js"
+import type { CreateSessionParams, SendMessageParams } from "../../src/ChatParams.js"
 import { LlamaCloudClient } from "../../src/LlamaCloudClient.js"
 import { isLlamaCloudError, type LlamaCloudError } from "../../src/LlamaCloudError.js"
 import type { Name } from "../../../src/core/operations.js"
+import { calling, SESSION_ID } from "../../../test/shared/operations.js"
 import { API_KEY } from "../../../test/shared/reliability/key.js"
 import {
   type CallReport,
@@ -36,7 +38,7 @@ import {
   type Outcome
 } from "../../../test/shared/reliability/outcome.js"
 
-export { API_KEY }
+export { API_KEY, SESSION_ID }
 
 // -------------------------------------------------------------------------------------------------
 // transports and the client
@@ -87,9 +89,7 @@ export const clientLayer = (
 // -------------------------------------------------------------------------------------------------
 // the operations, as the suites call them
 
-/** The session every call on one session names, and the parameters each call sends. */
-export const SESSION_ID = "ses-1"
-const turnParams = { prompt: "What is in the index?", indexIds: ["idx-1"] }
+const turnParams = calling.sendMessage.params as SendMessageParams
 
 const factsOfEvent = (event: ChatEvent): EventFacts => ({
   _tag: event._tag,
@@ -104,12 +104,12 @@ export const callOperation = (
   name: Name,
   delivered: Delivered = { events: [], items: [] },
   sessionId: string = SESSION_ID,
-  turn: { readonly prompt: string; readonly indexIds: ReadonlyArray<string>; readonly requireAllIndexes?: boolean } = turnParams
+  turn: SendMessageParams = turnParams
 ): Effect.Effect<void, LlamaCloudError, ChatService> =>
   ChatService.use((chat): Effect.Effect<void, LlamaCloudError> => {
     switch (name) {
       case "create":
-        return Effect.flatMap(chat.create({ indexIds: ["idx-1"] }), (value) => kept(delivered, value))
+        return Effect.flatMap(chat.create(calling.create.params as CreateSessionParams), (value) => kept(delivered, value))
       case "list":
         return Stream.runForEach(chat.list({ pageSize: 2 }), (value) => kept(delivered, value))
       case "listPage":

@@ -10,8 +10,8 @@
 import * as fc from "fast-check"
 import * as Net from "node:net"
 import * as Zlib from "node:zlib"
-import type { Name } from "../../../src/core/operations.js"
-import { sessionJson } from "../fixtures.js"
+import { type Name, names } from "../../../src/core/operations.js"
+import { type Answer, calling } from "../operations.js"
 import { sseBody, turnEvents } from "../turn.js"
 import { API_KEY, aroundKey, keyCutsIn, keyLeaks } from "./key.js"
 import type { CallReport, Outcome } from "./outcome.js"
@@ -569,23 +569,25 @@ export interface Route {
   readonly empty: boolean
 }
 
-const turnAnswer: Route = { valid: sseBody(turnEvents), streamed: true, empty: false }
-
-/** Each operation's documented answer, the same for both editions. */
-export const routes: { readonly [K in Name]: Route } = {
-  create: { valid: JSON.stringify(sessionJson()), streamed: false, empty: false },
-  list: { valid: JSON.stringify({ items: [sessionJson()] }), streamed: false, empty: false },
-  listPage: { valid: JSON.stringify({ items: [sessionJson()], next_page_token: "tok-2" }), streamed: false, empty: false },
-  retrieve: {
-    valid: JSON.stringify(sessionJson({ events: [{ type: "user_input", content: "hi" }, ...turnEvents] })),
-    streamed: false,
-    empty: false
-  },
-  getSummary: { valid: JSON.stringify(sessionJson()), streamed: false, empty: false },
-  delete: { valid: "", streamed: false, empty: true },
-  sendMessage: turnAnswer,
-  ask: turnAnswer
+/** The body of a valid answer, as a server writes it. */
+const validBody = (answer: Answer): string => {
+  switch (answer._tag) {
+    case "Json":
+      return JSON.stringify(answer.body)
+    case "Status":
+      return ""
+    case "Events":
+      return sseBody(answer.events)
+  }
 }
+
+/** Each operation's documented answer (test/shared/operations.ts), the same for both editions. */
+export const routes: { readonly [K in Name]: Route } = Object.fromEntries(
+  names.map((name) => {
+    const { ok } = calling[name]
+    return [name, { valid: validBody(ok), streamed: ok._tag === "Events", empty: ok._tag === "Status" }]
+  })
+) as { readonly [K in Name]: Route }
 
 const SLOT = "@@SLOT@@"
 const SLOT_LITERAL = JSON.stringify(SLOT)
