@@ -1,6 +1,7 @@
 // Type-checks the TypeScript blocks of README.md and docs/*.md against the built package.
 //
-// Every ```ts (or ```typescript) block is a program unless its first line is `// fragment`. Each
+// Every ```ts (or ```typescript) block is a program unless its first line is `// fragment` (or
+// `// fragment: <what it is>`, e.g. a block written for the Effect 4 edition). Each
 // program is written to its own module in ecosystem/.work/doc-blocks/, where `effect-llamacloud`
 // and its subpaths resolve, through ecosystem/node_modules, to the packed tarball that run.mjs
 // installed (dist/ and package.json `exports`, as a user gets them), and `effect`, `@effect/*` to
@@ -46,7 +47,8 @@ export const extractBlocks = (text) => {
   return blocks
 }
 
-export const isFragment = (code) => (code.split("\n").find((line) => line.trim() !== "") ?? "").trim() === "// fragment"
+/** A block whose first line is `// fragment`, alone or followed by `:` and what the block is (`// fragment: the Effect 4 edition`). */
+export const isFragment = (code) => /^\/\/ fragment(:.*)?$/.test((code.split("\n").find((line) => line.trim() !== "") ?? "").trim())
 
 /** The temp project's tsconfig: what a user's strict NodeNext project would have. */
 export const tsconfig = {
