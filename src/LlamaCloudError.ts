@@ -3,7 +3,8 @@
  * with a message that says what happened and what to do, and the facts (status, request id,
  * retry-after) as fields. None of them ever holds the API key or the outgoing request.
  *
- * Over 300 lines and one concept: one class per failure, each with its message and advice.
+ * One class per failure; what each says is worded in `core/failureMessages.ts`, the same for both
+ * editions.
  *
  * @since 0.1.0
  */
@@ -12,6 +13,7 @@ import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import { hasProperty } from "effect/Predicate"
 import * as Option from "effect/Option"
+import * as Messages from "./core/failureMessages.js"
 
 /**
  * Marks every error of this library, as `@effect/platform` marks its own: recognised by
@@ -42,15 +44,6 @@ export interface CallFacts {
   readonly sessionId?: string | undefined
 }
 
-/** `ChatService.retrieve (session ses-1): ` — what every message starts with when it is known. */
-const lead = (facts: CallFacts): string =>
-  facts.operation === undefined ? "" :
-  facts.sessionId === undefined ? `${facts.operation}: ` :
-  `${facts.operation} (session ${JSON.stringify(facts.sessionId)}): `
-
-/** Whether the operation is about one existing session (a 404 then means "no such session"). */
-const onOneSession = (facts: CallFacts): boolean => facts.sessionId !== undefined
-
 /**
  * One problem with a request, from local validation or from the server's 422 `detail` list.
  *
@@ -62,16 +55,6 @@ export interface ValidationIssue {
   readonly path: ReadonlyArray<string | number>
   readonly message: string
 }
-
-const where = (status: Option.Option<number>, requestId: Option.Option<string>): string => {
-  const facts: Array<string> = []
-  if (Option.isSome(status)) facts.push(`HTTP ${status.value}`)
-  if (Option.isSome(requestId)) facts.push(`request id ${requestId.value}`)
-  return facts.length === 0 ? "" : ` [${facts.join(", ")}]`
-}
-
-const formatIssue = (issue: ValidationIssue): string =>
-  issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`
 
 /**
  * The base of every error class here: a `Data.TaggedError` carrying the library's type id, whose
@@ -89,7 +72,7 @@ const LlamaCloudFailure = <const Tag extends string>(tag: Tag) =>
   class Failure extends Data.TaggedError(tag)<CallFacts> {
     readonly [TypeId]: TypeId = TypeId
     override get message(): string {
-      return `${lead(this)}${describe(this as unknown as Readonly<Fields>)}`
+      return `${Messages.lead(this)}${describe(this as unknown as Readonly<Fields>)}`
     }
   }
   return Failure as unknown as FailureClass<Tag, Fields>
@@ -105,12 +88,9 @@ export class AuthError extends LlamaCloudFailure("AuthError")<CallFacts & {
   readonly status: number
   readonly detail: string
   readonly requestId: Option.Option<string>
-}>((error) => {
-  const advice = error.status === 403
-    ? "The key is valid but may not act on this project or organization: check the key's project and the organizationId / projectId sent."
-    : "Check that LLAMA_CLOUD_API_KEY holds a current key for the base URL's region."
-  return `LlamaCloud refused the credentials: ${error.detail}. ${advice}${where(Option.some(error.status), error.requestId)}`
-}) {}
+}>((error) =>
+  Messages.auth({ ...error, requestId: Option.getOrUndefined(error.requestId) })
+) {}
 
 /**
  * The request was invalid: caught locally before anything was sent (`status` is `None`), or
@@ -123,13 +103,13 @@ export class ValidationError extends LlamaCloudFailure("ValidationError")<CallFa
   readonly status: Option.Option<number>
   readonly issues: ReadonlyArray<ValidationIssue>
   readonly requestId: Option.Option<string>
-}>((error) => {
-  const origin = Option.isNone(error.status)
-    ? "Invalid request, not sent"
-    : "LlamaCloud rejected the request as invalid"
-  const list = error.issues.length === 0 ? "no details given" : error.issues.map(formatIssue).join("; ")
-  return `${origin}: ${list}. Fix the input and call again.${where(error.status, error.requestId)}`
-}) {}
+}>((error) =>
+  Messages.validation({
+    status: Option.getOrUndefined(error.status),
+    issues: error.issues,
+    requestId: Option.getOrUndefined(error.requestId)
+  })
+) {}
 
 /**
  * The session or route does not exist (HTTP 404). On an operation on one session (retrieve,
@@ -142,14 +122,9 @@ export class NotFoundError extends LlamaCloudFailure("NotFoundError")<CallFacts 
   readonly status: number
   readonly detail: string
   readonly requestId: Option.Option<string>
-}>((error) => {
-  const advice = onOneSession(error)
-    ? `No chat session with id ${
-      JSON.stringify(error.sessionId)
-    } exists in this project: it was deleted, or it belongs to another project or organization (check organizationId / projectId).`
-    : "Check the base URL (LLAMA_CLOUD_BASE_URL) and the ids in the request."
-  return `LlamaCloud found nothing there: ${error.detail}. ${advice}${where(Option.some(error.status), error.requestId)}`
-}) {}
+}>((error) =>
+  Messages.notFound({ ...error, requestId: Option.getOrUndefined(error.requestId) })
+) {}
 
 /**
  * Too many requests. `origin` says whose limit it was:
@@ -169,22 +144,13 @@ export class RateLimitError extends LlamaCloudFailure("RateLimitError")<CallFact
   readonly requestId: Option.Option<string>
   /** @since 0.3.0 */
   readonly origin?: "server" | "local" | "store" | undefined
-}>((error) => {
-  if (error.origin === "local") {
-    const wait = Option.match(error.retryAfter, { onNone: () => "", onSome: (d) => ` A token is free again in ${formatDuration(d)}.` })
-    return `The local rate limit (RateLimitPolicy) refused the call, which was not sent: ${error.detail}.${wait} Wait and call again, lower the request rate, or use onExceeded: "delay" to wait for a token.`
-  }
-  if (error.origin === "store") {
-    return `The rate limit's store failed, so the call was not sent: ${error.detail}. Check the store (Redis) is reachable, or use onStoreFailure: "proceed" to call unlimited while it is down.`
-  }
-  const wait = Option.match(error.retryAfter, {
-    onNone: () => "Wait before calling again",
-    onSome: (d) => `The server asks to wait ${formatDuration(d)} before calling again`
+}>((error) =>
+  Messages.rateLimit({
+    ...error,
+    retryAfter: Option.getOrUndefined(Option.map(error.retryAfter, formatDuration)),
+    requestId: Option.getOrUndefined(error.requestId)
   })
-  return `LlamaCloud is rate limiting this key: ${error.detail}. ${wait}, or lower the request rate.${
-    where(Option.some(error.status), error.requestId)
-  }`
-}) {}
+) {}
 
 /**
  * LlamaCloud failed (HTTP 5xx). Usually temporary. `retryAfter` is the wait the server asked for.
@@ -197,11 +163,9 @@ export class ServerError extends LlamaCloudFailure("ServerError")<CallFacts & {
   readonly detail: string
   readonly retryAfter: Option.Option<Duration.Duration>
   readonly requestId: Option.Option<string>
-}>((error) => {
-  return `LlamaCloud had a server error: ${error.detail}. This is usually temporary: try again later, and quote the request id if it persists.${
-    where(Option.some(error.status), error.requestId)
-  }`
-}) {}
+}>((error) =>
+  Messages.server({ ...error, requestId: Option.getOrUndefined(error.requestId) })
+) {}
 
 /**
  * Any other non-2xx answer (e.g. 405, 408, 409: a session already running a turn answers 409).
@@ -213,12 +177,9 @@ export class ApiError extends LlamaCloudFailure("ApiError")<CallFacts & {
   readonly status: number
   readonly detail: string
   readonly requestId: Option.Option<string>
-}>((error) => {
-  const advice = error.status === 409
-    ? "The session is busy (a turn may still be running): wait for it to end and call again."
-    : "Check the request against the API reference."
-  return `LlamaCloud answered with an error: ${error.detail}. ${advice}${where(Option.some(error.status), error.requestId)}`
-}) {}
+}>((error) =>
+  Messages.api({ ...error, requestId: Option.getOrUndefined(error.requestId) })
+) {}
 
 /**
  * Why a call never got a complete answer.
@@ -248,21 +209,9 @@ export class NetworkError extends LlamaCloudFailure("NetworkError")<CallFacts & 
   readonly detail: string
   readonly timeout: Option.Option<Duration.Duration>
   readonly cause?: unknown
-}>((error) => {
-  const limit = Option.match(error.timeout, { onNone: () => "(unset)", onSome: formatDuration })
-  switch (error.reason) {
-    case "ConnectFailed":
-      return `Could not connect to LlamaCloud: ${error.detail}. Check the base URL and the network; nothing was sent.`
-    case "ConnectionLost":
-      return `The connection to LlamaCloud broke before the answer was complete: ${error.detail}. The server may have acted on the request.`
-    case "AttemptTimeout":
-      return `LlamaCloud did not answer completely within the per-attempt timeout of ${limit}. Raise it with TimeoutPolicy.layer({ perAttempt }) if the server is slow; the server may have acted on the request.`
-    case "IdleTimeout":
-      return `The turn stalled: ${error.detail}, longer than the idle timeout of ${limit}. Raise it with TimeoutPolicy.layer({ idle }) if the agent is slow to answer; the turn may have run on the server.`
-    case "DeadlineExceeded":
-      return `The call did not finish within its total deadline of ${limit}, retries included. Raise it with TimeoutPolicy.layer({ total }).`
-  }
-}) {}
+}>((error) =>
+  Messages.network({ ...error, timeout: Option.getOrUndefined(Option.map(error.timeout, formatDuration)) })
+) {}
 
 /**
  * A 2xx answer whose body is not JSON or not the documented shape, or, in a streamed turn, an event
@@ -277,11 +226,9 @@ export class DecodeError extends LlamaCloudFailure("DecodeError")<CallFacts & {
   readonly problem: string
   readonly bodyExcerpt: string
   readonly requestId: Option.Option<string>
-}>((error) => {
-  return `LlamaCloud's answer could not be decoded: ${error.problem}. A proxy may have answered instead of LlamaCloud, or the API changed; quote the request id when reporting it.${
-    where(Option.some(error.status), error.requestId)
-  }`
-}) {}
+}>((error) =>
+  Messages.decode({ ...error, requestId: Option.getOrUndefined(error.requestId) })
+) {}
 
 /**
  * The agent's turn ended in failure: its `Stop` event said `is_error`. Only `ChatService.ask` fails
@@ -299,10 +246,9 @@ export class TurnError extends LlamaCloudFailure("TurnError")<CallFacts & {
     readonly totalOutputTokens: Option.Option<number>
     readonly turns: number
   }
-}>((error) => {
-  const why = Option.getOrElse(error.error, () => "no reason given")
-  return `The agent's turn failed on LlamaCloud: ${why}. The session keeps the turn in its history; send the message again or check the indexes it searched.`
-}) {}
+}>((error) =>
+  Messages.turn({ error: Option.getOrUndefined(error.error) })
+) {}
 
 /**
  * Every failure a LlamaCloud call can end in.
@@ -329,17 +275,6 @@ export type LlamaCloudError =
  */
 export const isLlamaCloudError = (u: unknown): u is LlamaCloudError => hasProperty(u, TypeId)
 
-/**
- * A duration as text, for messages. `Duration.format` throws on some finite values past what a
- * date can hold; a message must always render.
- */
-const formatDuration = (d: Duration.Duration): string => {
-  const millis = Duration.toMillis(d)
-  if (!Number.isFinite(millis)) return "forever"
-  if (millis > 365 * 24 * 3600_000) return `${Math.round(millis / (24 * 3600_000))} days`
-  try {
-    return Duration.format(d)
-  } catch {
-    return `${Math.round(millis)} ms`
-  }
-}
+/** A duration as text, for messages (the wording, and its guard, in core/failureMessages). */
+const formatDuration = (d: Duration.Duration): string =>
+  Messages.duration(Duration.toMillis(d), () => Duration.format(d))
