@@ -18,6 +18,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 import * as SchemaTransformation from "effect/SchemaTransformation"
+import { contentEventTags, type ContentEventType, plainContentEvent } from "./core/contentEvents.js"
 import { describe } from "./internal/issueList.js"
 import { optional, withDefault } from "./internal/optionalField.js"
 
@@ -27,9 +28,9 @@ const tag = <const Tag extends string, const Wire extends string>(tag: Tag, wire
 /** An event's struct with its `_tag` read from the wire's `type`, and its other keys renamed by `keys`. */
 const wire = <const Keys extends Record<string, string>>(keys: Keys) => ({ _tag: "type", ...keys }) as const
 
-/** An event that carries only its `content`. */
-const contentEvent = <const Tag extends string, const Wire extends string>(name: Tag, type: Wire) =>
-  Schema.Struct({ _tag: tag(name, type), content: Schema.String }).pipe(Schema.encodeKeys(wire({})))
+/** An event that carries only its `content`, its `type` and `_tag` from `core/contentEvents.ts`. */
+const contentEvent = <const Wire extends ContentEventType>(type: Wire) =>
+  Schema.Struct({ _tag: tag(contentEventTags[type], type), content: Schema.String }).pipe(Schema.encodeKeys(wire({})))
 
 /**
  * The user's message that opened a turn (history only).
@@ -37,7 +38,7 @@ const contentEvent = <const Tag extends string, const Wire extends string>(name:
  * @since 0.2.0
  * @category schemas
  */
-export const UserInput = contentEvent("UserInput", "user_input")
+export const UserInput = contentEvent("user_input")
 
 /**
  * A piece of the answer as it is written; the pieces joined make the answer.
@@ -45,7 +46,7 @@ export const UserInput = contentEvent("UserInput", "user_input")
  * @since 0.2.0
  * @category schemas
  */
-export const TextDelta = contentEvent("TextDelta", "text_delta")
+export const TextDelta = contentEvent("text_delta")
 
 /**
  * The whole answer, once written.
@@ -53,7 +54,7 @@ export const TextDelta = contentEvent("TextDelta", "text_delta")
  * @since 0.2.0
  * @category schemas
  */
-export const Text = contentEvent("Text", "text")
+export const Text = contentEvent("text")
 
 /**
  * A piece of the agent's reasoning as it is written.
@@ -61,7 +62,7 @@ export const Text = contentEvent("Text", "text")
  * @since 0.2.0
  * @category schemas
  */
-export const ThinkingDelta = contentEvent("ThinkingDelta", "thinking_delta")
+export const ThinkingDelta = contentEvent("thinking_delta")
 
 /**
  * The agent's whole reasoning for a step.
@@ -69,7 +70,7 @@ export const ThinkingDelta = contentEvent("ThinkingDelta", "thinking_delta")
  * @since 0.2.0
  * @category schemas
  */
-export const Thinking = contentEvent("Thinking", "thinking")
+export const Thinking = contentEvent("thinking")
 
 /**
  * The agent calls a tool, e.g. a search of the indexes. `callId` pairs it with its `ToolResult`.
@@ -307,6 +308,9 @@ export const decode = (json: unknown): Result.Result<ChatEvent, EventProblem> =>
     return Result.fail({ type: Option.none(), issue: "an event must have a string `type`" })
   }
   if (!isKnown(type)) return Result.succeed({ _tag: "UnknownEvent", type, payload: json })
+  // Most of a turn's events: built without the schema when plainly valid, the schema deciding the rest.
+  const plain = plainContentEvent(json)
+  if (plain !== undefined) return Result.succeed(plain)
   return Result.mapError(decoders[type](json), (error) => ({ type: Option.some(type), issue: describe(error.issue) }))
 }
 
