@@ -50,7 +50,10 @@ const sameAsSchemas = (json: unknown): void => {
 }
 
 const encodedContentEvent = FastCheck.oneof(
-  ...contentTypes.map((type) => Arbitrary.make(Schema.encodedSchema(schemas[type])))
+  ...contentTypes.map((type) => {
+    const schema: Schema.Schema.AnyNoContext = schemas[type]
+    return Arbitrary.make(Schema.encodedSchema(schema))
+  })
 )
 
 const hostileValue = FastCheck.oneof(
