@@ -10,7 +10,8 @@
 //    dir; installs that tarball into its fixture project beside its Effect line: ecosystem/ (Effect 3
 //    pinned) or ecosystem/effect4/ (Effect 4);
 // 2. publint on the tarball; attw --pack with the esm-only profile (the package is ESM-only);
-// 3. Effect 3: type-checks the program blocks of README.md and docs/*.md against it (doc-blocks.mjs);
+// 3. type-checks the program blocks of README.md and docs/*.md written for it (doc-blocks.mjs: a
+//    ```ts block for Effect 3, a ```ts effect4 block for Effect 4) against it, in its fixture;
 // 4. runs the command line (`llamacloud-chat`, one bundled file, the same in both) as the tarball
 //    installed it;
 // 5. starts the edition's own local LlamaCloud (effect-llamacloud/testing/node) on 127.0.0.1 (under
@@ -274,14 +275,19 @@ const lint = async (edition, tarball) => {
 // ---------------------------------------------------------------------------------------------
 // 3. Doc blocks
 
-const docBlocks = () =>
-  phase("Effect 3: doc blocks (README.md, docs/*.md) against the tarball", async () => {
+const docBlocks = (edition) =>
+  phase(`${edition.label}: doc blocks (README.md, docs/*.md) against the tarball`, async () => {
     const { checkDocBlocks } = await import("./doc-blocks.mjs")
     const began = Date.now()
-    const { results: blocks, skipped } = checkDocBlocks({ root })
+    const { results: blocks, skipped, otherEdition } = checkDocBlocks({ root, edition: edition.id })
     const ms = Date.now() - began
-    for (const block of blocks) record("effect3", `doc block ${block.name}`, block.ok, block.errors.join("\n        "))
-    console.log(`  ${blocks.length} program blocks checked in ${seconds(ms)}; ${skipped.length} fragments not checked`)
+    for (const block of blocks) record(edition.id, `doc block ${block.name}`, block.ok, block.errors.join("\n        "))
+    // An edition that has blocks in the docs but none checked would pass without checking anything.
+    if (blocks.length === 0) record(edition.id, "doc blocks: at least one program block", false, "none found")
+    console.log(
+      `  ${blocks.length} program blocks checked in ${seconds(ms)}; ${skipped.length} fragments not checked; ` +
+        `${otherEdition} blocks of the other edition`
+    )
   })
 
 // ---------------------------------------------------------------------------------------------
@@ -656,7 +662,7 @@ const main = async () => {
       const tarball = await install(edition)
       if (tarball === undefined) continue
       await lint(edition, tarball)
-      if (edition.id === "effect3" && wanted("doc-blocks")) await docBlocks()
+      if (wanted("doc-blocks")) await docBlocks(edition)
       if (wanted("cli")) await commandLine(edition)
       if (wanted("smoke") || (edition.id === "effect4" && wanted("fresh"))) {
         await withServer(edition, async (url) => {
