@@ -11,15 +11,9 @@ import * as Readline from "node:readline"
 import { fileURLToPath } from "node:url"
 import * as LocalServer from "../src/testing/LocalServer.js"
 import { redisServer, redisServerInstalled } from "./fixtures/redisServer.js"
+import { type Outcome, perWindow, sumCompleted } from "./shared/fleet.js"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
-
-interface Outcome {
-  readonly completed: number
-  readonly failed: ReadonlyArray<string>
-  /** What the replica logged. */
-  readonly logs: ReadonlyArray<string>
-}
 
 interface Replica {
   readonly ready: Effect.Effect<void>
@@ -83,24 +77,6 @@ const fleet = (count: number, settings: Record<string, string | number>, whileRu
 /** The creates the server received, as arrival instants. */
 const creates = (server: LocalServer.LocalServer["Type"]) =>
   Effect.map(server.requests, (all) => all.filter((r) => r.method === "POST" && r.path === "/api/v1/chat"))
-
-/**
- * How many calls arrived in each window. The limiter's windows start when its first token is taken,
- * which the server cannot see, and the first window's calls leave while the replicas are busiest:
- * so windows are told apart by the silence between them (more than half a window without a call),
- * not by the clock since the first arrival.
- */
-const perWindow = (instants: ReadonlyArray<number>, windowMillis: number): ReadonlyArray<number> => {
-  const sorted = [...instants].sort((a, b) => a - b)
-  const counts: Array<number> = []
-  sorted.forEach((at, i) => {
-    if (i === 0 || at - sorted[i - 1]! > windowMillis / 2) counts.push(0)
-    counts[counts.length - 1]! += 1
-  })
-  return counts
-}
-
-const sumCompleted = (outcomes: ReadonlyArray<Outcome>) => outcomes.reduce((sum, o) => sum + o.completed, 0)
 
 describe.skipIf(!redisServerInstalled)("a rate limit shared through Redis by three processes", () => {
   const LIMIT = 4

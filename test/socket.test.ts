@@ -13,85 +13,20 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Http from "node:http"
-import type * as Net from "node:net"
 import { RetryPolicy } from "../src/RetryPolicy.js"
 import { TimeoutPolicy } from "../src/TimeoutPolicy.js"
 import { API_KEY, chatOver, create, failsWith, sessionJson, tick } from "./fixtures/harness.js"
-
-/** A request as the server saw it, with the moment its socket closed. */
-interface Seen {
-  readonly request: Http.IncomingMessage
-  /** Resolves with `Date.now()` when the request's socket closes. */
-  readonly closed: Promise<number>
-}
-
-interface Server {
-  readonly url: string
-  readonly seen: Array<Seen>
-  /** TCP connections accepted so far. */
-  readonly connections: () => number
-  /** Resolves with the n-th request (0-based) once it has arrived. */
-  readonly request: (n: number) => Promise<Seen>
-}
+import * as Sockets from "./shared/sockets.js"
 
 /** A `node:http` server on 127.0.0.1 and a free port, closed with the test's scope. */
 const serve = (handler: (request: Http.IncomingMessage, response: Http.ServerResponse) => void) =>
   Effect.acquireRelease(
-    Effect.async<{ readonly http: Http.Server; readonly sockets: Set<Net.Socket>; readonly server: Server }>((resume) => {
-      const sockets = new Set<Net.Socket>()
-      const seen: Array<Seen> = []
-      const waiting: Array<{ readonly n: number; readonly resolve: (seen: Seen) => void }> = []
-      const http = Http.createServer((request, response) => {
-        const entry: Seen = {
-          request,
-          closed: new Promise((resolve) => request.socket.once("close", () => resolve(Date.now())))
-        }
-        seen.push(entry)
-        for (const w of waiting.filter((w) => w.n === seen.length - 1)) w.resolve(entry)
-        handler(request, response)
-      })
-      let accepted = 0
-      http.on("connection", (socket) => {
-        accepted++
-        sockets.add(socket)
-        socket.once("close", () => sockets.delete(socket))
-      })
-      http.listen(0, "127.0.0.1", () => {
-        const address = http.address()
-        const port = typeof address === "object" && address !== null ? address.port : 0
-        resume(Effect.succeed({
-          http,
-          sockets,
-          server: {
-            url: `http://127.0.0.1:${port}`,
-            seen,
-            connections: () => accepted,
-            request: (n) =>
-              new Promise((resolve) => {
-                const already = seen[n]
-                if (already !== undefined) resolve(already)
-                else waiting.push({ n, resolve })
-              })
-          }
-        }))
-      })
-    }),
-    ({ http, sockets }) =>
-      Effect.async<void>((resume) => {
-        for (const socket of sockets) socket.destroy()
-        http.close(() => resume(Effect.void))
-      })
+    Effect.promise(() => Sockets.startRecordingServer(handler)),
+    ({ close }) => Effect.promise(close)
   ).pipe(Effect.map(({ server }) => server))
 
 /** A free port with nothing listening on it. */
-const closedPort = Effect.async<number>((resume) => {
-  const probe = Http.createServer()
-  probe.listen(0, "127.0.0.1", () => {
-    const address = probe.address()
-    const port = typeof address === "object" && address !== null ? address.port : 0
-    probe.close(() => resume(Effect.succeed(port)))
-  })
-})
+const closedPort = Effect.promise(Sockets.freePort)
 
 const chatAt = (transport: Layer.Layer<HttpClient.HttpClient>, baseUrl: string, policies: Layer.Layer<never, ConfigError.ConfigError> = Layer.empty) =>
   chatOver(transport, { baseUrl }, policies)

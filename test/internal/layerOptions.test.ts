@@ -11,6 +11,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { RetryPolicy } from "../../src/RetryPolicy.js"
 import { TimeoutPolicy } from "../../src/TimeoutPolicy.js"
+import { type OptionCase, retryCases, timeoutCases as sharedTimeoutCases } from "../shared/policyOptions.js"
 
 /** What plain JavaScript may pass: anything. */
 const untyped = <T>(value: unknown): T => value as T
@@ -24,39 +25,10 @@ const invalidData = (error: ConfigError.ConfigError) => {
   return error._op === "InvalidData" ? error : assert.fail("not InvalidData")
 }
 
-const timeoutCases: ReadonlyArray<readonly [unknown, string, string]> = [
-  [{ perAttempt: -5 }, "perAttempt", "-5"],
-  [{ perAttempt: 0 }, "perAttempt", "0"],
-  [{ perAttempt: "-5 seconds" }, "perAttempt", "\"-5 seconds\""],
-  [{ idle: "banana" }, "idle", "\"banana\""],
-  [{ idle: "5 secs" }, "idle", "\"5 secs\""],
-  [{ idle: null }, "idle", "null"],
-  [{ total: Number.NaN }, "total", "NaN"],
-  [{ total: [-1, 0] }, "total", "[-1,0]"],
-  [{ total: [1, Number.NaN] }, "total", "[1,NaN]"],
-  [{ total: BigInt(-1) }, "total", "-1n"],
-  [{ total: { seconds: 5 } }, "total", "{\"seconds\":5}"],
-  [{ perAtempt: "5 seconds" }, "perAtempt", "perAttempt, idle, total"],
-  ["5 seconds", "options", "\"5 seconds\""]
-]
-
-const retryCases: ReadonlyArray<readonly [unknown, string, string]> = [
-  [{ maxRetries: "3" }, "maxRetries", "\"3\""],
-  [{ maxRetries: -1 }, "maxRetries", "-1"],
-  [{ maxRetries: 1.5 }, "maxRetries", "1.5"],
-  [{ maxRetries: 101 }, "maxRetries", "101"],
-  [{ maxRetries: Number.NaN }, "maxRetries", "NaN"],
-  [{ maxRetries: Number.POSITIVE_INFINITY }, "maxRetries", "Infinity"],
-  [{ jitter: 2 }, "jitter", "2"],
-  [{ jitter: -0.1 }, "jitter", "-0.1"],
-  [{ jitter: "0.5" }, "jitter", "\"0.5\""],
-  [{ baseDelay: Number.POSITIVE_INFINITY }, "baseDelay", "Infinity"],
-  [{ maxDelay: "forever" }, "maxDelay", "\"forever\""],
-  [{ maxDelay: -1 }, "maxDelay", "-1"],
-  [{ maxRetryAfter: "-1 minutes" }, "maxRetryAfter", "\"-1 minutes\""],
-  [{ retryAmbiguous: "yes" }, "retryAmbiguous", "\"yes\""],
-  [{ retries: 3 }, "retries", "maxRetries, baseDelay"],
-  [[], "options", "[]"]
+/** Effect 3 reads no object of units as a duration. */
+const timeoutCases: ReadonlyArray<OptionCase> = [
+  ...sharedTimeoutCases,
+  [{ total: { seconds: 5 } }, "total", "{\"seconds\":5}"]
 ]
 
 describe("TimeoutPolicy.layer", () => {

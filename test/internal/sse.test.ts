@@ -5,12 +5,9 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
-import * as fc from "effect/FastCheck"
 import * as ChatEvent from "../../src/ChatEvent.js"
 import { type EventFailure, type EventReader, makeEventReader, MAX_EVENT_CHARS } from "../../src/internal/sse.js"
-
-const encoder = new TextEncoder()
-const BOM = [0xef, 0xbb, 0xbf]
+import { badEvent, BOM, bodyOf, bytesOf, eventOf, fc, framing, stream, wireEvent, writeStream } from "../shared/sseStreams.js"
 
 /** Feeds `bytes` cut at `cuts` (any offsets, in any order) and gathers what comes out. */
 const readAll = (bytes: Uint8Array, cuts: ReadonlyArray<number> = [], reader: EventReader = makeEventReader()) => {
@@ -31,96 +28,32 @@ const readAll = (bytes: Uint8Array, cuts: ReadonlyArray<number> = [], reader: Ev
   return { events, failure, count: reader.count() }
 }
 
-const bytesOf = (text: string): Uint8Array => encoder.encode(text)
-
 /** What the reader must give for these wire events: each decoded from its JSON. */
 const decodedAll = (wire: ReadonlyArray<unknown>): ReadonlyArray<ChatEvent.ChatEvent> =>
   wire.map((event) => Either.getOrThrow(ChatEvent.decode(JSON.parse(JSON.stringify(event)))))
 
-const content = fc.string({ unit: "binary", maxLength: 30 })
-const id = fc.string({ unit: "binary", minLength: 1, maxLength: 8 })
-
-/** Valid wire events of every documented type, and of types this version does not know. */
-const wireEvent: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
-  fc.record({ type: fc.constantFrom("text_delta", "text", "thinking_delta", "thinking", "user_input"), content }),
-  fc.record({ type: fc.constant("tool_call"), call_id: id, name: content, arguments: fc.dictionary(content, fc.jsonValue({ maxDepth: 2 })) }),
-  fc.record({ type: fc.constant("tool_result"), call_id: id, name: content, result: fc.jsonValue({ maxDepth: 2 }) }),
-  fc.record({
-    type: fc.constant("stop"),
-    is_error: fc.boolean(),
-    error: fc.option(content, { nil: null }),
-    usage: fc.record({ duration_ms: fc.nat(), total_input_tokens: fc.nat(), total_output_tokens: fc.nat(), turns: fc.nat() }, { requiredKeys: [] }),
-    skipped_index_ids: fc.array(id, { maxLength: 3 })
-  }),
-  fc.record({ type: fc.constantFrom("citation", "status", "x_future"), value: fc.jsonValue({ maxDepth: 2 }) })
-)
-
-/** Lines that may surround an event's data and must change nothing. */
-const noise = fc.constantFrom(": keep-alive", ":", ": ping: pong", "id: 7", "id", "retry: 3000", "retry: soon", "event: delta", "event: error", "event:", "x-custom: 1")
-
-const ending = fc.constantFrom("\n", "\r\n", "\r")
-
-/** How one event is written: fields around it, its data on one line or several, a keep-alive after. */
-const framing = fc.record({
-  before: fc.array(noise, { maxLength: 3 }),
-  after: fc.array(noise, { maxLength: 2 }),
-  multiline: fc.boolean(),
-  spaced: fc.boolean(),
-  keepAliveAfter: fc.boolean(),
-  emptyAfter: fc.boolean()
-})
-
-type Framing = typeof framing extends fc.Arbitrary<infer F> ? F : never
-
-/** The SSE text of `events`, each written as its framing says, lines ended by `endings` in turn. */
-const writeStream = (events: ReadonlyArray<readonly [Record<string, unknown>, Framing]>, endings: ReadonlyArray<string>): string => {
-  const lines: Array<string> = []
-  for (const [event, frame] of events) {
-    lines.push(...frame.before)
-    const json = frame.multiline ? JSON.stringify(event, null, 2) : JSON.stringify(event)
-    for (const line of json.split("\n")) lines.push(`data:${frame.spaced ? " " : ""}${line}`)
-    lines.push(...frame.after, "")
-    if (frame.keepAliveAfter) lines.push(": keep-alive", "")
-    if (frame.emptyAfter) lines.push("data:", "")
-  }
-  let text = ""
-  let previous = ""
-  lines.forEach((line, i) => {
-    let end = endings[i % endings.length] ?? "\n"
-    // A CR then an empty line ended by LF reads as one CRLF: the blank line would vanish.
-    if (previous === "\r" && line === "" && end === "\n") end = "\r\n"
-    text += line + end
-    previous = end
-  })
-  return text
-}
-
-const stream = fc.record({
-  events: fc.array(fc.tuple(wireEvent, framing), { maxLength: 8 }),
-  endings: fc.array(ending, { minLength: 1, maxLength: 6 }),
-  bom: fc.boolean(),
-  cuts: fc.array(fc.nat(), { maxLength: 30 })
-})
-
-const bodyOf = (s: typeof stream extends fc.Arbitrary<infer S> ? S : never): Uint8Array => {
-  const text = bytesOf(writeStream(s.events, s.endings))
-  return s.bom ? new Uint8Array([...BOM, ...text]) : text
-}
-
 describe("sse", () => {
   describe("reading", () => {
-    it.prop("any chunking, line ending and surrounding fields yield the same events", [stream], ([s]) => {
-      const { count, events, failure } = readAll(bodyOf(s), s.cuts)
-      assert.isUndefined(failure)
-      assert.deepStrictEqual(events, decodedAll(s.events.map(([event]) => event)))
-      assert.strictEqual(count, s.events.length)
-    }, { fastCheck: { numRuns: 300 } })
+    it("any chunking, line ending and surrounding fields yield the same events", () =>
+      fc.assert(
+        fc.property(stream, (s) => {
+          const { count, events, failure } = readAll(bodyOf(s), s.cuts)
+          assert.isUndefined(failure)
+          assert.deepStrictEqual(events, decodedAll(s.events.map(([event]) => event)))
+          assert.strictEqual(count, s.events.length)
+        }),
+        { numRuns: 300 }
+      ))
 
-    it.prop("a body fed one byte at a time yields the events of the whole body", [stream], ([s]) => {
-      const body = bodyOf(s)
-      const everyByte = Array.from({ length: body.length }, (_, i) => i)
-      assert.deepStrictEqual(readAll(body, everyByte).events, readAll(body).events)
-    }, { fastCheck: { numRuns: 50 } })
+    it("a body fed one byte at a time yields the events of the whole body", () =>
+      fc.assert(
+        fc.property(stream, (s) => {
+          const body = bodyOf(s)
+          const everyByte = Array.from({ length: body.length }, (_, i) => i)
+          assert.deepStrictEqual(readAll(body, everyByte).events, readAll(body).events)
+        }),
+        { numRuns: 50 }
+      ))
 
     it("splits inside a multi-byte character are joined", () => {
       const body = bytesOf(`data: {"type":"text","content":"h€llo 👋"}\n\n`)
@@ -226,37 +159,22 @@ describe("sse", () => {
       assert.strictEqual(reader.count(), 0)
     })
 
-    /** An event that is wrong in one of the ways a server or proxy gets it wrong. */
-    const bad = fc.oneof(
-      fc.constantFrom("{oops", "<html>", "nul", "{\"type\":\"text\"", "1 2"),
-      fc.constantFrom(`[]`, `"text"`, `null`, `{"type":3}`, `{"content":"a"}`),
-      fc.constantFrom(`{"type":"text"}`, `{"type":"tool_call","call_id":1,"name":"a"}`, `{"type":"stop","usage":{"turns":"x"}}`)
-    )
-
-    it.prop(
-      "a bad event after valid ones fails at its position, whatever the chunking, and nothing throws",
-      [stream, bad, fc.array(fc.tuple(wireEvent, framing), { maxLength: 3 })],
-      ([s, data, rest]) => {
-        const text = `${writeStream(s.events, s.endings)}data: ${data}\n\n${writeStream(rest, ["\n"])}`
-        const { count, events, failure } = readAll(bytesOf(text), s.cuts)
-        assert.deepStrictEqual(events, decodedAll(s.events.map(([event]) => event)))
-        assert.strictEqual(count, s.events.length)
-        assert.strictEqual(failure?.position, s.events.length + 1)
-        assert.include(failure?.problem, `event ${s.events.length + 1} `)
-        assert.strictEqual(failure?.excerpt, data)
-      },
-      { fastCheck: { numRuns: 200 } }
-    )
+    it("a bad event after valid ones fails at its position, whatever the chunking, and nothing throws", () =>
+      fc.assert(
+        fc.property(stream, badEvent, fc.array(fc.tuple(wireEvent, framing), { maxLength: 3 }), (s, data, rest) => {
+          const text = `${writeStream(s.events, s.endings)}data: ${data}\n\n${writeStream(rest, ["\n"])}`
+          const { count, events, failure } = readAll(bytesOf(text), s.cuts)
+          assert.deepStrictEqual(events, decodedAll(s.events.map(([event]) => event)))
+          assert.strictEqual(count, s.events.length)
+          assert.strictEqual(failure?.position, s.events.length + 1)
+          assert.include(failure?.problem, `event ${s.events.length + 1} `)
+          assert.strictEqual(failure?.excerpt, data)
+        }),
+        { numRuns: 200 }
+      ))
   })
 
   describe("size limit", () => {
-    /** A text event whose data is exactly `chars` characters long. */
-    const eventOf = (chars: number): string => {
-      const data = `{"type":"text","content":"${"a".repeat(chars - 28)}"}`
-      assert.strictEqual(data.length, chars)
-      return `data: ${data}\n\n`
-    }
-
     it("the default limit is 4 MiB characters", () => {
       assert.strictEqual(MAX_EVENT_CHARS, 4 * 1024 * 1024)
     })
@@ -267,12 +185,15 @@ describe("sse", () => {
       assert.strictEqual(events.length, 1)
     })
 
-    it.prop("an event over the limit fails, in one chunk or many", [fc.array(fc.nat(), { maxLength: 20 })], ([cuts]) => {
-      const text = `${eventOf(100)}${eventOf(1001)}${eventOf(100)}`
-      const { count, failure } = readAll(bytesOf(text), cuts, makeEventReader({ maxEventChars: 1000 }))
-      assert.strictEqual(failure?.position, 2)
-      assert.strictEqual(count, 1)
-    })
+    it("an event over the limit fails, in one chunk or many", () =>
+      fc.assert(
+        fc.property(fc.array(fc.nat(), { maxLength: 20 }), (cuts) => {
+          const text = `${eventOf(100)}${eventOf(1001)}${eventOf(100)}`
+          const { count, failure } = readAll(bytesOf(text), cuts, makeEventReader({ maxEventChars: 1000 }))
+          assert.strictEqual(failure?.position, 2)
+          assert.strictEqual(count, 1)
+        })
+      ))
 
     it("an event over the limit in one chunk is quoted", () => {
       const { failure } = readAll(bytesOf(eventOf(1001)), [], makeEventReader({ maxEventChars: 1000 }))

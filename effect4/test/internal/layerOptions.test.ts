@@ -12,6 +12,7 @@ import * as Option from "effect/Option"
 import { problemOf } from "../fixtures/client.js"
 import { RetryPolicy } from "../../src/RetryPolicy.js"
 import { TimeoutPolicy } from "../../src/TimeoutPolicy.js"
+import { type OptionCase, retryCases, timeoutCases as sharedTimeoutCases } from "../../../test/shared/policyOptions.js"
 
 /** What plain JavaScript may pass: anything. */
 const untyped = <T>(value: unknown): T => value as T
@@ -27,43 +28,14 @@ const invalidData = (error: Config.ConfigError) => {
   return { path: [problem.path], message: problem.message }
 }
 
-const timeoutCases: ReadonlyArray<readonly [unknown, string, string]> = [
-  [{ perAttempt: -5 }, "perAttempt", "-5"],
-  [{ perAttempt: 0 }, "perAttempt", "0"],
-  [{ perAttempt: "-5 seconds" }, "perAttempt", "\"-5 seconds\""],
-  [{ idle: "banana" }, "idle", "\"banana\""],
-  [{ idle: "5 secs" }, "idle", "\"5 secs\""],
-  [{ idle: null }, "idle", "null"],
-  [{ total: Number.NaN }, "total", "NaN"],
-  [{ total: [-1, 0] }, "total", "[-1,0]"],
-  [{ total: [1, Number.NaN] }, "total", "[1,NaN]"],
-  [{ total: BigInt(-1) }, "total", "-1n"],
+/** Effect 4 reads an object of units, but not one naming no unit or a negative one, nor a date. */
+const timeoutCases: ReadonlyArray<OptionCase> = [
+  ...sharedTimeoutCases,
   [{ total: { sekonds: 5 } }, "total", "{\"sekonds\":5}"],
   [{ total: {} }, "total", "{}"],
   [{ total: { seconds: -5 } }, "total", "{\"seconds\":-5}"],
   [{ idle: new Date(0) }, "idle", "1970"],
-  [{ idle: "-Infinity" }, "idle", "\"-Infinity\""],
-  [{ perAtempt: "5 seconds" }, "perAtempt", "perAttempt, idle, total"],
-  ["5 seconds", "options", "\"5 seconds\""]
-]
-
-const retryCases: ReadonlyArray<readonly [unknown, string, string]> = [
-  [{ maxRetries: "3" }, "maxRetries", "\"3\""],
-  [{ maxRetries: -1 }, "maxRetries", "-1"],
-  [{ maxRetries: 1.5 }, "maxRetries", "1.5"],
-  [{ maxRetries: 101 }, "maxRetries", "101"],
-  [{ maxRetries: Number.NaN }, "maxRetries", "NaN"],
-  [{ maxRetries: Number.POSITIVE_INFINITY }, "maxRetries", "Infinity"],
-  [{ jitter: 2 }, "jitter", "2"],
-  [{ jitter: -0.1 }, "jitter", "-0.1"],
-  [{ jitter: "0.5" }, "jitter", "\"0.5\""],
-  [{ baseDelay: Number.POSITIVE_INFINITY }, "baseDelay", "Infinity"],
-  [{ maxDelay: "forever" }, "maxDelay", "\"forever\""],
-  [{ maxDelay: -1 }, "maxDelay", "-1"],
-  [{ maxRetryAfter: "-1 minutes" }, "maxRetryAfter", "\"-1 minutes\""],
-  [{ retryAmbiguous: "yes" }, "retryAmbiguous", "\"yes\""],
-  [{ retries: 3 }, "retries", "maxRetries, baseDelay"],
-  [[], "options", "[]"]
+  [{ idle: "-Infinity" }, "idle", "\"-Infinity\""]
 ]
 
 describe("TimeoutPolicy.layer", () => {

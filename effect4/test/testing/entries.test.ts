@@ -6,31 +6,14 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as Url from "node:url"
+import { graph as graphFrom, nodeOnly } from "../../../test/shared/moduleGraph.js"
 import * as Testing from "../../src/testing.js"
 import * as ChatModel from "../../src/testing/ChatModel.js"
 
 const root = Path.resolve(Path.dirname(Url.fileURLToPath(import.meta.url)), "../..")
 
-const specifiers = (source: string): ReadonlyArray<string> =>
-  Array.from(source.matchAll(/(?:import|export)\s+(?:type\s+)?(?:[^"';]*?\sfrom\s+)?["']([^"']+)["']/g), (m) => m[1] ?? "")
-
-/** Every module an entry reaches through relative imports, with the package imports each makes. */
-const graph = (entry: string): ReadonlyMap<string, ReadonlyArray<string>> => {
-  const modules = new Map<string, ReadonlyArray<string>>()
-  const visit = (file: string) => {
-    if (modules.has(file)) return
-    const source = Fs.readFileSync(file, "utf8")
-    const found = specifiers(source)
-    modules.set(file, [...found.filter((s) => !s.startsWith(".")), ...(/\bBuffer\b|\bprocess\./.test(source) ? ["<node global>"] : [])])
-    for (const s of found.filter((s) => s.startsWith("."))) visit(Path.resolve(Path.dirname(file), s.replace(/\.js$/, ".ts")))
-  }
-  visit(Path.join(root, entry))
-  return modules
-}
-
-const nodeOnly = (specifier: string) =>
-  specifier.startsWith("node:") || specifier === "<node global>" || specifier.startsWith("@effect/platform-node") ||
-  specifier === "undici"
+/** What `entry` reaches in this edition. */
+const graph = (entry: string) => graphFrom(root, entry)
 
 describe("testing entry", () => {
   it("effect-llamacloud/testing reaches nothing Node-only", () => {

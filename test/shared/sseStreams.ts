@@ -1,0 +1,105 @@
+/**
+ * Event streams as a server writes them, for both editions' event reader tests
+ * (test/internal/sse.test.ts, effect4/test/internal/sse.test.ts): valid wire events of every type,
+ * the fields and line endings around them, chunk cuts, and the ways a server gets an event wrong.
+ * No Effect: each edition reads them with its own reader and result type.
+ */
+import * as fc from "fast-check"
+
+/**
+ * The fast-check these are built with: each edition's own (Effect 3's, the Effect 4 edition's) is
+ * another copy whose arbitraries do not mix with these, so the tests run their properties with this one.
+ */
+export { fc }
+
+const encoder = new TextEncoder()
+
+/** A UTF-8 byte order mark, which the reader drops at the start of a body. */
+export const BOM = [0xef, 0xbb, 0xbf]
+
+export const bytesOf = (text: string): Uint8Array => encoder.encode(text)
+
+const content = fc.string({ unit: "binary", maxLength: 30 })
+const id = fc.string({ unit: "binary", minLength: 1, maxLength: 8 })
+
+/** Valid wire events of every documented type, and of types this version does not know. */
+export const wireEvent: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
+  fc.record({ type: fc.constantFrom("text_delta", "text", "thinking_delta", "thinking", "user_input"), content }),
+  fc.record({ type: fc.constant("tool_call"), call_id: id, name: content, arguments: fc.dictionary(content, fc.jsonValue({ maxDepth: 2 })) }),
+  fc.record({ type: fc.constant("tool_result"), call_id: id, name: content, result: fc.jsonValue({ maxDepth: 2 }) }),
+  fc.record({
+    type: fc.constant("stop"),
+    is_error: fc.boolean(),
+    error: fc.option(content, { nil: null }),
+    usage: fc.record({ duration_ms: fc.nat(), total_input_tokens: fc.nat(), total_output_tokens: fc.nat(), turns: fc.nat() }, { requiredKeys: [] }),
+    skipped_index_ids: fc.array(id, { maxLength: 3 })
+  }),
+  fc.record({ type: fc.constantFrom("citation", "status", "x_future"), value: fc.jsonValue({ maxDepth: 2 }) })
+)
+
+/** Lines that may surround an event's data and must change nothing. */
+const noise = fc.constantFrom(": keep-alive", ":", ": ping: pong", "id: 7", "id", "retry: 3000", "retry: soon", "event: delta", "event: error", "event:", "x-custom: 1")
+
+const ending = fc.constantFrom("\n", "\r\n", "\r")
+
+/** How one event is written: fields around it, its data on one line or several, a keep-alive after. */
+export const framing = fc.record({
+  before: fc.array(noise, { maxLength: 3 }),
+  after: fc.array(noise, { maxLength: 2 }),
+  multiline: fc.boolean(),
+  spaced: fc.boolean(),
+  keepAliveAfter: fc.boolean(),
+  emptyAfter: fc.boolean()
+})
+
+type Framing = typeof framing extends fc.Arbitrary<infer F> ? F : never
+
+/** The SSE text of `events`, each written as its framing says, lines ended by `endings` in turn. */
+export const writeStream = (events: ReadonlyArray<readonly [Record<string, unknown>, Framing]>, endings: ReadonlyArray<string>): string => {
+  const lines: Array<string> = []
+  for (const [event, frame] of events) {
+    lines.push(...frame.before)
+    const json = frame.multiline ? JSON.stringify(event, null, 2) : JSON.stringify(event)
+    for (const line of json.split("\n")) lines.push(`data:${frame.spaced ? " " : ""}${line}`)
+    lines.push(...frame.after, "")
+    if (frame.keepAliveAfter) lines.push(": keep-alive", "")
+    if (frame.emptyAfter) lines.push("data:", "")
+  }
+  let text = ""
+  let previous = ""
+  lines.forEach((line, i) => {
+    let end = endings[i % endings.length] ?? "\n"
+    // A CR then an empty line ended by LF reads as one CRLF: the blank line would vanish.
+    if (previous === "\r" && line === "" && end === "\n") end = "\r\n"
+    text += line + end
+    previous = end
+  })
+  return text
+}
+
+/** A whole body: framed events, their line endings, an optional byte order mark, and where to cut it into chunks. */
+export const stream = fc.record({
+  events: fc.array(fc.tuple(wireEvent, framing), { maxLength: 8 }),
+  endings: fc.array(ending, { minLength: 1, maxLength: 6 }),
+  bom: fc.boolean(),
+  cuts: fc.array(fc.nat(), { maxLength: 30 })
+})
+
+export const bodyOf = (s: typeof stream extends fc.Arbitrary<infer S> ? S : never): Uint8Array => {
+  const text = bytesOf(writeStream(s.events, s.endings))
+  return s.bom ? new Uint8Array([...BOM, ...text]) : text
+}
+
+/** An event that is wrong in one of the ways a server or proxy gets it wrong. */
+export const badEvent = fc.oneof(
+  fc.constantFrom("{oops", "<html>", "nul", "{\"type\":\"text\"", "1 2"),
+  fc.constantFrom(`[]`, `"text"`, `null`, `{"type":3}`, `{"content":"a"}`),
+  fc.constantFrom(`{"type":"text"}`, `{"type":"tool_call","call_id":1,"name":"a"}`, `{"type":"stop","usage":{"turns":"x"}}`)
+)
+
+/** A text event whose data is exactly `chars` characters long (28 or more). */
+export const eventOf = (chars: number): string => {
+  const data = `{"type":"text","content":"${"a".repeat(chars - 28)}"}`
+  if (data.length !== chars) throw new RangeError(`eventOf(${chars}) wrote ${data.length} characters`)
+  return `data: ${data}\n\n`
+}
