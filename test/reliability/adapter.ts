@@ -1,15 +1,30 @@
 /**
  * The Effect 3 edition's reliability adapter: what a call ended in, read into the plain data of
- * `test/shared/reliability/outcome.ts`, so that the checks shared with the Effect 4 edition judge it.
+ * `test/shared/reliability/outcome.ts`, and the local server, the client and each operation as the
+ * shared fault matrices' runner (`test/shared/reliability/runner.ts`) drives them, so that the
+ * scenarios and the checks shared with the Effect 4 edition judge this edition.
  */
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type { ChatEvent } from "../../src/ChatEvent.js"
+import { ChatService } from "../../src/ChatService.js"
 import type { LlamaCloudError } from "../../src/LlamaCloudError.js"
-import type { CallReport, ErrorFacts, Outcome } from "../shared/reliability/outcome.js"
-import { labelOf, type Observed, outcomeOf, renderings } from "./harness.js"
+import { RetryPolicy } from "../../src/RetryPolicy.js"
+import { TimeoutPolicy } from "../../src/TimeoutPolicy.js"
+import * as ChatModel from "../../src/testing/ChatModel.js"
+import { LocalServer } from "../../src/testing/node.js"
+import { type Policies, retryOptions } from "../shared/reliability/matrix.js"
+import type { CallReport, Delivered, ErrorFacts, EventFacts, Outcome } from "../shared/reliability/outcome.js"
+import type { CallRequest, CallResult, Edition, MatrixServer } from "../shared/reliability/runner.js"
+import { clientLayer, labelOf, type Observed, observe, outcomeOf, renderings, spanAttributeSum, transports } from "./harness.js"
 
 const millis = (duration: Option.Option<Duration.Duration>): number | null =>
   Option.getOrNull(Option.map(duration, Duration.toMillis))
@@ -59,3 +74,115 @@ export const reportOf = (exit: Exit.Exit<unknown, unknown>, observed: Pick<Obser
     : [],
   texts: renderings(exit, observed)
 })
+
+// -------------------------------------------------------------------------------------------------
+// the fault matrices' edition
+
+/** The policies' layers, from the shared plain data. */
+export const policyLayers = (p: Policies): Layer.Layer<never> =>
+  Layer.merge(
+    RetryPolicy.layer({
+      baseDelay: Duration.millis(retryOptions.baseDelayMs),
+      maxDelay: Duration.millis(retryOptions.maxDelayMs),
+      jitter: retryOptions.jitter,
+      maxRetryAfter: Duration.millis(retryOptions.maxRetryAfterMs),
+      retryAmbiguous: p.retryAmbiguous
+    }),
+    TimeoutPolicy.layer({
+      perAttempt: Duration.millis(p.perAttemptMs),
+      idle: Duration.millis(p.idleMs),
+      ...(p.totalMs === undefined ? {} : { total: Duration.millis(p.totalMs) })
+    })
+  ).pipe(Layer.orDie)
+
+const factsOfEvent = (event: ChatEvent): EventFacts => ({
+  _tag: event._tag,
+  ...(event._tag === "UnknownEvent" ? { type: event.type } : {}),
+  ...(event._tag === "Stop" ? { isError: event.isError } : {})
+})
+
+const kept = (delivered: Delivered) => (value: unknown) =>
+  Effect.sync(() => void delivered.items.push(value === undefined ? "void" : "value"))
+
+/** Makes the call `request` asks for on the `ChatService` in context, noting in `delivered` what it handed back. */
+const operationCall = (request: CallRequest): Effect.Effect<void, LlamaCloudError, ChatService> => {
+  const { delivered, sessionId, turn } = request
+  const sendParams = { prompt: turn.prompt, indexIds: turn.indexIds, ...(turn.requireAllIndexes === undefined ? {} : { requireAllIndexes: turn.requireAllIndexes }) }
+  return Effect.flatMap(ChatService, (chat): Effect.Effect<void, LlamaCloudError> => {
+    switch (request.operation) {
+      case "create":
+        return Effect.flatMap(chat.create({ indexIds: request.createParams.indexIds }), kept(delivered))
+      case "list":
+        return Stream.runForEach(chat.list({ pageSize: request.listPageSize }), kept(delivered))
+      case "listPage":
+        return Effect.flatMap(chat.listPage(), kept(delivered))
+      case "retrieve":
+        return Effect.flatMap(chat.retrieve(sessionId), kept(delivered))
+      case "getSummary":
+        return Effect.flatMap(chat.getSummary(sessionId), kept(delivered))
+      case "delete":
+        return Effect.flatMap(chat.delete(sessionId), kept(delivered))
+      case "sendMessage":
+        return Stream.runForEach(chat.sendMessage(sessionId, sendParams), (event) => Effect.sync(() => void delivered.events.push(factsOfEvent(event))))
+      case "ask":
+        return Effect.flatMap(chat.ask(sessionId, sendParams), (reply) =>
+          Effect.sync(() => {
+            const events = reply.events.map(factsOfEvent)
+            delivered.events.push(...events)
+            delivered.reply = { text: reply.text, events }
+          }))
+    }
+  })
+}
+
+const startServer = (options: LocalServer.Options): Promise<MatrixServer> =>
+  Effect.runPromise(Effect.gen(function*() {
+    const scope = yield* Scope.make()
+    const server = yield* Layer.buildWithScope(LocalServer.layer(options), scope).pipe(
+      Effect.map(Context.get(LocalServer.LocalServer)),
+      Effect.orDie
+    )
+    const read = <A>(effect: Effect.Effect<A>) => () => Effect.runPromise(effect)
+    return {
+      url: server.url,
+      setFaults: (plan) => Effect.runPromise(server.setFaults(plan)),
+      requests: read(Effect.map(server.requests, (requests) => requests.length)),
+      sessions: read(Effect.map(server.sessions, (sessions) => sessions.length)),
+      turnsOf: (sessionId) => Effect.runPromise(Effect.map(server.model, (model) => ChatModel.find(model, sessionId)?.turns)),
+      openConnections: read(Effect.map(server.connections, (c) => c.open)),
+      idle: (ms) => Effect.runPromise(server.idle.pipe(Effect.timeout(ms), Effect.isSuccess)),
+      handlerFailures: read(Effect.map(server.handlerFailures, (failures) => failures.length)),
+      close: () => Effect.runPromise(Scope.close(scope, Exit.void))
+    } satisfies MatrixServer
+  }))
+
+const call = (request: CallRequest): Promise<CallResult> =>
+  Effect.runPromise(Effect.gen(function*() {
+    const transport = transports.find((t) => t.name === request.transport)!
+    const observed = observe()
+    const scope = yield* Scope.make()
+    const client = yield* Layer.buildWithScope(clientLayer(request.url, transport.layer, policyLayers(request.policies)), scope)
+    const started = performance.now()
+    const exit = yield* operationCall(request).pipe(
+      Effect.timeoutFail({ duration: request.hangMs, onTimeout: () => new Error(`no outcome within ${request.hangMs} ms: a hang`) }),
+      Effect.provide(client),
+      Effect.provide(observed.layer),
+      Effect.exit
+    )
+    const elapsedMs = performance.now() - started
+    yield* Effect.promise(request.whileClientLives)
+    yield* Scope.close(scope, Exit.void)
+    return {
+      report: reportOf(exit, observed),
+      attempts: spanAttributeSum(observed.spans, `ChatService.${request.operation}`, "llamacloud.attempts"),
+      elapsedMs
+    }
+  }))
+
+/** This edition as the shared fault matrices run it. */
+export const edition: Edition = {
+  name: "effect3",
+  transports: transports.map(({ label, name, ownsPool }) => ({ name, label, ownsPool })),
+  startServer: (options) => startServer(options.apiKeys === undefined ? {} : { apiKeys: options.apiKeys }),
+  call
+}

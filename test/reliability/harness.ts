@@ -18,7 +18,6 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Tracer from "effect/Tracer"
-import { appendFileSync } from "node:fs"
 import * as Http from "node:http"
 import { inspect } from "node:util"
 import { ChatService } from "../../src/ChatService.js"
@@ -32,6 +31,7 @@ import { type handleCounts, settled } from "../shared/reliability/resources.js"
 
 export { API_KEY, keyLeaks } from "../shared/reliability/key.js"
 export { handleCounts, resourceMark, resourcesSince, trackResources, unhandled } from "../shared/reliability/resources.js"
+export { record, type Row } from "../shared/reliability/rows.js"
 
 // -------------------------------------------------------------------------------------------------
 // transports and the client
@@ -254,38 +254,3 @@ export const pollUntil = <A, R>(check: Effect.Effect<A, never, R>, done: (a: A) 
       yield* Effect.sleep("5 millis")
     }
   })
-
-// -------------------------------------------------------------------------------------------------
-// rows for the report
-
-/** One line of the generated report. */
-export interface Row {
-  /** Which table: `matrix`, `operations`, `streams`, `sdk`, `interruption`, `load`, `memory`. */
-  readonly table: string
-  readonly id: string
-  /** The `ChatService` operation called (`create`, `retrieve`, `sendMessage`…), where the table has several. */
-  readonly operation?: string
-  readonly group: string
-  readonly fault: string
-  readonly transport: string
-  readonly policy: string
-  readonly outcome: string
-  /** Attempts the client made (its span), or `null` when unknown. */
-  readonly attempts: number | null
-  /** Requests the server received. */
-  readonly serverRequests: number | null
-  /**
-   * What the server did: sessions created (create), turns run (sendMessage, ask), sessions deleted
-   * (delete), 0 for reads.
-   */
-  readonly sessions: number | null
-  readonly elapsedMs: number
-  readonly note?: string
-  readonly figures?: Readonly<Record<string, number | string>>
-}
-
-/** Appends `row` to the file named by `RELIABILITY_ROWS`, when it is set (JSON lines). */
-export const record = (row: Row): void => {
-  const file = process.env["RELIABILITY_ROWS"]
-  if (file !== undefined && file !== "") appendFileSync(file, `${JSON.stringify(row)}\n`)
-}

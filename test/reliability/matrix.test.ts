@@ -1,23 +1,25 @@
 /**
- * The create matrix: every scenario over `NodeHttpClient.layerUndici` and `FetchHttpClient.layer`
- * at once, each against a local server of its own on 127.0.0.1; scenarios one after another, so
- * that the process-wide check for stray sockets and timers belongs to one scenario.
+ * The create matrix (test/shared/reliability/scenarios/create.ts, shared with the Effect 4 edition):
+ * every scenario over `NodeHttpClient.layerUndici` and `FetchHttpClient.layer` at once, each against
+ * a local server of its own on 127.0.0.1; scenarios one after another, so that the process-wide check
+ * for stray sockets and timers belongs to one scenario.
  */
 import { afterEach, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import { LocalServer } from "../../src/testing/node.js"
-import { clientLayer, create, fetch, outcomeOf, trackResources, transports, unhandled, warmUp } from "./harness.js"
-import { scenarioTest } from "./matrix.js"
-import { scenarios } from "./scenarios/create.js"
+import { createMatrix } from "../shared/reliability/matrices.js"
+import { scenarioProblems, warmUp } from "../shared/reliability/runner.js"
+import { edition } from "./adapter.js"
+import { clientLayer, create, fetch, outcomeOf, trackResources, transports, unhandled } from "./harness.js"
 
 trackResources()
 
-beforeAll(() => Effect.runPromise(warmUp))
+beforeAll(() => warmUp(edition))
 
 describe(`create's fault matrix over ${transports.map((t) => t.label).join(" and ")}`, () => {
-  for (const scenario of scenarios) {
-    it.live(`${scenario.fault} [${scenario.policy}] → ${scenario.expect.outcome}`, () => scenarioTest("matrix", [scenario], transports))
+  for (const test of createMatrix) {
+    it(test.name, async () => expect(await scenarioProblems(edition, test.table, test.scenarios, test.concurrency)).toEqual([]))
   }
 
   // After every scenario, not as a test of its own: run alone, such a test would pass having seen

@@ -1,24 +1,22 @@
 /**
- * A turn's event stream broken every way the local server can break it, over
+ * A turn's event stream broken every way the local server can break it
+ * (test/shared/reliability/scenarios/streams.ts, shared with the Effect 4 edition), over
  * `NodeHttpClient.layerUndici` and `FetchHttpClient.layer` at once: the outcome, the events the
  * caller got, one request and one turn at the server whatever the policy, the socket released.
  */
 import { afterEach, beforeAll, describe, expect, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import { trackResources, transports, unhandled, warmUp } from "./harness.js"
-import { scenarioTest } from "./matrix.js"
-import { scenarios } from "./scenarios/streams.js"
+import { streamsMatrix } from "../shared/reliability/matrices.js"
+import { scenarioProblems, warmUp } from "../shared/reliability/runner.js"
+import { edition } from "./adapter.js"
+import { trackResources, transports, unhandled } from "./harness.js"
 
 trackResources()
 
-beforeAll(() => Effect.runPromise(warmUp))
+beforeAll(() => warmUp(edition))
 
 describe(`a turn's event stream, broken, over ${transports.map((t) => t.label).join(" and ")}`, () => {
-  for (const scenario of scenarios) {
-    it.live(
-      `${scenario.operation}: ${scenario.fault} [${scenario.policy}] → ${scenario.expect.outcome}`,
-      () => scenarioTest("streams", [scenario], transports)
-    )
+  for (const test of streamsMatrix) {
+    it(test.name, async () => expect(await scenarioProblems(edition, test.table, test.scenarios, test.concurrency)).toEqual([]))
   }
 
   // After every scenario, not as a test of its own: run alone, such a test would pass having seen

@@ -2,11 +2,14 @@
  * The Effect 4 edition's reliability adapter: the two transports, a client for one server, a call
  * of each operation, and what a call ended in read into the plain data of
  * `test/shared/reliability/outcome.ts`, so that the checks shared with the Effect 3 edition judge
- * this edition too. What the process watches (sockets, timers, rejections) is shared as it is.
+ * this edition too; and the local server, the client and each operation as the shared fault
+ * matrices' runner (`test/shared/reliability/runner.ts`) drives them. What the process watches
+ * (sockets, timers, rejections) is shared as it is.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Cause from "effect/Cause"
 import type * as Config from "effect/Config"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -18,6 +21,7 @@ import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as References from "effect/References"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import { inspect } from "node:util"
@@ -26,9 +30,14 @@ import type { ChatEvent } from "../../src/ChatEvent.js"
 import type { CreateSessionParams, SendMessageParams } from "../../src/ChatParams.js"
 import { LlamaCloudClient } from "../../src/LlamaCloudClient.js"
 import { isLlamaCloudError, type LlamaCloudError } from "../../src/LlamaCloudError.js"
+import { RetryPolicy } from "../../src/RetryPolicy.js"
+import * as ChatModel from "../../src/testing/ChatModel.js"
+import { TimeoutPolicy } from "../../src/TimeoutPolicy.js"
+import { LocalServer } from "../../src/testing/node.js"
 import type { Name } from "../../../src/core/operations.js"
 import { calling, SESSION_ID } from "../../../test/shared/operations.js"
 import { API_KEY } from "../../../test/shared/reliability/key.js"
+import { type Policies, retryOptions } from "../../../test/shared/reliability/matrix.js"
 import {
   type CallReport,
   type Delivered,
@@ -37,6 +46,7 @@ import {
   labelOf,
   type Outcome
 } from "../../../test/shared/reliability/outcome.js"
+import type { CallRequest, CallResult, Edition, MatrixServer } from "../../../test/shared/reliability/runner.js"
 
 export { API_KEY, SESSION_ID }
 
@@ -104,12 +114,13 @@ export const callOperation = (
   name: Name,
   delivered: Delivered = { events: [], items: [] },
   sessionId: string = SESSION_ID,
-  turn: SendMessageParams = turnParams
+  turn: SendMessageParams = turnParams,
+  createParams: CreateSessionParams = calling.create.params as CreateSessionParams
 ): Effect.Effect<void, LlamaCloudError, ChatService> =>
   ChatService.use((chat): Effect.Effect<void, LlamaCloudError> => {
     switch (name) {
       case "create":
-        return Effect.flatMap(chat.create(calling.create.params as CreateSessionParams), (value) => kept(delivered, value))
+        return Effect.flatMap(chat.create(createParams), (value) => kept(delivered, value))
       case "list":
         return Stream.runForEach(chat.list({ pageSize: 2 }), (value) => kept(delivered, value))
       case "listPage":
@@ -281,3 +292,86 @@ export const reportOf = (exit: Exit.Exit<unknown, unknown>, observed: Pick<Obser
   messageLengths: Exit.isFailure(exit) ? failuresOf(exit.cause).map((error) => error instanceof Error ? error.message.length : 0) : [],
   texts: renderings(exit, observed)
 })
+
+// -------------------------------------------------------------------------------------------------
+// the fault matrices' edition
+
+/** The policies' layers, from the shared plain data. */
+export const policyLayers = (p: Policies): Layer.Layer<never> =>
+  Layer.merge(
+    RetryPolicy.layer({
+      baseDelay: Duration.millis(retryOptions.baseDelayMs),
+      maxDelay: Duration.millis(retryOptions.maxDelayMs),
+      jitter: retryOptions.jitter,
+      maxRetryAfter: Duration.millis(retryOptions.maxRetryAfterMs),
+      retryAmbiguous: p.retryAmbiguous
+    }),
+    TimeoutPolicy.layer({
+      perAttempt: Duration.millis(p.perAttemptMs),
+      idle: Duration.millis(p.idleMs),
+      ...(p.totalMs === undefined ? {} : { total: Duration.millis(p.totalMs) })
+    })
+  ).pipe(Layer.orDie)
+
+const startServer = (options: LocalServer.Options): Promise<MatrixServer> =>
+  Effect.runPromise(Effect.gen(function*() {
+    const scope = yield* Scope.make()
+    const server = yield* Layer.buildWithScope(LocalServer.layer(options), scope).pipe(
+      Effect.map((context) => Context.get(context, LocalServer.LocalServer)),
+      Effect.orDie
+    )
+    const read = <A>(effect: Effect.Effect<A>) => () => Effect.runPromise(effect)
+    return {
+      url: server.url,
+      setFaults: (plan) => Effect.runPromise(server.setFaults(plan)),
+      requests: read(Effect.map(server.requests, (requests) => requests.length)),
+      sessions: read(Effect.map(server.sessions, (sessions) => sessions.length)),
+      turnsOf: (sessionId) => Effect.runPromise(Effect.map(server.model, (model) => ChatModel.find(model, sessionId)?.turns)),
+      openConnections: read(Effect.map(server.connections, (c) => c.open)),
+      idle: (ms) => Effect.runPromise(Effect.map(Effect.timeoutOption(server.idle, ms), Option.isSome)),
+      handlerFailures: read(Effect.map(server.handlerFailures, (failures) => failures.length)),
+      close: () => Effect.runPromise(Scope.close(scope, Exit.void))
+    } satisfies MatrixServer
+  }))
+
+const hang = (ms: number): Outcome => ({ _tag: "Bug", label: "hang", pretty: `no outcome within ${ms} ms: a hang` })
+
+const call = (request: CallRequest): Promise<CallResult> =>
+  Effect.runPromise(Effect.gen(function*() {
+    const transport = transports.find((t) => t.name === request.transport)!
+    const observed = observe()
+    const scope = yield* Scope.make()
+    const client = yield* Layer.buildWithScope(clientLayer(request.url, transport.layer, policyLayers(request.policies)), scope)
+    const { turn } = request
+    const started = performance.now()
+    const ended = yield* guarded(
+      callOperation(
+        request.operation,
+        request.delivered,
+        request.sessionId,
+        { prompt: turn.prompt, indexIds: turn.indexIds, ...(turn.requireAllIndexes === undefined ? {} : { requireAllIndexes: turn.requireAllIndexes }) },
+        { indexIds: request.createParams.indexIds }
+      ).pipe(Effect.provide(client), Effect.provide(observed.layer)),
+      request.hangMs
+    )
+    const elapsedMs = performance.now() - started
+    yield* Effect.promise(request.whileClientLives)
+    yield* Scope.close(scope, Exit.void)
+    const report: CallReport = Option.match(ended, {
+      onNone: () => ({ outcome: hang(request.hangMs), messageLengths: [], texts: renderings(Exit.void, observed) }),
+      onSome: (exit) => reportOf(exit, observed)
+    })
+    return {
+      report,
+      attempts: spanAttributeSum(observed.spans, `ChatService.${request.operation}`, "llamacloud.attempts"),
+      elapsedMs
+    }
+  }))
+
+/** This edition as the shared fault matrices run it. */
+export const edition: Edition = {
+  name: "effect4",
+  transports: transports.map(({ label, name, ownsPool }) => ({ name, label, ownsPool })),
+  startServer: (options) => startServer(options.apiKeys === undefined ? {} : { apiKeys: options.apiKeys }),
+  call
+}

@@ -2,18 +2,23 @@
  * A turn's event stream broken every way the local server can break it, met by `sendMessage`, and
  * by `ask` where what the caller gets differs. Each turn's answer has begun (its 2xx arrived), so
  * every row expects exactly one request and one turn run at the server, under `retryAmbiguous`
- * too: no policy posts a turn again once its events have started.
+ * too: no policy posts a turn again once its events have started. Plain data, for both editions.
  */
-import { expect } from "@effect/vitest"
-import * as Option from "effect/Option"
-import type { SendMessageParams } from "../../../src/ChatParams.js"
-import { MAX_EVENT_CHARS } from "../../../src/internal/sse.js"
-import { answer } from "../../../src/core/chatModel/agent.js"
-import { LocalServer } from "../../../src/testing/node.js"
-import { defaultTurn, type Delivered } from "../calls.js"
-import { detailIs, type Expected, perAttempt, perAttemptText, type PolicyName, problemMatches, relaxed, type Scenario } from "../matrix.js"
-
-const { Fault } = LocalServer
+import { answer } from "../../../../src/core/chatModel/agent.js"
+import { MAX_EVENT_CHARS } from "../../../../src/core/eventFraming.js"
+import { Fault } from "../../../../src/core/localServer/faults.js"
+import {
+  defaultTurn,
+  type DeliveredCheck,
+  type Expected,
+  perAttempt,
+  perAttemptText,
+  type PolicyName,
+  relaxed,
+  type Scenario,
+  type Timeouts,
+  type Turn
+} from "../matrix.js"
 
 /** The events of the default turn as the agent answers it, by `_tag` (`thinking_delta` → `ThinkingDelta`). */
 const reference = answer({
@@ -30,15 +35,12 @@ const normalText = reference.flatMap((event) => event.type === "text" ? [event.c
 const normalBytes = ": keep-alive\n\n".length +
   reference.reduce((sum, event) => sum + Buffer.byteLength(`data: ${JSON.stringify(event)}\n\n`), 0)
 
-const tags = (delivered: Delivered) => delivered.events.map((event) => event._tag)
-
-const deliveredTags = (expected: ReadonlyArray<string>) => (delivered: Delivered) =>
-  expect(tags(delivered), "events delivered").toEqual(expected)
+const deliveredTags = (events: ReadonlyArray<string>): DeliveredCheck => ({ events })
 
 const firstEvents = (n: number) => deliveredTags(normalTags.slice(0, n))
 
 /** An idle limit this short makes a stall show soon; everything else gets the relaxed limit. */
-const shortIdle = { perAttempt: relaxed, idle: `${perAttempt} millis` } as const
+const shortIdle: Timeouts = { perAttempt: relaxed, idle: perAttempt }
 
 /** Every row: one request, one turn run, whatever the policy. */
 const once = (outcome: string, more: Partial<Expected> = {}): Expected => ({
@@ -48,8 +50,9 @@ const once = (outcome: string, more: Partial<Expected> = {}): Expected => ({
   ...more
 })
 
-const brokeOff = (events: number, how = "") =>
-  detailIs(new RegExp(`^the event stream \\(after ${events} events\\) broke off: ${how}`))
+const brokeOff = (events: number, how = "") => ({
+  detail: new RegExp(`^the event stream \\(after ${events} events\\) broke off: ${how}`)
+})
 
 /** A stream the client stopped reading must have had its socket closed: none stays open. */
 const released = { idleConnections: 0 } as const
@@ -59,9 +62,9 @@ interface Row {
   readonly fault: string
   readonly operation?: "sendMessage" | "ask"
   readonly policy?: PolicyName
-  readonly timeout?: Scenario["timeout"]
-  readonly turn?: SendMessageParams
-  readonly script: () => ReadonlyArray<LocalServer.Fault>
+  readonly timeout?: Timeouts
+  readonly turn?: Turn
+  readonly script: () => ReadonlyArray<Fault>
   readonly expect: Expected
 }
 
@@ -75,7 +78,7 @@ const scenario = ({ operation, policy, timeout, turn, ...row }: Row): Scenario =
 })
 
 /** A turn the agent fails: an index it cannot query, and every index required. */
-const failingTurn: SendMessageParams = { prompt: defaultTurn.prompt, indexIds: ["unavailable-idx"], requireAllIndexes: true }
+const failingTurn: Turn = { prompt: defaultTurn.prompt, indexIds: ["unavailable-idx"], requireAllIndexes: true }
 
 const sendMessage: ReadonlyArray<Row> = [
   {
@@ -121,7 +124,7 @@ const sendMessage: ReadonlyArray<Row> = [
     timeout: shortIdle,
     script: () => [Fault.stallStream(3)],
     expect: once("NetworkError(IdleTimeout)", {
-      error: detailIs(`no event for ${perAttemptText}, after 3 events`),
+      error: { detail: `no event for ${perAttemptText}, after 3 events` },
       delivered: firstEvents(3),
       atLeastMs: perAttempt,
       ...released
@@ -134,7 +137,7 @@ const sendMessage: ReadonlyArray<Row> = [
     script: () => [Fault.keepAlivesOnly(50)],
     // Each comment is a byte on the wire; none is an event, so none resets the idle limit.
     expect: once("NetworkError(IdleTimeout)", {
-      error: detailIs(`no event for ${perAttemptText}, after 0 events`),
+      error: { detail: `no event for ${perAttemptText}, after 0 events` },
       delivered: firstEvents(0),
       atLeastMs: perAttempt,
       ...released
@@ -151,14 +154,14 @@ const sendMessage: ReadonlyArray<Row> = [
     id: "malformed-3",
     fault: "event 3 is not JSON",
     script: () => [Fault.malformedEvent(2)],
-    expect: once("DecodeError(200)", { error: problemMatches(/^event 3 is not JSON: /), delivered: firstEvents(2) })
+    expect: once("DecodeError(200)", { error: { problem: /^event 3 is not JSON: / }, delivered: firstEvents(2) })
   },
   {
     id: "wrong-shape-1",
     fault: "event 1 is JSON of the wrong shape (`content: 42`)",
     script: () => [Fault.malformedEvent(0, { data: `{"type":"text_delta","content":42}` })],
     expect: once("DecodeError(200)", {
-      error: problemMatches(/^event 1 \("text_delta"\) is not the documented shape: /),
+      error: { problem: /^event 1 \("text_delta"\) is not the documented shape: / },
       delivered: firstEvents(0)
     })
   },
@@ -167,9 +170,9 @@ const sendMessage: ReadonlyArray<Row> = [
     fault: "an event of an unknown type (`citation`) before event 2",
     script: () => [Fault.unknownEvent(1)],
     expect: once("success", {
-      delivered: (delivered) => {
-        deliveredTags([normalTags[0]!, "UnknownEvent", ...normalTags.slice(1)])(delivered)
-        expect(delivered.events[1]).toMatchObject({ _tag: "UnknownEvent", type: "citation" })
+      delivered: {
+        events: [normalTags[0]!, "UnknownEvent", ...normalTags.slice(1)],
+        eventAt: { index: 1, is: { _tag: "UnknownEvent", type: "citation" } }
       }
     })
   },
@@ -185,7 +188,7 @@ const sendMessage: ReadonlyArray<Row> = [
     fault: `event 2 one character over the limit (${MAX_EVENT_CHARS + 1})`,
     script: () => [Fault.oversizedEvent(1, MAX_EVENT_CHARS + 9)],
     expect: once("DecodeError(200)", {
-      error: problemMatches(new RegExp(`^event 2 is larger than the limit of ${MAX_EVENT_CHARS} characters$`)),
+      error: { problem: new RegExp(`^event 2 is larger than the limit of ${MAX_EVENT_CHARS} characters$`) },
       delivered: firstEvents(1)
     })
   },
@@ -194,7 +197,7 @@ const sendMessage: ReadonlyArray<Row> = [
     fault: "every event but `stop`, then the body ends cleanly",
     script: () => [Fault.noStop()],
     expect: once("NetworkError(ConnectionLost)", {
-      error: detailIs(`the event stream ended after ${reference.length - 1} events, before the turn's stop event`),
+      error: { detail: `the event stream ended after ${reference.length - 1} events, before the turn's stop event` },
       delivered: firstEvents(reference.length - 1)
     })
   },
@@ -211,7 +214,7 @@ const sendMessage: ReadonlyArray<Row> = [
     turn: failingTurn,
     script: () => [],
     expect: once("success", {
-      delivered: (delivered) => expect(delivered.events.at(-1)).toMatchObject({ _tag: "Stop", isError: true })
+      delivered: { eventAt: { index: -1, is: { _tag: "Stop", isError: true } } }
     })
   }
 ]
@@ -232,10 +235,7 @@ const ask: ReadonlyArray<Row> = [
     operation: "ask",
     script: () => [Fault.unknownEvent(1)],
     expect: once("success", {
-      delivered: (delivered) => {
-        expect(delivered.reply?.text).toBe(normalText)
-        expect(delivered.reply?.events[1]).toMatchObject({ _tag: "UnknownEvent", type: "citation" })
-      }
+      delivered: { replyText: normalText!, replyEventAt: { index: 1, is: { _tag: "UnknownEvent", type: "citation" } } }
     })
   },
   {
@@ -244,10 +244,7 @@ const ask: ReadonlyArray<Row> = [
     operation: "ask",
     script: () => [Fault.eventsAfterStop()],
     expect: once("success", {
-      delivered: (delivered) => {
-        expect(delivered.reply?.text).toBe(normalText)
-        expect(delivered.reply?.events.map((event) => event._tag)).toEqual(normalTags)
-      },
+      delivered: { replyText: normalText!, replyEvents: normalTags },
       ...released
     })
   },
@@ -258,10 +255,7 @@ const ask: ReadonlyArray<Row> = [
     turn: failingTurn,
     script: () => [],
     expect: once("TurnError", {
-      error: (error) => {
-        expect(error._tag).toBe("TurnError")
-        if (error._tag === "TurnError") expect(error.error).toEqual(Option.some("Could not query required indexes: unavailable-idx"))
-      }
+      error: { turnError: "Could not query required indexes: unavailable-idx" }
     })
   }
 ]
