@@ -30,7 +30,8 @@ const where = (status: number | undefined, requestId: string | undefined): strin
   return facts.length === 0 ? "" : ` [${facts.join(", ")}]`
 }
 
-const formatIssue = (issue: Issue): string =>
+/** `indexIds.3: too long`: an issue as every message words it. */
+export const formatIssue = (issue: Issue): string =>
   issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`
 
 /** The facts of an answer with an HTTP status. */

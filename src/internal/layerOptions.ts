@@ -11,14 +11,13 @@ import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type { ValidationError } from "../LlamaCloudError.js"
-import { show } from "../core/show.js"
+import * as Checks from "../core/optionChecks.js"
 
 /** The options a layer was given, readable by name. */
-export interface Given {
-  /** E.g. `RetryPolicy.layer`, named in every message. */
-  readonly layer: string
-  readonly get: (name: string) => unknown
-}
+export type Given = Checks.Given
+
+/** A problem as this Effect line's `ConfigError`, failed. */
+const refuse = (problem: Checks.OptionProblem) => Either.left(ConfigError.InvalidData([problem.path], problem.message))
 
 /**
  * The options object: absent means none. Anything but an object, or an option the layer does not
@@ -29,30 +28,18 @@ export const givenOptions = (
   options: unknown,
   known: ReadonlyArray<string>
 ): Either.Either<Given, ConfigError.ConfigError> => {
-  if (options === undefined) return Either.right({ layer, get: () => undefined })
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    return Either.left(
-      ConfigError.InvalidData(["options"], `${layer} takes an object of options such as { ${known[0]} }, got ${show(options)}`)
-    )
-  }
-  const unknown = Object.keys(options).find((key) => !known.includes(key))
-  if (unknown !== undefined) {
-    return Either.left(
-      ConfigError.InvalidData([unknown], `${layer} has no option ${show(unknown)}; its options are ${known.join(", ")}`)
-    )
-  }
-  return Either.right({ layer, get: (name) => Reflect.get(options, name) })
+  const read = Checks.readOptions(layer, options, known)
+  return "given" in read ? Either.right(read.given) : refuse(read.problem)
 }
 
-const invalid = (given: Given, name: string, expected: string, value: unknown) =>
-  Either.left(ConfigError.InvalidData([name], `${given.layer}'s ${name} must be ${expected}, got ${show(value)}`))
+const invalid = (given: Given, name: string, expected: string, value: unknown) => refuse(Checks.mustBe(given, name, expected, value))
 
-/** What a limit on a duration allows beyond a positive finite value. */
-export interface DurationLimits {
-  /** Whether zero is allowed. */
-  readonly zero: boolean
-  /** Whether `Duration.infinity` (or `Infinity` milliseconds) is allowed: "no limit". */
-  readonly infinite: boolean
+/** An option read by `check`, unset when absent. */
+const checked = <A>(check: Checks.Check<A>) => (given: Given, name: string): Either.Either<Option.Option<A>, ConfigError.ConfigError> => {
+  const value = given.get(name)
+  if (value === undefined) return Either.right(Option.none())
+  const read = check.read(value)
+  return read === undefined ? invalid(given, name, check.expected, value) : Either.right(Option.some(read))
 }
 
 /**
@@ -62,13 +49,11 @@ export interface DurationLimits {
 export const duration = (
   given: Given,
   name: string,
-  limits: DurationLimits
+  limits: Checks.DurationLimits
 ): Either.Either<Option.Option<Duration.Duration>, ConfigError.ConfigError> => {
   const value = given.get(name)
   if (value === undefined) return Either.right(Option.none())
-  const expected = `a duration such as "30 seconds" or a number of milliseconds, ${limits.zero ? "zero or more" : "above zero"}${
-    limits.infinite ? " (Duration.infinity for no limit)" : " and finite"
-  }`
+  const expected = Checks.durationExpected(limits)
   const decoded = notNegative(value) ? Duration.decodeUnknown(value) : Option.none()
   if (Option.isNone(decoded)) return invalid(given, name, expected, value)
   const d = decoded.value
@@ -94,50 +79,23 @@ export const wholeNumber = (
   name: string,
   min: number,
   max: number
-): Either.Either<Option.Option<number>, ConfigError.ConfigError> => {
-  const value = given.get(name)
-  if (value === undefined) return Either.right(Option.none())
-  return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
-    ? Either.right(Option.some(value))
-    : invalid(given, name, `a whole number from ${min} to ${max}`, value)
-}
+): Either.Either<Option.Option<number>, ConfigError.ConfigError> => checked(Checks.wholeNumber(min, max))(given, name)
 
 /** A number from 0 to 1, unset when absent. */
-export const fraction = (given: Given, name: string): Either.Either<Option.Option<number>, ConfigError.ConfigError> => {
-  const value = given.get(name)
-  if (value === undefined) return Either.right(Option.none())
-  return typeof value === "number" && value >= 0 && value <= 1
-    ? Either.right(Option.some(value))
-    : invalid(given, name, "a number from 0 to 1", value)
-}
+export const fraction = checked(Checks.fraction)
 
 /** `true` or `false`, unset when absent. */
-export const boolean = (given: Given, name: string): Either.Either<Option.Option<boolean>, ConfigError.ConfigError> => {
-  const value = given.get(name)
-  if (value === undefined) return Either.right(Option.none())
-  return typeof value === "boolean" ? Either.right(Option.some(value)) : invalid(given, name, "true or false", value)
-}
+export const boolean = checked(Checks.boolean)
 
 /** One of `values`, unset when absent. */
 export const oneOf = <A extends string>(
   given: Given,
   name: string,
   values: ReadonlyArray<A>
-): Either.Either<Option.Option<A>, ConfigError.ConfigError> => {
-  const value = given.get(name)
-  if (value === undefined) return Either.right(Option.none())
-  const found = values.find((v) => v === value)
-  return found !== undefined
-    ? Either.right(Option.some(found))
-    : invalid(given, name, `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`, value)
-}
+): Either.Either<Option.Option<A>, ConfigError.ConfigError> => checked(Checks.oneOf(values))(given, name)
 
 /** A non-empty string, unset when absent. */
-export const text = (given: Given, name: string): Either.Either<Option.Option<string>, ConfigError.ConfigError> => {
-  const value = given.get(name)
-  if (value === undefined) return Either.right(Option.none())
-  return typeof value === "string" && value.length > 0 ? Either.right(Option.some(value)) : invalid(given, name, "a non-empty string", value)
-}
+export const text = checked(Checks.text)
 
 /** An option the layer cannot do without. */
 export const required = <A>(
@@ -147,7 +105,7 @@ export const required = <A>(
 ): Either.Either<A, ConfigError.ConfigError> =>
   Either.flatMap(read, (value) =>
     Option.match(value, {
-      onNone: () => Either.left(ConfigError.MissingData([name], `${given.layer} needs ${name}`)),
+      onNone: () => Either.left(ConfigError.MissingData([name], Checks.needed(given, name).message)),
       onSome: Either.right
     }))
 
@@ -163,12 +121,7 @@ export const validated = <A>(
   const value = given.get(name)
   if (value === undefined) return Either.right(Option.none())
   return Either.match(validate(value), {
-    onLeft: (error) => {
-      const issues = error.issues.map((issue) => issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`)
-      return Either.left(
-        ConfigError.InvalidData([name], `${given.layer}'s ${name} is not valid, got ${show(value)}: ${issues.join("; ")}`)
-      )
-    },
+    onLeft: (error) => refuse(Checks.notValid(given, name, value, error.issues)),
     onRight: (a) => Either.right(Option.some(a))
   })
 }

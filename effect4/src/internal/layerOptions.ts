@@ -17,7 +17,7 @@ import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
-import { show } from "../core/show.js"
+import * as Checks from "../core/optionChecks.js"
 import type { ValidationError } from "../LlamaCloudError.js"
 
 /** A value that is there but wrong: `message` says what it must be, under the option or variable at `path`. */
@@ -33,11 +33,10 @@ export const sourceUnavailable = (name: string, message: string, cause: unknown)
   new Config.ConfigError(new ConfigProvider.SourceError({ message: `${name} ${message}`, cause }))
 
 /** The options a layer was given, readable by name. */
-export interface Given {
-  /** E.g. `RetryPolicy.layer`, named in every message. */
-  readonly layer: string
-  readonly get: (name: string) => unknown
-}
+export type Given = Checks.Given
+
+/** A problem as this Effect line's `ConfigError`, failed. */
+const refuse = (problem: Checks.OptionProblem) => Result.fail(invalidData([problem.path], problem.message))
 
 /**
  * The options object: absent means none. Anything but an object, or an option the layer does not
@@ -48,26 +47,18 @@ export const givenOptions = (
   options: unknown,
   known: ReadonlyArray<string>
 ): Result.Result<Given, Config.ConfigError> => {
-  if (options === undefined) return Result.succeed({ layer, get: () => undefined })
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    return Result.fail(invalidData(["options"], `${layer} takes an object of options such as { ${known[0]} }, got ${show(options)}`))
-  }
-  const unknown = Object.keys(options).find((key) => !known.includes(key))
-  if (unknown !== undefined) {
-    return Result.fail(invalidData([unknown], `${layer} has no option ${show(unknown)}; its options are ${known.join(", ")}`))
-  }
-  return Result.succeed({ layer, get: (name) => Reflect.get(options, name) })
+  const read = Checks.readOptions(layer, options, known)
+  return "given" in read ? Result.succeed(read.given) : refuse(read.problem)
 }
 
-const invalid = (given: Given, name: string, expected: string, value: unknown) =>
-  Result.fail(invalidData([name], `${given.layer}'s ${name} must be ${expected}, got ${show(value)}`))
+const invalid = (given: Given, name: string, expected: string, value: unknown) => refuse(Checks.mustBe(given, name, expected, value))
 
-/** What a limit on a duration allows beyond a positive finite value. */
-export interface DurationLimits {
-  /** Whether zero is allowed. */
-  readonly zero: boolean
-  /** Whether `Duration.infinity` (or `Infinity` milliseconds) is allowed: "no limit". */
-  readonly infinite: boolean
+/** An option read by `check`, unset when absent. */
+const checked = <A>(check: Checks.Check<A>) => (given: Given, name: string): Result.Result<Option.Option<A>, Config.ConfigError> => {
+  const value = given.get(name)
+  if (value === undefined) return Result.succeed(Option.none())
+  const read = check.read(value)
+  return read === undefined ? invalid(given, name, check.expected, value) : Result.succeed(Option.some(read))
 }
 
 /**
@@ -77,13 +68,11 @@ export interface DurationLimits {
 export const duration = (
   given: Given,
   name: string,
-  limits: DurationLimits
+  limits: Checks.DurationLimits
 ): Result.Result<Option.Option<Duration.Duration>, Config.ConfigError> => {
   const value = given.get(name)
   if (value === undefined) return Result.succeed(Option.none())
-  const expected = `a duration such as "30 seconds" or a number of milliseconds, ${limits.zero ? "zero or more" : "above zero"}${
-    limits.infinite ? " (Duration.infinity for no limit)" : " and finite"
-  }`
+  const expected = Checks.durationExpected(limits)
   const decoded = readable(value) ? Duration.fromInput(value) : Option.none()
   if (Option.isNone(decoded)) return invalid(given, name, expected, value)
   const d = decoded.value
@@ -113,50 +102,23 @@ export const wholeNumber = (
   name: string,
   min: number,
   max: number
-): Result.Result<Option.Option<number>, Config.ConfigError> => {
-  const value = given.get(name)
-  if (value === undefined) return Result.succeed(Option.none())
-  return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
-    ? Result.succeed(Option.some(value))
-    : invalid(given, name, `a whole number from ${min} to ${max}`, value)
-}
+): Result.Result<Option.Option<number>, Config.ConfigError> => checked(Checks.wholeNumber(min, max))(given, name)
 
 /** A number from 0 to 1, unset when absent. */
-export const fraction = (given: Given, name: string): Result.Result<Option.Option<number>, Config.ConfigError> => {
-  const value = given.get(name)
-  if (value === undefined) return Result.succeed(Option.none())
-  return typeof value === "number" && value >= 0 && value <= 1
-    ? Result.succeed(Option.some(value))
-    : invalid(given, name, "a number from 0 to 1", value)
-}
+export const fraction = checked(Checks.fraction)
 
 /** `true` or `false`, unset when absent. */
-export const boolean = (given: Given, name: string): Result.Result<Option.Option<boolean>, Config.ConfigError> => {
-  const value = given.get(name)
-  if (value === undefined) return Result.succeed(Option.none())
-  return typeof value === "boolean" ? Result.succeed(Option.some(value)) : invalid(given, name, "true or false", value)
-}
+export const boolean = checked(Checks.boolean)
 
 /** One of `values`, unset when absent. */
 export const oneOf = <A extends string>(
   given: Given,
   name: string,
   values: ReadonlyArray<A>
-): Result.Result<Option.Option<A>, Config.ConfigError> => {
-  const value = given.get(name)
-  if (value === undefined) return Result.succeed(Option.none())
-  const found = values.find((v) => v === value)
-  return found !== undefined
-    ? Result.succeed(Option.some(found))
-    : invalid(given, name, `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`, value)
-}
+): Result.Result<Option.Option<A>, Config.ConfigError> => checked(Checks.oneOf(values))(given, name)
 
 /** A non-empty string, unset when absent. */
-export const text = (given: Given, name: string): Result.Result<Option.Option<string>, Config.ConfigError> => {
-  const value = given.get(name)
-  if (value === undefined) return Result.succeed(Option.none())
-  return typeof value === "string" && value.length > 0 ? Result.succeed(Option.some(value)) : invalid(given, name, "a non-empty string", value)
-}
+export const text = checked(Checks.text)
 
 /** An option the layer cannot do without. */
 export const required = <A>(
@@ -166,7 +128,7 @@ export const required = <A>(
 ): Result.Result<A, Config.ConfigError> =>
   Result.flatMap(read, (value) =>
     Option.match(value, {
-      onNone: () => Result.fail(missingData([name], `${given.layer} needs ${name}`)),
+      onNone: () => Result.fail(missingData([name], Checks.needed(given, name).message)),
       onSome: Result.succeed
     }))
 
@@ -182,10 +144,7 @@ export const validated = <A>(
   const value = given.get(name)
   if (value === undefined) return Result.succeed(Option.none())
   return Result.match(validate(value), {
-    onFailure: (error) => {
-      const issues = error.issues.map((issue) => issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`)
-      return Result.fail(invalidData([name], `${given.layer}'s ${name} is not valid, got ${show(value)}: ${issues.join("; ")}`))
-    },
+    onFailure: (error) => refuse(Checks.notValid(given, name, value, error.issues)),
     onSuccess: (a) => Result.succeed(Option.some(a))
   })
 }
