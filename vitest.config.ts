@@ -8,6 +8,9 @@ import { defineConfig } from "vitest/config"
  * - `integration`: what only a real socket on 127.0.0.1 or a child process shows: the local
  *   server, both transports, the reliability matrices, the CLI, the packed package.
  * - `bench`: the benchmark harness's arithmetic, and two tiny smoke runs of it in child processes.
+ *
+ * `unit` runs in worker threads, the others in child processes (vitest's default pool): `vitest run`
+ * runs the two pools side by side, the unit files' work beside the integration files' waits.
  */
 
 /**
@@ -47,10 +50,15 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Isolation is an option of the pool, not of a project: the unit project, alone in the threads
+    // pool, runs its files in one module graph (isolated, each file imports Effect again, which was
+    // most of the project's time). None of its files leaves global state behind: the CLI's spies are
+    // restored, the TZ test puts TZ back.
+    poolOptions: { threads: { isolate: false } },
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...integration, ...bench] }
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...integration, ...bench], pool: "threads" }
       },
       {
         extends: true,
