@@ -10,6 +10,7 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
@@ -23,7 +24,8 @@ import * as ChatModel from "../../src/testing/ChatModel.js"
 import { LocalServer } from "../../src/testing/node.js"
 import { type Policies, retryOptions } from "../shared/reliability/matrix.js"
 import type { CallReport, Delivered, ErrorFacts, EventFacts, Outcome } from "../shared/reliability/outcome.js"
-import type { CallRequest, CallResult, Edition, MatrixServer } from "../shared/reliability/runner.js"
+import type { Interruptible, Running, StartRequest } from "../shared/reliability/interruption.js"
+import type { CallRequest, CallResult, MatrixServer } from "../shared/reliability/runner.js"
 import { clientLayer, labelOf, type Observed, observe, outcomeOf, renderings, spanAttributeSum, transports } from "./harness.js"
 
 const millis = (duration: Option.Option<Duration.Duration>): number | null =>
@@ -104,10 +106,17 @@ const factsOfEvent = (event: ChatEvent): EventFacts => ({
 const kept = (delivered: Delivered) => (value: unknown) =>
   Effect.sync(() => void delivered.items.push(value === undefined ? "void" : "value"))
 
+type Operation = Pick<CallRequest, "operation" | "sessionId" | "turn" | "createParams" | "listPageSize" | "delivered">
+
+const sendParams = ({ turn }: Pick<CallRequest, "turn">) => ({
+  prompt: turn.prompt,
+  indexIds: turn.indexIds,
+  ...(turn.requireAllIndexes === undefined ? {} : { requireAllIndexes: turn.requireAllIndexes })
+})
+
 /** Makes the call `request` asks for on the `ChatService` in context, noting in `delivered` what it handed back. */
-const operationCall = (request: CallRequest): Effect.Effect<void, LlamaCloudError, ChatService> => {
-  const { delivered, sessionId, turn } = request
-  const sendParams = { prompt: turn.prompt, indexIds: turn.indexIds, ...(turn.requireAllIndexes === undefined ? {} : { requireAllIndexes: turn.requireAllIndexes }) }
+const operationCall = (request: Operation): Effect.Effect<void, LlamaCloudError, ChatService> => {
+  const { delivered, sessionId } = request
   return Effect.flatMap(ChatService, (chat): Effect.Effect<void, LlamaCloudError> => {
     switch (request.operation) {
       case "create":
@@ -123,9 +132,9 @@ const operationCall = (request: CallRequest): Effect.Effect<void, LlamaCloudErro
       case "delete":
         return Effect.flatMap(chat.delete(sessionId), kept(delivered))
       case "sendMessage":
-        return Stream.runForEach(chat.sendMessage(sessionId, sendParams), (event) => Effect.sync(() => void delivered.events.push(factsOfEvent(event))))
+        return Stream.runForEach(chat.sendMessage(sessionId, sendParams(request)), (event) => Effect.sync(() => void delivered.events.push(factsOfEvent(event))))
       case "ask":
-        return Effect.flatMap(chat.ask(sessionId, sendParams), (reply) =>
+        return Effect.flatMap(chat.ask(sessionId, sendParams(request)), (reply) =>
           Effect.sync(() => {
             const events = reply.events.map(factsOfEvent)
             delivered.events.push(...events)
@@ -179,10 +188,56 @@ const call = (request: CallRequest): Promise<CallResult> =>
     }
   }))
 
-/** This edition as the shared fault matrices run it. */
-export const edition: Edition = {
+/** A turn read through `Stream.take(n)`: the consumer stops once it has its events. */
+const takeCall = (request: Operation, take: number): Effect.Effect<void, LlamaCloudError, ChatService> =>
+  Effect.flatMap(ChatService, (chat) =>
+    chat.sendMessage(request.sessionId, sendParams(request)).pipe(
+      Stream.take(take),
+      Stream.runForEach((event) => Effect.sync(() => void request.delivered.events.push(factsOfEvent(event))))
+    ))
+
+const start = (request: StartRequest): Promise<Running> =>
+  Effect.runPromise(Effect.gen(function*() {
+    const transport = transports.find((t) => t.name === request.transport)!
+    const observed = observe()
+    const { baseDelayMs, jitter, maxRetryAfterMs } = request.retry
+    const policies = Layer.merge(
+      RetryPolicy.layer({
+        ...(baseDelayMs === undefined ? {} : { baseDelay: Duration.millis(baseDelayMs) }),
+        ...(jitter === undefined ? {} : { jitter }),
+        ...(maxRetryAfterMs === undefined ? {} : { maxRetryAfter: Duration.millis(maxRetryAfterMs) })
+      }),
+      TimeoutPolicy.layer({ perAttempt: Duration.millis(request.policies.perAttemptMs), idle: Duration.millis(request.policies.idleMs) })
+    ).pipe(Layer.orDie)
+    const scope = yield* Scope.make()
+    const client = yield* Layer.buildWithScope(clientLayer(request.url, transport.layer, policies), scope)
+    let ended = false
+    const fiber = Effect.runFork(
+      (request.take === undefined ? operationCall(request) : takeCall(request, request.take)).pipe(
+        Effect.provide(client),
+        Effect.provide(observed.layer),
+        Effect.onExit(() => Effect.sync(() => void (ended = true)))
+      )
+    )
+    return {
+      ended: () => ended,
+      logLines: () => observed.logs.length,
+      interrupt: () =>
+        Effect.runPromise(Effect.map(Fiber.interrupt(fiber), (exit) => ({ interrupted: Exit.isInterrupted(exit), texts: renderings(exit, observed) }))),
+      await: (ms) =>
+        Effect.runPromise(Effect.map(Effect.option(Effect.timeout(Fiber.await(fiber), ms)), (exit) => ({
+          succeeded: Option.exists(exit, Exit.isSuccess),
+          texts: Option.match(exit, { onNone: () => ({}), onSome: (e) => renderings(e, observed) })
+        }))),
+      close: () => Effect.runPromise(Scope.close(scope, Exit.void))
+    } satisfies Running
+  }))
+
+/** This edition as the shared fault matrices and interruption cases run it. */
+export const edition: Interruptible = {
   name: "effect3",
   transports: transports.map(({ label, name, ownsPool }) => ({ name, label, ownsPool })),
   startServer: (options) => startServer(options.apiKeys === undefined ? {} : { apiKeys: options.apiKeys }),
-  call
+  call,
+  start
 }

@@ -46,7 +46,8 @@ import {
   labelOf,
   type Outcome
 } from "../../../test/shared/reliability/outcome.js"
-import type { CallRequest, CallResult, Edition, MatrixServer } from "../../../test/shared/reliability/runner.js"
+import type { Interruptible, Running, StartRequest } from "../../../test/shared/reliability/interruption.js"
+import type { CallRequest, CallResult, MatrixServer } from "../../../test/shared/reliability/runner.js"
 
 export { API_KEY, SESSION_ID }
 
@@ -368,10 +369,65 @@ const call = (request: CallRequest): Promise<CallResult> =>
     }
   }))
 
-/** This edition as the shared fault matrices run it. */
-export const edition: Edition = {
+const sendParams = (turn: StartRequest["turn"]): SendMessageParams => ({
+  prompt: turn.prompt,
+  indexIds: turn.indexIds,
+  ...(turn.requireAllIndexes === undefined ? {} : { requireAllIndexes: turn.requireAllIndexes })
+})
+
+/** A turn read through `Stream.take(n)`: the consumer stops once it has its events. */
+const takeCall = (request: StartRequest, take: number): Effect.Effect<void, LlamaCloudError, ChatService> =>
+  ChatService.use((chat) =>
+    chat.sendMessage(request.sessionId, sendParams(request.turn)).pipe(
+      Stream.take(take),
+      Stream.runForEach((event) => Effect.sync(() => void request.delivered.events.push(factsOfEvent(event))))
+    ))
+
+const start = (request: StartRequest): Promise<Running> =>
+  Effect.runPromise(Effect.gen(function*() {
+    const transport = transports.find((t) => t.name === request.transport)!
+    const observed = observe()
+    const { baseDelayMs, jitter, maxRetryAfterMs } = request.retry
+    const policies = Layer.merge(
+      RetryPolicy.layer({
+        ...(baseDelayMs === undefined ? {} : { baseDelay: Duration.millis(baseDelayMs) }),
+        ...(jitter === undefined ? {} : { jitter }),
+        ...(maxRetryAfterMs === undefined ? {} : { maxRetryAfter: Duration.millis(maxRetryAfterMs) })
+      }),
+      TimeoutPolicy.layer({ perAttempt: Duration.millis(request.policies.perAttemptMs), idle: Duration.millis(request.policies.idleMs) })
+    ).pipe(Layer.orDie)
+    const scope = yield* Scope.make()
+    const client = yield* Layer.buildWithScope(clientLayer(request.url, transport.layer, policies), scope)
+    let ended = false
+    const call = request.take === undefined
+      ? callOperation(request.operation, request.delivered, request.sessionId, sendParams(request.turn), { indexIds: request.createParams.indexIds })
+      : takeCall(request, request.take)
+    const fiber = Effect.runFork(
+      call.pipe(Effect.provide(client), Effect.provide(observed.layer), Effect.onExit(() => Effect.sync(() => void (ended = true))))
+    )
+    return {
+      ended: () => ended,
+      logLines: () => observed.logs.length,
+      interrupt: () =>
+        Effect.runPromise(Effect.gen(function*() {
+          yield* Fiber.interrupt(fiber)
+          const exit = yield* Fiber.await(fiber)
+          return { interrupted: Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause), texts: renderings(exit, observed) }
+        })),
+      await: (ms) =>
+        Effect.runPromise(Effect.map(Effect.timeoutOption(Fiber.await(fiber), ms), (exit) => ({
+          succeeded: Option.isSome(exit) && Exit.isSuccess(exit.value),
+          texts: Option.match(exit, { onNone: () => ({}), onSome: (e) => renderings(e, observed) })
+        }))),
+      close: () => Effect.runPromise(Scope.close(scope, Exit.void))
+    } satisfies Running
+  }))
+
+/** This edition as the shared fault matrices and interruption cases run it. */
+export const edition: Interruptible = {
   name: "effect4",
   transports: transports.map(({ label, name, ownsPool }) => ({ name, label, ownsPool })),
   startServer: (options) => startServer(options.apiKeys === undefined ? {} : { apiKeys: options.apiKeys }),
-  call
+  call,
+  start
 }
