@@ -9,10 +9,8 @@ import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import { defaultHeaders } from "./clientHeaders.js"
-import { invalidHeaderValue, isHeaderName, transportHeaders, trimHeaderValue } from "../core/headerValue.js"
 import { givenOptions } from "./layerOptions.js"
-import { isScopeId } from "../core/scopeId.js"
-import { show } from "../core/show.js"
+import * as Setting from "../core/clientSettings.js"
 
 /**
  * LlamaCloud's public API host (EU region: `https://api.cloud.eu.llamaindex.ai`).
@@ -31,22 +29,27 @@ interface Settings {
   readonly transformClient: Option.Option<(client: HttpClient.HttpClient) => unknown>
 }
 
+/** A setting's problem as this Effect line's `ConfigError`. */
+const configError = (problem: Setting.SettingProblem): ConfigError.ConfigError =>
+  problem.missing === true ?
+    ConfigError.MissingData([...problem.path], problem.message) :
+    ConfigError.InvalidData([...problem.path], problem.message)
+
+const fromChecked = <A>(checked: Setting.Checked<A>): Either.Either<A, ConfigError.ConfigError> =>
+  "value" in checked ? Either.right(checked.value) : Either.left(configError(checked.problem))
+
 export const resolve = (options: unknown): Either.Either<Settings, ConfigError.ConfigError> =>
   Either.gen(function*() {
-    if (options === undefined || options === null) {
-      return yield* Either.left(ConfigError.MissingData(["apiKey"], noKeyGiven))
-    }
-    if (typeof options !== "object") {
-      return yield* Either.left(
-        ConfigError.InvalidData(["options"], `LlamaCloudClient takes an object of options such as { apiKey }, got ${kind(options)}`)
-      )
+    const wrong = Setting.optionsProblem(options)
+    if (wrong !== undefined || typeof options !== "object" || options === null) {
+      return yield* Either.left(configError(wrong ?? Setting.noKeyGiven))
     }
     yield* givenOptions("LlamaCloudClient.layer", options, clientOptionNames)
     const apiKey = yield* checkApiKeyOption("apiKey" in options ? options.apiKey : undefined)
     const baseUrl = yield* optionalString(options, "baseUrl", "a string such as \"https://api.cloud.llamaindex.ai\"")
     const organizationId = yield* optionalString(options, "organizationId", "a string")
     const projectId = yield* optionalString(options, "projectId", "a string")
-    const custom = yield* checkHeaders("headers" in options ? options.headers : undefined)
+    const custom = yield* fromChecked(Setting.headers("headers" in options ? options.headers : undefined))
     const transformClient = yield* checkTransformClient("transformClient" in options ? options.transformClient : undefined)
     return {
       apiKey,
@@ -58,33 +61,21 @@ export const resolve = (options: unknown): Either.Either<Settings, ConfigError.C
     }
   })
 
-/**
- * A default organization or project id, checked as a call's own ids are (a UUID), so that a wrong
- * one fails the layer instead of every call. Quoted back unless it holds the key, put there by mistake.
- */
+/** A default organization or project id: a UUID, checked when the layer is built (see `Setting.scopeIdProblem`). */
 export const checkScopeId = (
   id: Option.Option<string>,
   scope: "organization" | "project",
   path: Array<string>,
   apiKey: Redacted.Redacted<string>
 ): Either.Either<Option.Option<string>, ConfigError.ConfigError> => {
-  if (Option.isNone(id) || isScopeId(id.value)) return Either.right(id)
-  const shown = id.value.includes(Redacted.value(apiKey)) ? "the API key" : show(id.value, 60)
-  return Either.left(
-    ConfigError.InvalidData(path, `must be a UUID (the ${scope}'s id, from the LlamaCloud dashboard), got ${shown}`)
-  )
+  const wrong = Option.isSome(id) ? Setting.scopeIdProblem(id.value, scope, path, Redacted.value(apiKey)) : undefined
+  return wrong === undefined ? Either.right(id) : Either.left(configError(wrong))
 }
 
 const clientOptionNames = ["apiKey", "baseUrl", "organizationId", "projectId", "headers", "transformClient"]
 
-const noKeyGiven =
-  "No LlamaCloud API key: pass apiKey (a key from the LlamaCloud dashboard), or use LlamaCloudClient.layerConfig() to read LLAMA_CLOUD_API_KEY"
-
 /** What a value is, for a message: never the value itself, which may be a misplaced key. */
-export const kind = (u: unknown): string =>
-  u === null || u === undefined ?
-    String(u) :
-    Array.isArray(u) ? "an array" : typeof u === "object" ? "an object" : `a ${typeof u}`
+export const kind = Setting.kind
 
 const checkTransformClient = (
   value: unknown
@@ -93,7 +84,7 @@ const checkTransformClient = (
   // What it returns is checked when it is called, in transformWith.
   return typeof value === "function" ?
     Either.right(Option.some((client: HttpClient.HttpClient): unknown => Reflect.apply(value, undefined, [client]))) :
-    Either.left(ConfigError.InvalidData(["transformClient"], `must be a function, got ${kind(value)}`))
+    Either.left(configError(Setting.transformClientNotAFunction(value)))
 }
 
 export const transformWith = (
@@ -102,12 +93,9 @@ export const transformWith = (
 ): Either.Either<HttpClient.HttpClient, ConfigError.ConfigError> =>
   Either.try({
     try: () => transform(client),
-    catch: (error) => ConfigError.InvalidData(["transformClient"], `threw ${show(error, 200)}`)
+    catch: (error) => configError(Setting.transformClientThrew(error))
   }).pipe(
-    Either.filterOrLeft(
-      isHttpClient,
-      (other) => ConfigError.InvalidData(["transformClient"], `must return an HttpClient, got ${kind(other)}`)
-    )
+    Either.filterOrLeft(isHttpClient, (other) => configError(Setting.transformClientReturned(other)))
   )
 
 const isHttpClient = (u: unknown): u is HttpClient.HttpClient => Predicate.hasProperty(u, HttpClient.TypeId)
@@ -116,83 +104,22 @@ const optionalString = (
   options: object,
   key: string,
   expected: string
-): Either.Either<Option.Option<string>, ConfigError.ConfigError> => {
-  const value: unknown = Reflect.get(options, key)
-  if (value === undefined || value === null) return Either.right(Option.none())
-  return typeof value === "string" ?
-    Either.right(Option.some(value)) :
-    Either.left(ConfigError.InvalidData([key], `must be ${expected}, got ${kind(value)}`))
-}
+): Either.Either<Option.Option<string>, ConfigError.ConfigError> =>
+  Either.map(fromChecked(Setting.optionalString(options, key, expected)), Option.fromNullable)
 
-const checkApiKeyOption = (value: unknown): Either.Either<Redacted.Redacted<string>, ConfigError.ConfigError> => {
-  if (value === undefined || value === null) return Either.left(ConfigError.MissingData(["apiKey"], noKeyGiven))
-  const key: unknown = Redacted.isRedacted(value) ? Redacted.value(value) : value
-  if (typeof key !== "string") {
-    return Either.left(
-      ConfigError.InvalidData(["apiKey"], `must be a string or a Redacted string (Redacted.make("llx-...")), got ${kind(key)}`)
-    )
-  }
-  return checkApiKey(key, ["apiKey"])
-}
+const checkApiKeyOption = (value: unknown): Either.Either<Redacted.Redacted<string>, ConfigError.ConfigError> =>
+  value === undefined || value === null ?
+    Either.left(configError(Setting.noKeyGiven)) :
+    Either.map(fromChecked(Setting.apiKeyOption(Redacted.isRedacted(value) ? Redacted.value(value) : value)), Redacted.make)
 
 /** The key as it will be sent: whitespace around it dropped, anything a header cannot carry refused. */
 export const checkApiKey = (
   raw: string,
   path: Array<string>
-): Either.Either<Redacted.Redacted<string>, ConfigError.ConfigError> => {
-  const key = trimHeaderValue(raw)
-  if (key === "") {
-    return Either.left(ConfigError.InvalidData(path, "The LlamaCloud API key is empty: pass a key from the LlamaCloud dashboard"))
-  }
-  const invalid = invalidHeaderValue(key)
-  return invalid === undefined ?
-    Either.right(Redacted.make(key)) :
-    Either.left(
-      ConfigError.InvalidData(
-        path,
-        `The LlamaCloud API key ${invalid}: copy the key again from the LlamaCloud dashboard (a placeholder such as "llx-..." is not a key)`
-      )
-    )
-}
+): Either.Either<Redacted.Redacted<string>, ConfigError.ConfigError> => Either.map(fromChecked(Setting.apiKey(raw, path)), Redacted.make)
 
-export const checkBaseUrl = (raw: string, path: Array<string>): Either.Either<string, ConfigError.ConfigError> => {
-  const url = URL.canParse(raw) ? new URL(raw) : undefined
-  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    return Either.left(ConfigError.InvalidData(path, `The base URL must be an http(s) URL, got ${show(raw, 200)}`))
-  }
-  // Not quoted: it holds a password. fetch refuses such a URL, and the key goes in apiKey.
-  if (url.username !== "" || url.password !== "") {
-    return Either.left(ConfigError.InvalidData(path, "The base URL must not contain a user name or password"))
-  }
-  if (url.search !== "" || url.hash !== "") {
-    return Either.left(ConfigError.InvalidData(path, `The base URL must not have a query or fragment, got ${show(raw, 200)}`))
-  }
-  return Either.right(url.toString().replace(/\/+$/, ""))
-}
-
-/** Custom headers, names in lower case; an `authorization` among them is dropped, the client's wins. */
-const checkHeaders = (value: unknown): Either.Either<Readonly<Record<string, string>>, ConfigError.ConfigError> => {
-  if (value === undefined || value === null) return Either.right({})
-  if (typeof value !== "object" || Array.isArray(value)) {
-    return Either.left(ConfigError.InvalidData(["headers"], `must be an object of header names to values, got ${kind(value)}`))
-  }
-  const headers: Record<string, string> = {}
-  for (const [name, raw] of Object.entries(value)) {
-    const problem = checkHeader(name, raw)
-    if (problem !== undefined) {
-      return Either.left(ConfigError.InvalidData(["headers", isHeaderName(name) ? name : show(name, 60)], problem))
-    }
-    if (typeof raw === "string") headers[name.toLowerCase()] = trimHeaderValue(raw)
-  }
-  delete headers["authorization"]
-  return Either.right(headers)
-}
+export const checkBaseUrl = (raw: string, path: Array<string>): Either.Either<string, ConfigError.ConfigError> =>
+  fromChecked(Setting.baseUrl(raw, path))
 
 /** What is wrong with one custom header, in a sentence about it, or undefined. */
-export const checkHeader = (name: string, value: unknown): string | undefined => {
-  if (!isHeaderName(name)) return "is not a valid header name"
-  if (transportHeaders.has(name.toLowerCase())) return `${name} is set by the transport and cannot be a custom header`
-  if (typeof value !== "string") return `The value of ${name} must be a string, got ${kind(value)}`
-  const invalid = invalidHeaderValue(trimHeaderValue(value))
-  return invalid === undefined ? undefined : `The value of ${name} ${invalid}`
-}
+export const checkHeader = Setting.checkHeader
