@@ -65,6 +65,12 @@ const end = (span: Tracer.Span, operation: Request, exit: Exit.Exit<unknown, unk
 export const spanFor = (operation: Request, server: Server): Effect.Effect<Tracer.Span, never, Scope.Scope> =>
   Effect.acquireRelease(Effect.makeSpan(operation.name, spanOptions(operation, server)), (span, exit) => end(span, operation, exit))
 
+/**
+ * Made the parent of what runs inside without a stack trace of its own: the span was made without
+ * one (`spanOptions`), and Effect 4 otherwise captures one each time (an `Error` per call).
+ */
+export const parentOptions = { captureStackTrace: false } as const
+
 /** Runs `body` inside the operation's span. */
 export const traced = <A, E>(
   operation: Request,
@@ -73,5 +79,5 @@ export const traced = <A, E>(
 ): Effect.Effect<A, E> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.flatMap(Effect.makeSpan(operation.name, spanOptions(operation, server)), (span) =>
-      Effect.onExit(restore(Effect.withParentSpan(body(span), span)), (exit) => end(span, operation, exit)))
+      Effect.onExit(restore(Effect.withParentSpan(body(span), span, parentOptions)), (exit) => end(span, operation, exit)))
   )
