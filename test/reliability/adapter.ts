@@ -88,7 +88,8 @@ export const policyLayers = (p: Policies): Layer.Layer<never> =>
       maxDelay: Duration.millis(retryOptions.maxDelayMs),
       jitter: retryOptions.jitter,
       maxRetryAfter: Duration.millis(retryOptions.maxRetryAfterMs),
-      retryAmbiguous: p.retryAmbiguous
+      retryAmbiguous: p.retryAmbiguous,
+      ...(p.maxRetries === undefined ? {} : { maxRetries: p.maxRetries })
     }),
     TimeoutPolicy.layer({
       perAttempt: Duration.millis(p.perAttemptMs),
@@ -183,6 +184,7 @@ const call = (request: CallRequest): Promise<CallResult> =>
     yield* Scope.close(scope, Exit.void)
     return {
       report: reportOf(exit, observed),
+      exit,
       attempts: spanAttributeSum(observed.spans, `ChatService.${request.operation}`, "llamacloud.attempts"),
       elapsedMs
     }

@@ -305,7 +305,8 @@ export const policyLayers = (p: Policies): Layer.Layer<never> =>
       maxDelay: Duration.millis(retryOptions.maxDelayMs),
       jitter: retryOptions.jitter,
       maxRetryAfter: Duration.millis(retryOptions.maxRetryAfterMs),
-      retryAmbiguous: p.retryAmbiguous
+      retryAmbiguous: p.retryAmbiguous,
+      ...(p.maxRetries === undefined ? {} : { maxRetries: p.maxRetries })
     }),
     TimeoutPolicy.layer({
       perAttempt: Duration.millis(p.perAttemptMs),
@@ -364,6 +365,7 @@ const call = (request: CallRequest): Promise<CallResult> =>
     })
     return {
       report,
+      exit: ended,
       attempts: spanAttributeSum(observed.spans, `ChatService.${request.operation}`, "llamacloud.attempts"),
       elapsedMs
     }

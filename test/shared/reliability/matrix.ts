@@ -77,6 +77,8 @@ export type PolicyName = "default" | "retryAmbiguous"
 /** What each edition's adapter builds its `RetryPolicy` and `TimeoutPolicy` layers from. */
 export interface Policies {
   readonly retryAmbiguous: boolean
+  /** Default: `RetryPolicy`'s own (2). */
+  readonly maxRetries?: number
   readonly perAttemptMs: number
   readonly idleMs: number
   readonly totalMs?: number

@@ -72,14 +72,23 @@ export interface CallRequest {
 /** What a call left: its report, the client's count of attempts, the call's duration. */
 export interface CallResult {
   readonly report: CallReport
+  /** The edition's own exit, for a caller that keeps the error as a program would. */
+  readonly exit: unknown
   /** `llamacloud.attempts` summed over the operation's spans; `undefined` when none carries it. */
   readonly attempts: number | undefined
   readonly elapsedMs: number
 }
 
+/** A transport as the runner knows it: its name, what a user provides, whether its pool lives with the layer. */
+export interface TransportInfo {
+  readonly name: TransportName
+  readonly label: string
+  readonly ownsPool: boolean
+}
+
 export interface Edition {
   readonly name: EditionName
-  readonly transports: ReadonlyArray<{ readonly name: TransportName; readonly label: string; readonly ownsPool: boolean }>
+  readonly transports: ReadonlyArray<TransportInfo>
   readonly startServer: (options: ServerOptions) => Promise<MatrixServer>
   /**
    * Builds a client for `request.url` over the transport with the policies, makes the call with
