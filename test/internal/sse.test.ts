@@ -6,6 +6,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as ChatEvent from "../../src/ChatEvent.js"
+import { MAX_PIECE_BYTES } from "../../src/core/eventFraming.js"
 import { type EventFailure, type EventReader, makeEventReader, MAX_EVENT_CHARS } from "../../src/internal/sse.js"
 import { badEvent, BOM, bodyOf, bytesOf, eventOf, fc, framing, stream, wireEvent, writeStream } from "../shared/sseStreams.js"
 
@@ -99,6 +100,20 @@ describe("sse", () => {
       assert.deepStrictEqual(reader.push(bytesOf(`data: {"type":"text",\r`)), Either.right([]))
       assert.deepStrictEqual(reader.push(bytesOf(`\ndata: "content":"a"}\r\n\r`)), Either.right([{ _tag: "Text", content: "a" }]))
       assert.deepStrictEqual(reader.push(bytesOf(`\n`)), Either.right([]))
+    })
+
+    it("a chunk larger than a piece yields its events whatever byte falls on a piece's edge", () => {
+      // CRLF line ends and multi-byte characters in every event; the leading comment's length moves
+      // every byte of an event onto the edges of the pieces in turn.
+      const frame = `data: {"type":"text_delta","content":"h€llo 👋"}\r\n\r\n`
+      const count = Math.ceil((3 * MAX_PIECE_BYTES) / bytesOf(frame).length)
+      const expected = decodedAll(Array.from({ length: count }, () => ({ type: "text_delta", content: "h€llo 👋" })))
+      for (let pad = 0; pad < bytesOf(frame).length; pad++) {
+        const body = bytesOf(`: ${"x".repeat(pad)}\r\n${frame.repeat(count)}`)
+        const { events, failure } = readAll(body)
+        assert.isUndefined(failure)
+        assert.deepStrictEqual(events, expected, `pad ${pad}`)
+      }
     })
 
     it("an event with no blank line after it is not complete", () => {
