@@ -17,7 +17,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
-import { maxTakesToCover, tokensFor, windowForWholeMillis } from "./core/rateLimit.js"
+import { limitTaken, maxTakesToCover, storeWording, tokensFor, windowForWholeMillis } from "./core/rateLimit.js"
 import { type CallFacts, RateLimitError } from "./LlamaCloudError.js"
 import { duration, givenOptions, oneOf, required, text, wholeNumber } from "./internal/layerOptions.js"
 import { type Admission, RateLimitGate } from "./internal/rateLimitGate.js"
@@ -134,9 +134,9 @@ export const make = (options: Options): Effect.Effect<RateLimitGate["Type"], Con
       limiter.consume({ algorithm: policy.algorithm, onExceeded, window: policy.window, limit: policy.limit, key, tokens }).pipe(
         Effect.timeoutFail({
           duration: policy.storeTimeout,
-          onTimeout: () => new RateLimiter.RateLimitStoreError({ message: `no answer within ${Duration.format(policy.storeTimeout)}` })
+          onTimeout: () => new RateLimiter.RateLimitStoreError({ message: storeWording.noAnswer(Duration.format(policy.storeTimeout)) })
         }),
-        Effect.tap(() => Effect.whenEffect(Effect.logInfo("rate limit store: answering again"), Ref.getAndSet(storeDown, false)))
+        Effect.tap(() => Effect.whenEffect(Effect.logInfo(storeWording.answering), Ref.getAndSet(storeDown, false)))
       )
 
     /** The store failed: logged once per outage; the call proceeds, or fails with origin "store". */
@@ -144,7 +144,7 @@ export const make = (options: Options): Effect.Effect<RateLimitGate["Type"], Con
       Effect.zipRight(
         Effect.whenEffect(
           Effect.logWarning(
-            `rate limit store failed (${error.message}): ${policy.onStoreFailure === "proceed" ? "calls proceed unlimited" : "calls fail"} until it answers again`
+            storeWording.failed(error.message, policy.onStoreFailure)
           ),
           Ref.getAndSet(storeDown, true).pipe(Effect.map((down) => !down))
         ),
@@ -170,7 +170,7 @@ export const make = (options: Options): Effect.Effect<RateLimitGate["Type"], Con
                 ...admission.facts,
                 origin: "local",
                 status: 429,
-                detail: `${error.limit} per ${Duration.format(policy.window)} for ${error.key} taken`,
+                detail: limitTaken(error.limit, Duration.format(policy.window), error.key),
                 retryAfter: Option.some(error.retryAfter),
                 requestId: Option.none()
               })

@@ -12,6 +12,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { boolean, duration, fraction, givenOptions, wholeNumber } from "./internal/layerOptions.js"
+import { backoffMillis } from "./core/backoff.js"
 
 /**
  * The retry policy of LlamaCloud calls, read when `ChatService.layer` is built and again at each
@@ -144,8 +145,5 @@ const optionNames: ReadonlyArray<keyof RetryPolicy.Options> = [
  * @since 0.1.0
  * @category backoff
  */
-export const backoff = (policy: RetryPolicy.Settings, retry: number, random: number): Duration.Duration => {
-  const base = Duration.toMillis(policy.baseDelay) * 2 ** retry
-  const capped = Math.min(base, Duration.toMillis(policy.maxDelay))
-  return Duration.millis(capped * (1 - policy.jitter * random))
-}
+export const backoff = (policy: RetryPolicy.Settings, retry: number, random: number): Duration.Duration =>
+  Duration.millis(backoffMillis(Duration.toMillis(policy.baseDelay), Duration.toMillis(policy.maxDelay), policy.jitter, retry, random))

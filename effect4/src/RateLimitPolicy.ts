@@ -18,7 +18,7 @@ import * as RateLimiter from "effect/persistence/RateLimiter"
 import * as Ref from "effect/Ref"
 import * as Result from "effect/Result"
 import * as Semaphore from "effect/Semaphore"
-import { maxTakesToCover, tokensFor, windowForWholeMillis } from "./core/rateLimit.js"
+import { limitTaken, maxTakesToCover, storeWording, tokensFor, windowForWholeMillis } from "./core/rateLimit.js"
 import { duration, givenOptions, oneOf, required, text, wholeNumber } from "./internal/layerOptions.js"
 import { type Admission, RateLimitGate } from "./internal/rateLimitGate.js"
 import { type CallFacts, RateLimitError } from "./LlamaCloudError.js"
@@ -142,11 +142,11 @@ export const make = (options: Options): Effect.Effect<RateLimitGate["Service"], 
           orElse: () =>
             Effect.fail(
               new RateLimiter.RateLimiterError({
-                reason: new RateLimiter.RateLimitStoreError({ message: `no answer within ${Duration.format(policy.storeTimeout)}` })
+                reason: new RateLimiter.RateLimitStoreError({ message: storeWording.noAnswer(Duration.format(policy.storeTimeout)) })
               })
             )
         }),
-        Effect.tap(() => Effect.when(Effect.logInfo("rate limit store: answering again"), Ref.getAndSet(storeDown, false)))
+        Effect.tap(() => Effect.when(Effect.logInfo(storeWording.answering), Ref.getAndSet(storeDown, false)))
       )
 
     /** The store failed: logged once per outage; the call proceeds, or fails with origin "store". */
@@ -154,7 +154,7 @@ export const make = (options: Options): Effect.Effect<RateLimitGate["Service"], 
       Effect.andThen(
         Effect.when(
           Effect.logWarning(
-            `rate limit store failed (${error.message}): ${policy.onStoreFailure === "proceed" ? "calls proceed unlimited" : "calls fail"} until it answers again`
+            storeWording.failed(error.message, policy.onStoreFailure)
           ),
           Effect.map(Ref.getAndSet(storeDown, true), (down) => !down)
         ),
@@ -181,7 +181,7 @@ export const make = (options: Options): Effect.Effect<RateLimitGate["Service"], 
                 ...admission.facts,
                 origin: "local",
                 status: 429,
-                detail: `${reason.limit} per ${Duration.format(policy.window)} for ${reason.key} taken`,
+                detail: limitTaken(reason.limit, Duration.format(policy.window), reason.key),
                 retryAfter: Option.some(reason.retryAfter),
                 requestId: Option.none()
               })

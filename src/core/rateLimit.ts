@@ -57,3 +57,17 @@ export const maxTakesToCover = (waitMillis: number, windowMillis: number): numbe
  */
 export const windowForWholeMillis = (windowMillis: number, limit: number): number =>
   limit * Math.max(1, Math.ceil(windowMillis / limit))
+
+/** What the policy says of its store, in its logs and its errors (durations already worded by the edition). */
+export const storeWording = {
+  /** The store did not answer within the policy's `storeTimeout`. */
+  noAnswer: (storeTimeout: string): string => `no answer within ${storeTimeout}`,
+  /** The first failure of an outage, logged once. */
+  failed: (message: string, onStoreFailure: "proceed" | "fail"): string =>
+    `rate limit store failed (${message}): ${onStoreFailure === "proceed" ? "calls proceed unlimited" : "calls fail"} until it answers again`,
+  /** The first answer after an outage. */
+  answering: "rate limit store: answering again"
+} as const
+
+/** A local refusal's detail: the limit taken, over its window, for the key. */
+export const limitTaken = (limit: number, window: string, key: string): string => `${limit} per ${window} for ${key} taken`

@@ -2,7 +2,17 @@
  * The Effect-free rules of a shared rate limit: the account key, the cost of a call, the shared wait.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { accountKey, fingerprint, maxTakesToCover, sharedWaitMillis, tokensFor, windowForWholeMillis } from "../../src/core/rateLimit.js"
+import { backoffMillis } from "../../src/core/backoff.js"
+import {
+  accountKey,
+  fingerprint,
+  limitTaken,
+  maxTakesToCover,
+  sharedWaitMillis,
+  storeWording,
+  tokensFor,
+  windowForWholeMillis
+} from "../../src/core/rateLimit.js"
 
 describe("accountKey", () => {
   it("names the base URL and the project when one is set", () => {
@@ -53,5 +63,27 @@ describe("the window", () => {
     assert.strictEqual(windowForWholeMillis(60_000, 300), 60_000)
     assert.strictEqual(windowForWholeMillis(1_000, 7), 1_001)
     assert.strictEqual(windowForWholeMillis(1_000, 5_000), 5_000)
+  })
+})
+
+describe("what the policy says", () => {
+  it("of its store: a timeout, the first failure of an outage in either mode, the first answer after it", () => {
+    assert.strictEqual(storeWording.noAnswer("2s"), "no answer within 2s")
+    assert.strictEqual(storeWording.failed("ECONNREFUSED", "proceed"), "rate limit store failed (ECONNREFUSED): calls proceed unlimited until it answers again")
+    assert.strictEqual(storeWording.failed("ECONNREFUSED", "fail"), "rate limit store failed (ECONNREFUSED): calls fail until it answers again")
+    assert.strictEqual(storeWording.answering, "rate limit store: answering again")
+  })
+
+  it("of a local refusal: the limit, its window and the key", () => {
+    assert.strictEqual(limitTaken(60, "1m", "acct"), "60 per 1m for acct taken")
+  })
+})
+
+describe("backoffMillis", () => {
+  it("doubles from the base up to the cap, less the jitter's share of the draw", () => {
+    assert.strictEqual(backoffMillis(500, 8000, 0.25, 0, 0), 500)
+    assert.strictEqual(backoffMillis(500, 8000, 0.25, 2, 0), 2000)
+    assert.strictEqual(backoffMillis(500, 8000, 0.25, 10, 0), 8000)
+    assert.strictEqual(backoffMillis(500, 8000, 0.25, 1, 1), 750)
   })
 })
