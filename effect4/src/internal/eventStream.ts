@@ -66,15 +66,6 @@ type Read = Exit.Exit<Arr.NonEmptyReadonlyArray<ChatEvent>, LlamaCloudError | Ca
 const done = Cause.done()
 
 /**
- * The most bytes handed to the reader at once. Node's readable hands over everything it buffered
- * since the last read as one buffer, which grows while the consumer works through the previous read
- * (the reading fiber waits on the hand-over meanwhile); decoded whole, a buffer that large makes one
- * string of V8's large-object size, and its events cost several times more to read (measured in
- * docs/performance.md, "The Effect 4 turn's plumbing"). A piece is a view: cutting copies nothing.
- */
-export const MAX_PIECE_BYTES = 32 * 1024
-
-/**
  * The events of one turn, ending after its `Stop`, read under the caller's scope (the request
  * stream's, which saves every chunk a stream layer). What follows a `Stop` is never read: the
  * stream ends, and closing the request's scope (the caller's finalizer) discards it with the socket.
@@ -157,22 +148,18 @@ class Turn {
   /** The events a body chunk completes, cut after a `Stop`; a bad event is kept for the next read. */
   eventsOf(chunks: Arr.NonEmptyReadonlyArray<Uint8Array>): Array<ChatEvent> {
     let events: Array<ChatEvent> | undefined
-    for (const chunk of chunks) {
-      for (let start = 0; start < chunk.length; start += MAX_PIECE_BYTES) {
-        const pushed = this.reader.push(
-          chunk.length <= MAX_PIECE_BYTES ? chunk : chunk.subarray(start, start + MAX_PIECE_BYTES)
-        )
-        const batch = Result.isSuccess(pushed) ? pushed.success : pushed.failure.preceding
-        if (Result.isFailure(pushed)) this.bad = pushed.failure
-        for (let i = 0; i < batch.length; i++) {
-          if (batch[i]!._tag !== "Stop") continue
-          this.observeStop(batch[i] as Extract<ChatEvent, { readonly _tag: "Stop" }>)
-          const upToStop = batch.slice(0, i + 1)
-          return events === undefined ? upToStop : events.concat(upToStop)
-        }
-        if (batch.length > 0) events = events === undefined ? batch as Array<ChatEvent> : events.concat(batch)
-        if (this.bad !== undefined) return events ?? []
+    for (const bytes of chunks) {
+      const pushed = this.reader.push(bytes)
+      const batch = Result.isSuccess(pushed) ? pushed.success : pushed.failure.preceding
+      if (Result.isFailure(pushed)) this.bad = pushed.failure
+      for (let i = 0; i < batch.length; i++) {
+        if (batch[i]!._tag !== "Stop") continue
+        this.observeStop(batch[i] as Extract<ChatEvent, { readonly _tag: "Stop" }>)
+        const upToStop = batch.slice(0, i + 1)
+        return events === undefined ? upToStop : events.concat(upToStop)
       }
+      if (batch.length > 0) events = events === undefined ? batch as Array<ChatEvent> : events.concat(batch)
+      if (this.bad !== undefined) break
     }
     return events ?? []
   }

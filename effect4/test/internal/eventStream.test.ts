@@ -1,12 +1,13 @@
 /**
- * A turn's body chunks are read in pieces (`MAX_PIECE_BYTES`): a chunk larger than a piece arrives
- * whole however its pieces fall, across a CRLF and inside a multi-byte character too.
+ * A turn's body chunks are read in pieces (`MAX_PIECE_BYTES`, core/eventFraming.ts): through the whole
+ * turn, a chunk larger than a piece arrives whole however its pieces fall, across a CRLF and inside
+ * a multi-byte character too.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { ChatService } from "../../src/ChatService.js"
-import { MAX_PIECE_BYTES } from "../../src/internal/eventStream.js"
+import { MAX_PIECE_BYTES } from "../../src/core/eventFraming.js"
 import { MockTransport } from "../../src/testing.js"
 import { chatLayer, SESSION_ID, turnEvents } from "../fixtures/calls.js"
 
