@@ -1,7 +1,8 @@
 /**
- * The Effect 4 edition meets the create matrix (test/shared/reliability/scenarios/create.ts): the same scenarios, the same expected outcomes and the
- * same judge as the Effect 3 edition's test/reliability/matrix.test.ts, through this edition's adapter,
- * over both transports on real sockets.
+ * The Effect 4 edition meets the create matrix (test/shared/reliability/scenarios/create.ts): the
+ * same scenarios, the same expected outcomes and the same judge as the Effect 3 edition's
+ * test/reliability/matrix.test.ts, through this edition's adapter, over both transports on real
+ * sockets.
  */
 import { afterEach, beforeAll, describe, expect, it } from "@effect/vitest"
 import { createMatrix } from "../../../test/shared/reliability/matrices.js"

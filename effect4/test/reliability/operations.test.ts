@@ -1,10 +1,13 @@
 /**
- * The Effect 4 edition meets every operation meeting every fault (test/shared/reliability/scenarios/operations.ts): the same scenarios, the same expected outcomes and the
- * same judge as the Effect 3 edition's test/reliability/operations.test.ts, through this edition's adapter,
- * over both transports on real sockets.
+ * The Effect 4 edition meets every operation meeting every fault
+ * (test/shared/reliability/scenarios/operations.ts): the same scenarios, the same expected outcomes
+ * and the same judge as the Effect 3 edition's test/reliability/operations.test.ts, through this
+ * edition's adapter, over both transports on real sockets. Every fault, over the operations that
+ * send requests of their own (`operationsMatrixOnEffect4` says why `listPage` and `ask` are left
+ * to the Effect 3 edition's run of this matrix), to keep this suite's time.
  */
 import { afterEach, beforeAll, describe, expect, it } from "@effect/vitest"
-import { operationsMatrix } from "../../../test/shared/reliability/matrices.js"
+import { operationsMatrixOnEffect4 as operationsMatrix } from "../../../test/shared/reliability/matrices.js"
 import { trackResources, unhandled } from "../../../test/shared/reliability/resources.js"
 import { scenarioProblems, warmUp } from "../../../test/shared/reliability/runner.js"
 import { edition, transports } from "./adapter.js"

@@ -1,7 +1,8 @@
 /**
- * The Effect 4 edition meets a turn's event stream broken (test/shared/reliability/scenarios/streams.ts): the same scenarios, the same expected outcomes and the
- * same judge as the Effect 3 edition's test/reliability/streams.test.ts, through this edition's adapter,
- * over both transports on real sockets.
+ * The Effect 4 edition meets a turn's event stream broken
+ * (test/shared/reliability/scenarios/streams.ts): the same scenarios, the same expected outcomes
+ * and the same judge as the Effect 3 edition's test/reliability/streams.test.ts, through this
+ * edition's adapter, over both transports on real sockets.
  */
 import { afterEach, beforeAll, describe, expect, it } from "@effect/vitest"
 import { streamsMatrix } from "../../../test/shared/reliability/matrices.js"

@@ -169,7 +169,16 @@ export interface MemoryCase {
   ) => Promise<{ readonly problems: ReadonlyArray<string>; readonly row?: Row }>
 }
 
-const row = (transport: TransportInfo, id: string, fault: string, outcome: string, elapsedMs: number, figures: Row["figures"], requests: number | null, sessions: number | null): Row => ({
+const row = (
+  transport: TransportInfo,
+  id: string,
+  fault: string,
+  outcome: string,
+  elapsedMs: number,
+  figures: Row["figures"],
+  requests: number | null,
+  sessions: number | null
+): Row => ({
   table: "memory",
   id: `${transport.name}-${id}`,
   group: "memory",
@@ -220,7 +229,8 @@ export const cases: ReadonlyArray<MemoryCase> = [
         if (run.peakBytes >= 16 * MiB) problems.push(`the heap grew by ${mib(run.peakBytes)} MiB`)
         const figures = { bodyMiB: 64, peakGrowthMiB: mib(run.peakBytes), heldAfterMiB: mib(run.heldBytes) }
         const fault = "200, a 64 MiB session with `content-length`"
-        return { problems, row: row(transport, "declared", fault, run.result.report.outcome.label, elapsedMs, figures, await server.requests(), null) }
+        const requests = await server.requests()
+        return { problems, row: row(transport, "declared", fault, run.result.report.outcome.label, elapsedMs, figures, requests, null) }
       } finally {
         await server.close()
       }
