@@ -74,133 +74,164 @@ export const readTurn = (
   options: TurnOptions
 ): Effect.Effect<Stream.Stream<ChatEvent, LlamaCloudError>, never, Scope.Scope> =>
   Effect.gen(function*() {
-    const { clock, facts, scrub, span } = options
-    const reader = makeEventReader()
     const pull = yield* Stream.toPull(response.stream)
     // The reading fiber's hand-over: one read waits in it while the consumer handles the previous
     // one, so a consumer that stops asking stops the reading of the body.
     const handoff = yield* Queue.bounded<Read>(1)
-    // Reads handed over and not yet taken (one in the queue, one more waiting to enter it).
-    let ahead = 0
-    const limits = yield* watchdog(options, reader.count, handoff)
-    let stopped = false
-    let seenFirst = false
-    let ending: Ending = "cancelled"
-    // A bad event may share its chunk with good ones before it: those are delivered first, and the
-    // failure is raised on the next read (unless one of them was the turn's `Stop`).
-    let bad: EventFailure | undefined
-
-    const failed = (error: LlamaCloudError) => Effect.fail(Option.some(error))
-
-    /** Where the events end once the body has: the turn's `Stop`, a bad event, or a cut. */
-    const end = (): Effect.Effect<never, Option.Option<LlamaCloudError>> => {
-      if (stopped) return done
-      if (bad !== undefined) return failed(badEvent(bad))
-      if (reader.count() === 0 && !isEventStream(options.contentType)) return failed(notAnEventStream())
-      return failed(endedBeforeStop(facts, reader.count()))
-    }
-
-    const badEvent = (failure: EventFailure): LlamaCloudError => undecodableEvent(facts, options.status, scrub, failure)
-    const notAnEventStream = (): LlamaCloudError =>
-      notEventStream(facts, options.status, scrub, options.contentType)
-
-    /** What the span records of the turn's `Stop`: how it ended and its usage. */
-    const observeStop = (event: Extract<ChatEvent, { readonly _tag: "Stop" }>) => {
-      stopped = true
-      ending = event.isError ? "error_stop" : "stop"
-      if (span === undefined) return
-      span.attribute("llamacloud.turn.is_error", event.isError)
-      Option.map(event.usage.totalInputTokens, (n) => span.attribute("gen_ai.usage.input_tokens", n))
-      Option.map(event.usage.totalOutputTokens, (n) => span.attribute("gen_ai.usage.output_tokens", n))
-    }
-
-    /** The events a body chunk completes, cut after a `Stop`; a bad event is kept for the next read. */
-    const eventsOf = (chunks: Chunk.Chunk<Uint8Array>): Array<ChatEvent> => {
-      let events: Array<ChatEvent> | undefined
-      for (const bytes of chunks) {
-        const pushed = reader.push(bytes)
-        const batch = Either.isRight(pushed) ? pushed.right : pushed.left.preceding
-        if (Either.isLeft(pushed)) bad = pushed.left
-        for (let i = 0; i < batch.length; i++) {
-          if (batch[i]!._tag !== "Stop") continue
-          observeStop(batch[i] as Extract<ChatEvent, { readonly _tag: "Stop" }>)
-          const upToStop = batch.slice(0, i + 1)
-          return events === undefined ? upToStop : events.concat(upToStop)
-        }
-        if (batch.length > 0) events = events === undefined ? batch as Array<ChatEvent> : events.concat(batch)
-        if (bad !== undefined) break
-      }
-      return events ?? []
-    }
-
-    const broke = (error: Option.Option<HttpClientError.ResponseError>) =>
-      Option.isNone(error) ? end() : failed(
-        // The read a limit interrupted fails with a broken body: the limit is the reason.
-        limits?.expired() ?? bodyBrokeOff(error.value, facts, scrub, `the event stream (after ${reader.count()} events)`).error
-      )
-
-    // Reads body chunks until one completes an event: chunks that complete none (keep-alives, a piece
-    // of an event) do not end the consumer's wait, so the idle limit keeps counting through them.
-    const readEvents: Effect.Effect<Chunk.Chunk<ChatEvent>, Option.Option<LlamaCloudError>> = Effect.matchEffect(pull, {
-      onFailure: broke,
-      onSuccess: (chunks) => {
-        const events = eventsOf(chunks)
-        if (events.length === 0) return stopped || bad !== undefined ? end() : readEvents
-        limits?.eventArrived()
-        if (!seenFirst && span !== undefined) {
-          seenFirst = true
-          if (span.status._tag === "Started") {
-            span.attribute(
-              "llamacloud.turn.time_to_first_event_ms",
-              Number(clock.unsafeCurrentTimeNanos() - span.status.startTime) / 1e6
-            )
-          }
-        }
-        return Effect.succeed(ChunkNs.unsafeFromArray(events))
-      }
-    })
-
-    const handOver = (read: Read) =>
-      Effect.suspend(() => {
-        ahead++
-        return Queue.offer(handoff, read)
-      })
-
-    // The reading fiber: reads until the turn ends or fails, handing over each read.
-    const produce: Effect.Effect<void> = Effect.suspend(() => {
-      if (stopped || bad !== undefined) return Effect.flatMap(Effect.exit(end()), handOver)
-      return Effect.flatMap(
-        Effect.exit(readEvents),
-        (read) => Effect.zipRight(handOver(read), Exit.isSuccess(read) ? produce : Effect.void)
-      )
-    })
-    yield* Effect.forkScoped(produce)
-
-    /** A read as the consumer gets it; any failure but the end after the `Stop` fails the turn. */
-    const delivered = (read: Read): Read => {
-      if (Exit.isFailure(read) && !stopped) ending = "failed"
-      return read
-    }
-    const next = Effect.suspend(() => {
-      const expired = limits?.expired()
-      if (expired !== undefined) return delivered(Exit.fail(Option.some(expired)))
-      // The consumer waits for the server only when no read is waiting for it.
-      if (ahead === 0) limits?.waiting()
-      return Effect.flatMap(Queue.take(handoff), (read) => {
-        if (ahead > 0) ahead--
-        return delivered(read)
-      })
-    })
-
-    yield* Effect.addFinalizer(() =>
-      Effect.sync(() => {
-        if (span === undefined) return
-        span.attribute("llamacloud.turn.events", reader.count())
-        span.attribute("llamacloud.turn.ended", ending)
-      })
-    )
-    return Stream.repeatEffectChunkOption(next)
+    const turn = new Turn(options, pull, handoff)
+    turn.limits = yield* watchdog(options, turn.reader.count, handoff)
+    yield* Effect.forkScoped(turn.produce)
+    yield* Effect.addFinalizer(() => Effect.sync(() => turn.recordEnding()))
+    return Stream.repeatEffectChunkOption(turn.next)
   })
+
+/**
+ * One turn's reading: its state and the steps of the reading fiber (`produce`) and of the consumer
+ * (`next`). A class rather than closures over the turn's variables: a held turn keeps one object
+ * with its methods on the prototype instead of a closure per step.
+ */
+class Turn {
+  readonly reader = makeEventReader()
+  limits: Limits | undefined = undefined
+  /** Reads handed over and not yet taken (one in the queue, one more waiting to enter it). */
+  ahead = 0
+  stopped = false
+  seenFirst = false
+  ending: Ending = "cancelled"
+  // A bad event may share its chunk with good ones before it: those are delivered first, and the
+  // failure is raised on the next read (unless one of them was the turn's `Stop`).
+  bad: EventFailure | undefined = undefined
+  /**
+   * Reads body chunks until one completes an event: chunks that complete none (keep-alives, a piece
+   * of an event) do not end the consumer's wait, so the idle limit keeps counting through them.
+   */
+  readonly readEvents: Effect.Effect<Chunk.Chunk<ChatEvent>, Option.Option<LlamaCloudError>>
+  /** The reading fiber: reads until the turn ends or fails, handing over each read. */
+  readonly produce: Effect.Effect<void>
+  /** A read as the consumer gets it (`Stream.repeatEffectChunkOption`'s pull). */
+  readonly next: Effect.Effect<Chunk.Chunk<ChatEvent>, Option.Option<LlamaCloudError>>
+
+  constructor(
+    readonly options: TurnOptions,
+    pull: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<HttpClientError.ResponseError>>,
+    readonly handoff: Queue.Queue<Read>
+  ) {
+    this.readEvents = Effect.matchEffect(pull, {
+      onFailure: (error) => this.broke(error),
+      onSuccess: (chunks) => this.arrived(chunks)
+    })
+    this.produce = Effect.suspend(() => this.readNext())
+    this.next = Effect.suspend(() => this.take())
+  }
+
+  /** Where the events end once the body has: the turn's `Stop`, a bad event, or a cut. */
+  end(): Effect.Effect<never, Option.Option<LlamaCloudError>> {
+    const { contentType, facts, scrub, status } = this.options
+    const count = this.reader.count()
+    if (this.stopped) return done
+    if (this.bad !== undefined) return failed(undecodableEvent(facts, status, scrub, this.bad))
+    if (count === 0 && !isEventStream(contentType)) return failed(notEventStream(facts, status, scrub, contentType))
+    return failed(endedBeforeStop(facts, count))
+  }
+
+  /** What the span records of the turn's `Stop`: how it ended and its usage. */
+  observeStop(event: Extract<ChatEvent, { readonly _tag: "Stop" }>): void {
+    this.stopped = true
+    this.ending = event.isError ? "error_stop" : "stop"
+    const span = this.options.span
+    if (span === undefined) return
+    span.attribute("llamacloud.turn.is_error", event.isError)
+    Option.map(event.usage.totalInputTokens, (n) => span.attribute("gen_ai.usage.input_tokens", n))
+    Option.map(event.usage.totalOutputTokens, (n) => span.attribute("gen_ai.usage.output_tokens", n))
+  }
+
+  /** The events a body chunk completes, cut after a `Stop`; a bad event is kept for the next read. */
+  eventsOf(chunks: Chunk.Chunk<Uint8Array>): Array<ChatEvent> {
+    let events: Array<ChatEvent> | undefined
+    for (const bytes of chunks) {
+      const pushed = this.reader.push(bytes)
+      const batch = Either.isRight(pushed) ? pushed.right : pushed.left.preceding
+      if (Either.isLeft(pushed)) this.bad = pushed.left
+      for (let i = 0; i < batch.length; i++) {
+        if (batch[i]!._tag !== "Stop") continue
+        this.observeStop(batch[i] as Extract<ChatEvent, { readonly _tag: "Stop" }>)
+        const upToStop = batch.slice(0, i + 1)
+        return events === undefined ? upToStop : events.concat(upToStop)
+      }
+      if (batch.length > 0) events = events === undefined ? batch as Array<ChatEvent> : events.concat(batch)
+      if (this.bad !== undefined) break
+    }
+    return events ?? []
+  }
+
+  broke(error: Option.Option<HttpClientError.ResponseError>): Effect.Effect<never, Option.Option<LlamaCloudError>> {
+    if (Option.isNone(error)) return this.end()
+    const { facts, scrub } = this.options
+    // The read a limit interrupted fails with a broken body: the limit is the reason.
+    return failed(
+      this.limits?.expired ??
+        bodyBrokeOff(error.value, facts, scrub, `the event stream (after ${this.reader.count()} events)`).error
+    )
+  }
+
+  arrived(chunks: Chunk.Chunk<Uint8Array>): Effect.Effect<Chunk.Chunk<ChatEvent>, Option.Option<LlamaCloudError>> {
+    const events = this.eventsOf(chunks)
+    if (events.length === 0) return this.stopped || this.bad !== undefined ? this.end() : this.readEvents
+    this.limits?.eventArrived()
+    const { clock, span } = this.options
+    if (!this.seenFirst && span !== undefined) {
+      this.seenFirst = true
+      if (span.status._tag === "Started") {
+        span.attribute(
+          "llamacloud.turn.time_to_first_event_ms",
+          Number(clock.unsafeCurrentTimeNanos() - span.status.startTime) / 1e6
+        )
+      }
+    }
+    return Effect.succeed(ChunkNs.unsafeFromArray(events))
+  }
+
+  handOver(read: Read): Effect.Effect<boolean> {
+    this.ahead++
+    return Queue.offer(this.handoff, read)
+  }
+
+  readNext(): Effect.Effect<void> {
+    if (this.stopped || this.bad !== undefined) {
+      return Effect.flatMap(Effect.exit(this.end()), (read) => this.handOver(read))
+    }
+    return Effect.flatMap(
+      Effect.exit(this.readEvents),
+      (read) => Effect.zipRight(this.handOver(read), Exit.isSuccess(read) ? this.produce : Effect.void)
+    )
+  }
+
+  /** A read as the consumer gets it; any failure but the end after the `Stop` fails the turn. */
+  delivered(read: Read): Read {
+    if (Exit.isFailure(read) && !this.stopped) this.ending = "failed"
+    return read
+  }
+
+  take(): Effect.Effect<Chunk.Chunk<ChatEvent>, Option.Option<LlamaCloudError>> {
+    const expired = this.limits?.expired
+    if (expired !== undefined) return this.delivered(Exit.fail(Option.some(expired)))
+    // The consumer waits for the server only when no read is waiting for it.
+    if (this.ahead === 0) this.limits?.waiting()
+    return Effect.flatMap(Queue.take(this.handoff), (read) => {
+      if (this.ahead > 0) this.ahead--
+      return this.delivered(read)
+    })
+  }
+
+  recordEnding(): void {
+    const span = this.options.span
+    if (span === undefined) return
+    span.attribute("llamacloud.turn.events", this.reader.count())
+    span.attribute("llamacloud.turn.ended", this.ending)
+  }
+}
+
+const failed = (error: LlamaCloudError) => Effect.fail(Option.some(error))
 
 /**
  * The idle limit and the total deadline, kept by one fiber per turn sleeping on the call's clock
@@ -212,53 +243,66 @@ export const readTurn = (
  * (Node 20's fetch does, on a body mislabelled as compressed).
  */
 const watchdog = (options: TurnOptions, count: () => number, handoff: Queue.Enqueue<Read>) =>
-  Effect.gen(function*() {
-    const { clock } = options
+  Effect.suspend(() => {
     const idleMillis = Duration.toMillis(options.idle)
     const deadline = Option.match(options.deadline, { onNone: () => Number.POSITIVE_INFINITY, onSome: (d) => d.at })
-    if (!Number.isFinite(idleMillis) && !Number.isFinite(deadline)) return undefined
-    let waitingSince: number | undefined
-    let expired: LlamaCloudError | undefined
-
-    const idleError = () => idleTimeout(options.facts, options.idle, count())
-    const deadlineError = () =>
-      turnDeadlineExceeded(options.facts, Option.map(options.deadline, (deadline) => deadline.total), count())
-
-    // A consumer waiting on the empty queue gets the error now; one with a read waiting for it finds
-    // the error when it asks next (see `next`), and this offer waits until the turn's scope closes.
-    const expire = (error: LlamaCloudError) =>
-      Effect.zipRight(
-        Effect.sync(() => {
-          expired = error
-        }),
-        Effect.zipRight(options.abort, Queue.offer(handoff, Exit.fail(Option.some(error))))
-      )
-    /** What is due at `now`: the limit that has passed, or when to look again. */
-    const due = (now: number): LlamaCloudError | number => {
-      if (now >= deadline) return deadlineError()
-      const idleDue = (waitingSince ?? now) + idleMillis
-      if (waitingSince !== undefined && now >= idleDue) return idleError()
-      return Math.min(idleDue, deadline)
-    }
-    const watch: Effect.Effect<unknown> = Effect.flatMap(clock.currentTimeMillis, (now) => {
-      const next = due(now)
-      return typeof next !== "number"
-        ? expire(next)
-        : Effect.zipRight(clock.sleep(Duration.millis(next - now)), Effect.suspend(() => watch))
-    })
-    yield* Effect.forkScoped(watch)
-
-    return {
-      expired: () => expired,
-      /** The consumer asks for events: its wait counts from now, unless it already waits. */
-      waiting: () => {
-        waitingSince ??= clock.unsafeCurrentTimeMillis()
-      },
-      eventArrived: () => {
-        waitingSince = undefined
-      }
-    }
+    if (!Number.isFinite(idleMillis) && !Number.isFinite(deadline)) return Effect.succeed(undefined)
+    const limits = new Limits(options, idleMillis, deadline, count, handoff)
+    return Effect.as(Effect.forkScoped(limits.watch), limits)
   })
+
+/** The state of a turn's limits, and the watchdog's steps. */
+class Limits {
+  /** When the consumer began waiting for the server, if it waits. */
+  waitingSince: number | undefined = undefined
+  /** The limit that has passed, once one has. */
+  expired: LlamaCloudError | undefined = undefined
+  readonly watch: Effect.Effect<unknown>
+
+  constructor(
+    readonly options: TurnOptions,
+    readonly idleMillis: number,
+    readonly deadline: number,
+    readonly count: () => number,
+    readonly handoff: Queue.Enqueue<Read>
+  ) {
+    this.watch = Effect.flatMap(options.clock.currentTimeMillis, (now) => this.check(now))
+  }
+
+  /** The consumer asks for events: its wait counts from now, unless it already waits. */
+  waiting(): void {
+    this.waitingSince ??= this.options.clock.unsafeCurrentTimeMillis()
+  }
+
+  eventArrived(): void {
+    this.waitingSince = undefined
+  }
+
+  /** What is due at `now`: the limit that has passed, or when to look again. */
+  due(now: number): LlamaCloudError | number {
+    const { deadline, facts, idle } = this.options
+    if (now >= this.deadline) {
+      return turnDeadlineExceeded(facts, Option.map(deadline, (d) => d.total), this.count())
+    }
+    const idleDue = (this.waitingSince ?? now) + this.idleMillis
+    if (this.waitingSince !== undefined && now >= idleDue) return idleTimeout(facts, idle, this.count())
+    return Math.min(idleDue, this.deadline)
+  }
+
+  check(now: number): Effect.Effect<unknown> {
+    const next = this.due(now)
+    return typeof next === "number"
+      ? Effect.zipRight(this.options.clock.sleep(Duration.millis(next - now)), this.watch)
+      : this.expire(next)
+  }
+
+  // A consumer waiting on the empty queue gets the error now; one with a read waiting for it finds
+  // the error when it asks next (see `Turn.take`), and this offer waits until the turn's scope closes.
+  expire(error: LlamaCloudError): Effect.Effect<unknown> {
+    this.expired = error
+    return Effect.zipRight(this.options.abort, Queue.offer(this.handoff, Exit.fail(Option.some(error))))
+  }
+}
 
 /** A turn's stream that ended without its `Stop`: the connection broke, after `events` events. */
 const isEventStream = (contentType: string | undefined): boolean =>
