@@ -1,10 +1,11 @@
 /**
  * `npm start`, the first thing a newcomer runs: with no key it asks the embedded local server and
  * prints an answer that reads as English; `npm start -- --help` prints the usage and asks nothing.
- * Child processes (`tsx examples/chat.ts`), run from the repository so that its packages resolve.
+ * Child processes (`tsx examples/chat.ts`), run from the repository so that its packages resolve,
+ * side by side: each spends most of its time starting.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { spawnSync } from "node:child_process"
+import { spawn } from "node:child_process"
 import { join } from "node:path"
 
 const root = join(import.meta.dirname, "..", "..")
@@ -13,27 +14,33 @@ const withoutKey = Object.fromEntries(
   Object.entries(process.env).filter(([name]) => !name.startsWith("LLAMA_CLOUD_") && name !== "LLAMA_PARSE_API_KEY")
 )
 
-const start = (...args: ReadonlyArray<string>) => {
-  const run = spawnSync(process.execPath, [join(root, "node_modules", "tsx", "dist", "cli.mjs"), "examples/chat.ts", ...args], {
-    cwd: root,
-    env: withoutKey,
-    encoding: "utf8",
-    timeout: 50_000
+const start = (...args: ReadonlyArray<string>) =>
+  new Promise<{ readonly status: number | null; readonly stdout: string; readonly output: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, "node_modules", "tsx", "dist", "cli.mjs"), "examples/chat.ts", ...args], {
+      cwd: root,
+      env: withoutKey,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 50_000
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+    child.on("error", reject)
+    child.on("close", (status) => resolve({ status, stdout, output: `${stdout}${stderr}` }))
   })
-  return { status: run.status, stdout: run.stdout, output: `${run.stdout}${run.stderr}` }
-}
 
-describe("npm start", () => {
-  it("-- --help prints the usage and asks nothing", () => {
-    const run = start("--help")
+describe.concurrent("npm start", () => {
+  it("-- --help prints the usage and asks nothing", async () => {
+    const run = await start("--help")
     assert.strictEqual(run.status, 0, run.output)
     assert.match(run.stdout, /^Usage: npm start -- \["question"\] \[--index ID\]/)
     assert.notMatch(run.output, /^session \S+, searching/m)
     assert.notInclude(run.output, "embedded local LlamaCloud server at")
   })
 
-  it("with no key asks the embedded server and prints an answer in whole sentences that quote the question", () => {
-    const run = start()
+  it("with no key asks the embedded server and prints an answer in whole sentences that quote the question", async () => {
+    const run = await start()
     assert.strictEqual(run.status, 0, run.output)
     assert.include(run.stdout, "using the embedded local LlamaCloud server at http://127.0.0.1:")
     const question = "What do the indexes say about llamas and alpacas?"
