@@ -1,7 +1,8 @@
 /**
- * What the reliability suite shares: a distinctive API key, the two transports, a client built for
- * one local server, recorders for logs and spans, the checks run after every scenario (leaked
- * sockets, timers, unhandled rejections, the key), and the JSON rows the report is rendered from.
+ * What the Effect 3 edition's reliability files share: a distinctive API key, the two transports, a
+ * client built for one local server, recorders for logs and spans, the checks run after every
+ * scenario (leaked sockets, timers, unhandled rejections, the key), and the JSON rows the report is
+ * rendered from (the Effect-free parts re-exported from test/shared/reliability/).
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
@@ -18,15 +19,14 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Tracer from "effect/Tracer"
-import * as Http from "node:http"
 import { inspect } from "node:util"
 import { ChatService } from "../../src/ChatService.js"
 import type { CreateSessionParams } from "../../src/ChatParams.js"
 import { LlamaCloudClient } from "../../src/LlamaCloudClient.js"
 import { isLlamaCloudError, type LlamaCloudError } from "../../src/LlamaCloudError.js"
-import { LocalServer } from "../../src/testing/node.js"
 
 import { API_KEY } from "../shared/reliability/key.js"
+import { closedPort as freePort } from "../shared/reliability/runner.js"
 import { type handleCounts, settled } from "../shared/reliability/resources.js"
 
 export { API_KEY, keyLeaks } from "../shared/reliability/key.js"
@@ -81,24 +81,8 @@ export const clientLayer = (
 
 export const create = (params?: CreateSessionParams) => Effect.flatMap(ChatService, (chat) => chat.create(params))
 
-/**
- * One create over each transport against a throwaway server. Node loads and compiles its fetch on
- * first use, blocking the event loop for a moment, and the first local server pays for the JIT:
- * neither belongs in a scenario's timing, so test files run this before their first scenario.
- */
-export const warmUp: Effect.Effect<void> = Effect.forEach(transports, (transport) =>
-  Effect.flatMap(LocalServer.LocalServer, (server) => Effect.exit(Effect.provide(create(), clientLayer(server.url, transport.layer))))
-    .pipe(Effect.provide(LocalServer.layer()), Effect.orDie), { discard: true })
-
 /** A port on 127.0.0.1 with nothing listening: a server was started on it and closed. */
-export const closedPort: Effect.Effect<number> = Effect.async<number>((resume) => {
-  const probe = Http.createServer()
-  probe.listen(0, "127.0.0.1", () => {
-    const address = probe.address()
-    const port = typeof address === "object" && address !== null ? address.port : 0
-    probe.close(() => resume(Effect.succeed(port)))
-  })
-})
+export const closedPort: Effect.Effect<number> = Effect.promise(freePort)
 
 // -------------------------------------------------------------------------------------------------
 // outcomes
