@@ -304,6 +304,7 @@ describe("after every generated case", () => {
   it.live("no socket, server or timer is left in the process, and nothing was thrown unhandled", () =>
     Effect.gen(function*() {
       yield* Effect.promise(() => Promise.all(servers.map((server) => server.close())))
+      expect(ran.length, "no generated case ran before this check (run the whole file)").toBeGreaterThan(0)
       const after = yield* settledHandles(mark, baseline)
       expect(after.left, "timers or sockets left behind").toEqual([])
       expect(after.counts.sockets).toBeLessThanOrEqual(baseline.sockets)

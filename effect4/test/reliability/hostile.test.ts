@@ -174,6 +174,9 @@ const report = (transport: Transport, name: Name, results: ReadonlyArray<Result>
     }\n  case: ${describeCase(r.case).slice(0, 2_000)}`
   ).join("\n\n")
 
+// The generated cases run so far: the closing check means nothing when none ran (a test run alone).
+let casesRun = 0
+
 describe(`a generated hostile server (seed ${SEED}, the first ${CASES} cases per operation and transport)`, () => {
   for (const transport of transports) {
     names.forEach((name, rowIndex) => {
@@ -194,6 +197,7 @@ describe(`a generated hostile server (seed ${SEED}, the first ${CASES} cases per
                 ),
               { concurrency: servers.length }
             )
+            casesRun += results.length
             expect(results).toHaveLength(CASES)
             expect(results.filter((r) => r.problems.length > 0).length, report(transport, name, results)).toBe(0)
           }),
@@ -245,6 +249,7 @@ describe("after every generated case", () => {
   it.live("no socket, server or timer is left in the process, and nothing was thrown unhandled", () =>
     Effect.gen(function*() {
       yield* Effect.promise(() => Promise.all(servers.map((server) => server.close())))
+      expect(casesRun, "no generated case ran before this check (run the whole file)").toBeGreaterThan(0)
       const after = yield* Effect.promise(() => settled(mark, baseline))
       expect(after.left, "timers or sockets left behind").toEqual([])
       expect(after.counts.sockets).toBeLessThanOrEqual(baseline.sockets)
