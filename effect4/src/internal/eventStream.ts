@@ -26,6 +26,7 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
 import type { ChatEvent } from "../ChatEvent.js"
+import { hasLimit, isEventStream, limitDue } from "../core/turnLimits.js"
 import type { LlamaCloudError } from "../LlamaCloudError.js"
 import type { Scrub } from "./redact.js"
 import { type EventFailure, makeEventReader } from "./sse.js"
@@ -246,7 +247,7 @@ const watchdog = (options: TurnOptions, count: () => number, handoff: Queue.Queu
   Effect.suspend(() => {
     const idleMillis = Duration.toMillis(options.idle)
     const deadline = Option.match(options.deadline, { onNone: () => Number.POSITIVE_INFINITY, onSome: (d) => d.at })
-    if (!Number.isFinite(idleMillis) && !Number.isFinite(deadline)) return Effect.succeed(undefined)
+    if (!hasLimit(idleMillis, deadline)) return Effect.succeed(undefined)
     const limits = new Limits(options, idleMillis, deadline, count, handoff)
     return Effect.as(Effect.forkScoped(limits.watch), limits)
   })
@@ -280,13 +281,11 @@ class Limits {
 
   /** What is due at `now`: the limit that has passed, or when to look again. */
   due(now: number): LlamaCloudError | number {
-    const { facts, idle, deadline } = this.options
-    if (now >= this.deadline) {
-      return turnDeadlineExceeded(facts, Option.map(deadline, (d) => d.total), this.count())
-    }
-    const idleDue = (this.waitingSince ?? now) + this.idleMillis
-    if (this.waitingSince !== undefined && now >= idleDue) return idleTimeout(facts, idle, this.count())
-    return Math.min(idleDue, this.deadline)
+    const { deadline, facts, idle } = this.options
+    const due = limitDue(now, this.waitingSince, this.idleMillis, this.deadline)
+    if (due === "deadline") return turnDeadlineExceeded(facts, Option.map(deadline, (d) => d.total), this.count())
+    if (due === "idle") return idleTimeout(facts, idle, this.count())
+    return due
   }
 
   check(now: number): Effect.Effect<unknown> {
@@ -304,6 +303,3 @@ class Limits {
   }
 }
 
-/** A turn's stream that ended without its `Stop`: the connection broke, after `events` events. */
-const isEventStream = (contentType: string | undefined): boolean =>
-  contentType === undefined || contentType.toLowerCase().includes("event-stream")
