@@ -9,6 +9,9 @@
  * (`Stream.tap` even re-chunks the stream one event at a time), and a turn is tens of thousands of
  * events. Reading in a fiber of its own is also what lets a limit end a read the transport leaves
  * pending (see `watchdog`) without racing every read, which forks fibers per chunk.
+ *
+ * Just over 300 lines and one concept: one turn's reading, its consumer's step and its watchdog,
+ * which share the turn's state; the limits' arithmetic is `core/turnLimits.ts`.
  */
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
