@@ -11,9 +11,8 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { SharedAccess } from "./ChatSession.js"
-import { isScopeId } from "./core/scopeId.js"
-import { show } from "./core/show.js"
-import { type CallFacts, ValidationError, type ValidationIssue } from "./LlamaCloudError.js"
+import * as Checks from "./core/paramChecks.js"
+import { ValidationError, type ValidationIssue } from "./LlamaCloudError.js"
 
 /**
  * The most indexes one session may be bound to.
@@ -21,38 +20,32 @@ import { type CallFacts, ValidationError, type ValidationIssue } from "./LlamaCl
  * @since 0.1.0
  * @category constants
  */
-export const MAX_INDEX_IDS = 10
+export const MAX_INDEX_IDS = Checks.MAX_INDEX_IDS
 
-// A lone UTF-16 surrogate has no UTF-8 form: percent-encoding one throws, and in a query or a body
-// it would reach the server as U+FFFD, another id than the caller's.
-const loneSurrogate = /\p{Surrogate}/u
+/** The message of a schema that a value of the wrong type fails: what it expects, and the value. */
+const expecting = (expected: string) => ({ message: (issue: ParseResult.ParseIssue) => Checks.wrongType(expected, issue.actual) })
 
 /** A string that is well-formed Unicode (no lone surrogate), the message naming what it is. */
 const wellFormed = (what: string) => <I, R>(self: Schema.Schema<string, I, R>) =>
-  self.pipe(Schema.filter((s) => !loneSurrogate.test(s), {
-    message: (issue) => `${what} must be well-formed Unicode (it holds a lone surrogate), got ${show(issue.actual)}`
-  }))
+  self.pipe(Schema.filter(Checks.wellFormed(what)))
+
+/** The message of too many index ids, saying `who` takes them and counting those given. */
+const tooManyIndexIds = (who: string) => ({
+  message: (issue: ParseResult.ParseIssue) =>
+    Checks.tooManyIndexIds(who, Array.isArray(issue.actual) ? issue.actual.length : undefined)
+})
 
 const IndexId = Schema.String.pipe(
-  Schema.minLength(1, { message: () => "an index id must be a non-empty string" }),
+  Schema.minLength(1, { message: () => Checks.mustNotBeEmpty.indexId }),
   wellFormed("an index id")
 )
 
-const IndexIds = Schema.Array(IndexId).annotations({
-  message: (issue) => `must be an array of index ids or null, got ${show(issue.actual)}`
-}).pipe(
-  Schema.maxItems(MAX_INDEX_IDS, {
-    message: (issue) => {
-      const actual = issue.actual
-      const count = Array.isArray(actual) ? ` (got ${actual.length})` : ""
-      return `a session takes at most ${MAX_INDEX_IDS} index ids${count}`
-    }
-  })
+const IndexIds = Schema.Array(IndexId).annotations(expecting(Checks.expected.sessionIndexIds)).pipe(
+  Schema.maxItems(MAX_INDEX_IDS, tooManyIndexIds("a session takes"))
 )
 
 const Uuid = Schema.String.pipe(
-  Schema.filter(isScopeId, {
-    message: (issue) => `must be a UUID, got ${show(issue.actual)}`,
+  Schema.filter(Checks.scopeId, {
     // Without these, a generator would try random strings until one happened to be a UUID.
     arbitrary: () => (fc) => fc.uuid(),
     jsonSchema: { format: "uuid" }
@@ -81,16 +74,14 @@ export const CreateSessionParams = Schema.Struct({
   sharedAccess: Schema.optional(
     Schema.String.pipe(
       Schema.filter((s): s is SharedAccess => s === "query" || s === "read_only", {
-        message: (issue) => `must be "query" or "read_only", got ${show(issue.actual)}`,
+        ...expecting(Checks.expected.sharedAccess),
         arbitrary: () => (fc) => fc.constantFrom("query", "read_only"),
         jsonSchema: { enum: ["query", "read_only"] }
       })
     )
   ),
   ...scopeFields
-}).annotations({
-  message: (issue) => `create takes an object of parameters, got ${show(issue.actual)}`
-})
+}).annotations(expecting(Checks.expected.createParams))
 
 /**
  * @since 0.1.0
@@ -99,8 +90,7 @@ export const CreateSessionParams = Schema.Struct({
 export interface CreateSessionParams extends Schema.Schema.Type<typeof CreateSessionParams> {}
 
 const PageSize = Schema.Number.pipe(
-  Schema.filter((n) => Number.isSafeInteger(n) && n > 0, {
-    message: (issue) => `must be a positive whole number, got ${show(issue.actual)}`,
+  Schema.filter(Checks.pageSize, {
     arbitrary: () => (fc) => fc.integer({ min: 1, max: 1000 }),
     jsonSchema: { type: "integer", minimum: 1 }
   })
@@ -116,7 +106,7 @@ export const ListSessionsParams = Schema.Struct({
   /** Sessions per page fetched; the server's default when absent. */
   pageSize: Schema.optional(PageSize),
   ...scopeFields
-}).annotations({ message: (issue) => `list takes an object of parameters, got ${show(issue.actual)}` })
+}).annotations(expecting(Checks.expected.listParams))
 
 /**
  * @since 0.2.0
@@ -134,11 +124,11 @@ export const ListPageParams = Schema.Struct({
   pageSize: Schema.optional(PageSize),
   /** The `nextPageToken` of the previous page; the first page when absent. */
   pageToken: Schema.optional(Schema.String.pipe(
-    Schema.minLength(1, { message: () => "a page token must be a non-empty string (omit it for the first page)" }),
+    Schema.minLength(1, { message: () => Checks.mustNotBeEmpty.pageToken }),
     wellFormed("a page token")
   )),
   ...scopeFields
-}).annotations({ message: (issue) => `listPage takes an object of parameters, got ${show(issue.actual)}` })
+}).annotations(expecting(Checks.expected.listPageParams))
 
 /**
  * @since 0.2.0
@@ -152,9 +142,7 @@ export interface ListPageParams extends Schema.Schema.Type<typeof ListPageParams
  * @since 0.2.0
  * @category schemas
  */
-export const SessionParams = Schema.Struct(scopeFields).annotations({
-  message: (issue) => `expected an object of parameters, got ${show(issue.actual)}`
-})
+export const SessionParams = Schema.Struct(scopeFields).annotations(expecting(Checks.expected.sessionParams))
 
 /**
  * @since 0.2.0
@@ -168,32 +156,16 @@ export interface SessionParams extends Schema.Schema.Type<typeof SessionParams> 
  * @since 0.2.0
  * @category constants
  */
-export const MAX_PROMPT_LENGTH = 1000
+export const MAX_PROMPT_LENGTH = Checks.MAX_PROMPT_LENGTH
 
-const codePoints = (s: string): number => {
-  let n = 0
-  for (const _ of s) n++
-  return n
-}
-
-const Prompt = Schema.String.annotations({ message: (issue) => `the prompt must be a string, got ${show(issue.actual)}` }).pipe(
-  Schema.filter((s) => s.trim() !== "", { message: () => "the prompt must not be empty" }),
-  Schema.filter((s) => codePoints(s) <= MAX_PROMPT_LENGTH, {
-    message: (issue) =>
-      `the prompt may hold at most ${MAX_PROMPT_LENGTH} characters (Unicode code points), got ${
-        typeof issue.actual === "string" ? codePoints(issue.actual) : "?"
-      }`
-  })
+const Prompt = Schema.String.annotations(expecting(Checks.expected.prompt)).pipe(
+  Schema.filter(Checks.promptNotEmpty),
+  Schema.filter(Checks.promptLength)
 )
 
-const TurnIndexIds = Schema.Array(IndexId).annotations({
-  message: (issue) => `must be an array of index ids, got ${show(issue.actual)}`
-}).pipe(
-  Schema.minItems(1, { message: () => "a turn must name at least one index id (the API requires them on every turn)" }),
-  Schema.maxItems(MAX_INDEX_IDS, {
-    message: (issue) =>
-      `a turn takes at most ${MAX_INDEX_IDS} index ids${Array.isArray(issue.actual) ? ` (got ${issue.actual.length})` : ""}`
-  })
+const TurnIndexIds = Schema.Array(IndexId).annotations(expecting(Checks.expected.turnIndexIds)).pipe(
+  Schema.minItems(1, { message: () => Checks.mustNotBeEmpty.turnIndexIds }),
+  Schema.maxItems(MAX_INDEX_IDS, tooManyIndexIds("a turn takes"))
 )
 
 /**
@@ -210,18 +182,13 @@ export const SendMessageParams = Schema.Struct({
   /** Fail the turn when one of the indexes cannot be searched; sent only when set. */
   requireAllIndexes: Schema.optional(Schema.Boolean),
   ...scopeFields
-}).annotations({ message: (issue) => `a turn takes an object with a prompt and index ids, got ${show(issue.actual)}` })
+}).annotations(expecting(Checks.expected.turnParams))
 
 /**
  * @since 0.2.0
  * @category models
  */
 export interface SendMessageParams extends Schema.Schema.Type<typeof SendMessageParams> {}
-
-// A path segment that is "." or ".." (or either spelled with %2E) is resolved away by every URL
-// parser, the transports' included: the request would reach another route (`delete("..")` would
-// send `DELETE /api/v1/`).
-const dotSegment = /^(?:\.|%2e){1,2}$/i
 
 /**
  * A session id as the operations take it: a non-empty string of well-formed Unicode that is not
@@ -231,17 +198,10 @@ const dotSegment = /^(?:\.|%2e){1,2}$/i
  * @since 0.2.0
  * @category schemas
  */
-export const SessionId = Schema.String.annotations({
-  message: (issue) => `the session id must be a string, got ${show(issue.actual)}`
-}).pipe(
-  Schema.minLength(1, { message: () => "the session id must not be empty" }),
+export const SessionId = Schema.String.annotations(expecting(Checks.expected.sessionId)).pipe(
+  Schema.minLength(1, { message: () => Checks.mustNotBeEmpty.sessionId }),
   wellFormed("the session id"),
-  Schema.filter((s) => !dotSegment.test(s), {
-    message: (issue) =>
-      `the session id must not be "." or ".." (nor either percent-encoded): a URL resolves it to another path, got ${
-        show(issue.actual)
-      }`
-  })
+  Schema.filter(Checks.notDotSegment)
 )
 
 // -------------------------------------------------------------------------------------------------
@@ -366,32 +326,15 @@ export const validateTurnIndexIds: (input: unknown) => Either.Either<ReadonlyArr
 export const validateCall = <P>(
   parse: (input: unknown) => Either.Either<P, ValidationError>,
   params: unknown,
-  call: {
-    /** E.g. `ChatService.retrieve`. */
-    readonly operation: string
-    /** Present for the operations on one session, whatever value was passed. */
-    readonly sessionId?: { readonly value: unknown } | undefined
-    readonly scrub?: ((text: string) => string) | undefined
-  }
+  call: Checks.Call
 ): Either.Either<P, ValidationError> => {
-  const { operation, sessionId } = call
-  const scrub = call.scrub ?? ((text: string) => text)
-  const id = sessionId === undefined ? Either.right(undefined) : validateSessionId(sessionId.value)
+  const id = call.sessionId === undefined ? Either.right(undefined) : validateSessionId(call.sessionId.value)
   const parsed = parse(params)
   if (Either.isRight(id) && Either.isRight(parsed)) return parsed
-  const issues = [
-    ...(Either.isLeft(id) ? id.left.issues.map((issue) => ({ ...issue, path: ["sessionId", ...issue.path] })) : []),
-    ...(Either.isLeft(parsed) ? parsed.left.issues : [])
-  ]
-  const facts: CallFacts = sessionId !== undefined && typeof sessionId.value === "string" && sessionId.value !== ""
-    ? { operation, sessionId: scrub(sessionId.value) }
-    : { operation }
-  return Either.left(
-    new ValidationError({
-      ...facts,
-      status: Option.none(),
-      issues: issues.map((issue) => ({ path: issue.path, message: scrub(issue.message) })),
-      requestId: Option.none()
-    })
+  const { issues, ...facts } = Checks.refusedCall(
+    call,
+    Either.isLeft(id) ? id.left.issues : [],
+    Either.isLeft(parsed) ? parsed.left.issues : []
   )
+  return Either.left(new ValidationError({ ...facts, status: Option.none(), issues, requestId: Option.none() }))
 }

@@ -13,10 +13,9 @@ import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { SharedAccess } from "./ChatSession.js"
-import { isScopeId } from "./core/scopeId.js"
-import { show } from "./core/show.js"
+import * as Checks from "./core/paramChecks.js"
 import { problems } from "./internal/issueList.js"
-import { type CallFacts, ValidationError, type ValidationIssue } from "./LlamaCloudError.js"
+import { ValidationError, type ValidationIssue } from "./LlamaCloudError.js"
 
 /**
  * The most indexes one session may be bound to.
@@ -24,40 +23,33 @@ import { type CallFacts, ValidationError, type ValidationIssue } from "./LlamaCl
  * @since 0.1.0
  * @category constants
  */
-export const MAX_INDEX_IDS = 10
-
-// A lone UTF-16 surrogate has no UTF-8 form: percent-encoding one throws, and in a query or a body
-// it would reach the server as U+FFFD, another id than the caller's.
-const loneSurrogate = /\p{Surrogate}/u
+export const MAX_INDEX_IDS = Checks.MAX_INDEX_IDS
 
 /** A check that fails with the message `failure` gives for the value, or passes when it gives none. */
-const failsWith = <T>(failure: (value: T) => string | undefined, annotations?: Schema.Annotations.Filter) =>
+const failsWith = <T>(failure: Checks.Check<T>, annotations?: Schema.Annotations.Filter) =>
   Schema.makeFilter((value: T) => failure(value), annotations)
 
 /** The check that a string is well-formed Unicode (no lone surrogate), the message naming what it is. */
-const wellFormed = (what: string) =>
-  failsWith((s: string) =>
-    loneSurrogate.test(s) ? `${what} must be well-formed Unicode (it holds a lone surrogate), got ${show(s)}` : undefined
-  )
+const wellFormed = (what: string) => failsWith(Checks.wellFormed(what))
 
-/** At most `max` items, the message counting those given. */
-const atMost = (max: number, what: string) =>
-  failsWith((items: ReadonlyArray<unknown>) => items.length > max ? `${what} at most ${max} index ids (got ${items.length})` : undefined, {
-    toJsonSchema: () => ({ maxItems: max }),
-    arbitraryConstraint: { maxLength: max }
+/** At most `MAX_INDEX_IDS` index ids, the message saying `who` takes them and counting those given. */
+const atMostIndexIds = (who: string) =>
+  failsWith(Checks.atMostIndexIds(who), {
+    toJsonSchema: () => ({ maxItems: MAX_INDEX_IDS }),
+    arbitraryConstraint: { maxLength: MAX_INDEX_IDS }
   })
 
 const IndexId = Schema.String.check(
-  Schema.isMinLength(1, { message: "an index id must be a non-empty string" }),
+  Schema.isMinLength(1, { message: Checks.mustNotBeEmpty.indexId }),
   wellFormed("an index id")
 )
 
-const IndexIds = Schema.Array(IndexId).check(atMost(MAX_INDEX_IDS, "a session takes"))
+const IndexIds = Schema.Array(IndexId).check(atMostIndexIds("a session takes"))
 
 const uuid = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 const Uuid = Schema.String.check(
-  failsWith((s: string) => isScopeId(s) ? undefined : `must be a UUID, got ${show(s)}`, {
+  failsWith(Checks.scopeId, {
     // Without these, a generator would try random strings until one happened to be a UUID.
     arbitraryConstraint: { patterns: [{ source: uuid, flags: "" }] },
     toJsonSchema: () => ({ format: "uuid" })
@@ -74,7 +66,7 @@ const scopeFields = {
 
 // On the mode and on its optional union: a string that is neither mode fails the first, any other
 // value the second.
-const sharedAccessMessage = { message: `must be "query" or "read_only"` }
+const sharedAccessMessage = { message: Checks.expected.sharedAccess }
 
 /**
  * Parameters of Create Session. All are optional: `create()` makes an unbound session in the
@@ -85,11 +77,11 @@ const sharedAccessMessage = { message: `must be "query" or "read_only"` }
  */
 export const CreateSessionParams = Schema.Struct({
   /** Indexes the session retrieves from (at most 10); locked once the first message is sent. Null or absent: unbound. */
-  indexIds: Schema.optional(Schema.NullOr(IndexIds)).annotate({ message: "must be an array of index ids or null" }),
+  indexIds: Schema.optional(Schema.NullOr(IndexIds)).annotate({ message: Checks.expected.sessionIndexIds }),
   /** Sharing mode; only newer API versions accept it, so it is sent only when set. */
   sharedAccess: Schema.optional(SharedAccess.annotate(sharedAccessMessage)).annotate(sharedAccessMessage),
   ...scopeFields
-}).annotate({ message: "create takes an object of parameters" })
+}).annotate({ message: Checks.expected.createParams })
 
 /**
  * @since 0.1.0
@@ -98,7 +90,7 @@ export const CreateSessionParams = Schema.Struct({
 export interface CreateSessionParams extends Schema.Schema.Type<typeof CreateSessionParams> {}
 
 const PageSize = Schema.Number.check(
-  failsWith((n: number) => Number.isSafeInteger(n) && n > 0 ? undefined : `must be a positive whole number, got ${show(n)}`, {
+  failsWith(Checks.pageSize, {
     arbitraryConstraint: { number: "integer", minimum: 1, maximum: 1000 },
     toJsonSchema: () => ({ type: "integer", minimum: 1 })
   })
@@ -114,7 +106,7 @@ export const ListSessionsParams = Schema.Struct({
   /** Sessions per page fetched; the server's default when absent. */
   pageSize: Schema.optional(PageSize),
   ...scopeFields
-}).annotate({ message: "list takes an object of parameters" })
+}).annotate({ message: Checks.expected.listParams })
 
 /**
  * @since 0.2.0
@@ -132,11 +124,11 @@ export const ListPageParams = Schema.Struct({
   pageSize: Schema.optional(PageSize),
   /** The `nextPageToken` of the previous page; the first page when absent. */
   pageToken: Schema.optional(Schema.String.check(
-    Schema.isMinLength(1, { message: "a page token must be a non-empty string (omit it for the first page)" }),
+    Schema.isMinLength(1, { message: Checks.mustNotBeEmpty.pageToken }),
     wellFormed("a page token")
   )),
   ...scopeFields
-}).annotate({ message: "listPage takes an object of parameters" })
+}).annotate({ message: Checks.expected.listPageParams })
 
 /**
  * @since 0.2.0
@@ -150,7 +142,7 @@ export interface ListPageParams extends Schema.Schema.Type<typeof ListPageParams
  * @since 0.2.0
  * @category schemas
  */
-export const SessionParams = Schema.Struct(scopeFields).annotate({ message: "expected an object of parameters" })
+export const SessionParams = Schema.Struct(scopeFields).annotate({ message: Checks.expected.sessionParams })
 
 /**
  * @since 0.2.0
@@ -164,32 +156,19 @@ export interface SessionParams extends Schema.Schema.Type<typeof SessionParams> 
  * @since 0.2.0
  * @category constants
  */
-export const MAX_PROMPT_LENGTH = 1000
+export const MAX_PROMPT_LENGTH = Checks.MAX_PROMPT_LENGTH
 
-const codePoints = (s: string): number => {
-  let n = 0
-  for (const _ of s) n++
-  return n
-}
-
-const Prompt = Schema.String.annotate({ message: "the prompt must be a string" }).check(
-  failsWith((s: string) => s.trim() === "" ? "the prompt must not be empty" : undefined, {
-    arbitraryConstraint: { minLength: 1 }
-  }),
-  failsWith((s: string) => {
-    const length = codePoints(s)
-    return length > MAX_PROMPT_LENGTH
-      ? `the prompt may hold at most ${MAX_PROMPT_LENGTH} characters (Unicode code points), got ${length}`
-      : undefined
-  }, {
+const Prompt = Schema.String.annotate({ message: Checks.expected.prompt }).check(
+  failsWith(Checks.promptNotEmpty, { arbitraryConstraint: { minLength: 1 } }),
+  failsWith(Checks.promptLength, {
     toJsonSchema: () => [{ maxLength: 2 * MAX_PROMPT_LENGTH }, true],
     arbitraryConstraint: { maxCodePoints: MAX_PROMPT_LENGTH }
   })
 )
 
-const TurnIndexIds = Schema.Array(IndexId).annotate({ message: "must be an array of index ids" }).check(
-  Schema.isMinLength(1, { message: "a turn must name at least one index id (the API requires them on every turn)" }),
-  atMost(MAX_INDEX_IDS, "a turn takes")
+const TurnIndexIds = Schema.Array(IndexId).annotate({ message: Checks.expected.turnIndexIds }).check(
+  Schema.isMinLength(1, { message: Checks.mustNotBeEmpty.turnIndexIds }),
+  atMostIndexIds("a turn takes")
 )
 
 /**
@@ -206,18 +185,13 @@ export const SendMessageParams = Schema.Struct({
   /** Fail the turn when one of the indexes cannot be searched; sent only when set. */
   requireAllIndexes: Schema.optional(Schema.Boolean),
   ...scopeFields
-}).annotate({ message: "a turn takes an object with a prompt and index ids" })
+}).annotate({ message: Checks.expected.turnParams })
 
 /**
  * @since 0.2.0
  * @category models
  */
 export interface SendMessageParams extends Schema.Schema.Type<typeof SendMessageParams> {}
-
-// A path segment that is "." or ".." (or either spelled with %2E) is resolved away by every URL
-// parser, the transports' included: the request would reach another route (`delete("..")` would
-// send `DELETE /api/v1/`).
-const dotSegment = /^(?:\.|%2e){1,2}$/i
 
 /**
  * A session id as the operations take it: a non-empty string of well-formed Unicode that is not
@@ -227,14 +201,10 @@ const dotSegment = /^(?:\.|%2e){1,2}$/i
  * @since 0.2.0
  * @category schemas
  */
-export const SessionId = Schema.String.annotate({ message: "the session id must be a string" }).check(
-  Schema.isMinLength(1, { message: "the session id must not be empty" }),
+export const SessionId = Schema.String.annotate({ message: Checks.expected.sessionId }).check(
+  Schema.isMinLength(1, { message: Checks.mustNotBeEmpty.sessionId }),
   wellFormed("the session id"),
-  failsWith((s: string) =>
-    dotSegment.test(s)
-      ? `the session id must not be "." or ".." (nor either percent-encoded): a URL resolves it to another path, got ${show(s)}`
-      : undefined
-  )
+  failsWith(Checks.notDotSegment)
 )
 
 // -------------------------------------------------------------------------------------------------
@@ -347,32 +317,15 @@ export const validateTurnIndexIds: (input: unknown) => Result.Result<ReadonlyArr
 export const validateCall = <P>(
   parse: (input: unknown) => Result.Result<P, ValidationError>,
   params: unknown,
-  call: {
-    /** E.g. `ChatService.retrieve`. */
-    readonly operation: string
-    /** Present for the operations on one session, whatever value was passed. */
-    readonly sessionId?: { readonly value: unknown } | undefined
-    readonly scrub?: ((text: string) => string) | undefined
-  }
+  call: Checks.Call
 ): Result.Result<P, ValidationError> => {
-  const { operation, sessionId } = call
-  const scrub = call.scrub ?? ((text: string) => text)
-  const id = sessionId === undefined ? Result.succeed(undefined) : validateSessionId(sessionId.value)
+  const id = call.sessionId === undefined ? Result.succeed(undefined) : validateSessionId(call.sessionId.value)
   const parsed = parse(params)
   if (Result.isSuccess(id) && Result.isSuccess(parsed)) return parsed
-  const issues = [
-    ...(Result.isFailure(id) ? id.failure.issues.map((issue) => ({ ...issue, path: ["sessionId", ...issue.path] })) : []),
-    ...(Result.isFailure(parsed) ? parsed.failure.issues : [])
-  ]
-  const facts: CallFacts = sessionId !== undefined && typeof sessionId.value === "string" && sessionId.value !== ""
-    ? { operation, sessionId: scrub(sessionId.value) }
-    : { operation }
-  return Result.fail(
-    new ValidationError({
-      ...facts,
-      status: Option.none(),
-      issues: issues.map((issue) => ({ path: issue.path, message: scrub(issue.message) })),
-      requestId: Option.none()
-    })
+  const { issues, ...facts } = Checks.refusedCall(
+    call,
+    Result.isFailure(id) ? id.failure.issues : [],
+    Result.isFailure(parsed) ? parsed.failure.issues : []
   )
+  return Result.fail(new ValidationError({ ...facts, status: Option.none(), issues, requestId: Option.none() }))
 }
