@@ -17,38 +17,22 @@
  *
  * @since 0.1.0
  */
-import type { ServeError } from "@effect/platform/HttpServerError"
-import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
-import type * as Cause from "effect/Cause"
+import { ServeError } from "@effect/platform/HttpServerError"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Ref from "effect/Ref"
+import * as Random from "effect/Random"
 import * as Runtime from "effect/Runtime"
 import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
-import * as SubscriptionRef from "effect/SubscriptionRef"
-import * as Crypto from "node:crypto"
-import * as Http from "node:http"
-import { authenticate } from "../core/localServer/authentication.js"
-import { trackConnections } from "../core/localServer/connections.js"
 import type { EventFormat, Pacing } from "../core/localServer/eventStream.js"
-import { Fault, isStreamFault } from "../core/localServer/faults.js"
-import { handle, type Outcome } from "../core/localServer/handlers.js"
 import type { FaultPlan } from "../core/localServer/plan.js"
 import type { CreatedSession, RecordedRequest } from "../core/localServer/records.js"
-import { detail } from "../core/localServer/replies.js"
-import { match, type Route } from "../core/localServer/routes.js"
+import { listen, type RunningServer } from "../core/localServer/server.js"
 import * as ChatModel from "./ChatModel.js"
-import { actOut, streamTurn } from "./localServer/actOut.js"
 import { check } from "./localServer/options.js"
-import { nextFault, planState } from "./localServer/plan.js"
-import { toResponse } from "./localServer/replies.js"
 
 export type { SharedAccess } from "../core/chatModel/wire.js"
 export type { EventFormat, Pacing } from "../core/localServer/eventStream.js"
@@ -123,15 +107,6 @@ export class LocalServer extends Context.Tag("effect-llamacloud/testing/LocalSer
   readonly handlerFailures: Effect.Effect<ReadonlyArray<Cause.Cause<unknown>>>
 }>() {}
 
-const randomHex = (bytes: number): string => Crypto.randomBytes(bytes).toString("hex")
-
-const splitUrl = (url: string): { readonly path: string; readonly query: Readonly<Record<string, string>> } => {
-  const at = url.indexOf("?")
-  return at === -1 ?
-    { path: url, query: {} } :
-    { path: url.slice(0, at), query: Object.fromEntries(new URLSearchParams(url.slice(at + 1))) }
-}
-
 /**
  * Starts the server; when the scope closes, stops listening, destroys every open socket (stalled
  * ones included) and waits for the server to close.
@@ -147,118 +122,34 @@ const splitUrl = (url: string): { readonly path: string; readonly query: Readonl
 export const make = (options: Options = {}): Effect.Effect<LocalServer["Type"], ServeError | ConfigError.ConfigError, Scope.Scope> =>
   Effect.gen(function*() {
     yield* Effect.suspend(() => check(options))
-    const nodeServer = Http.createServer()
-    const server = yield* NodeHttpServer.make(() => nodeServer, {
-      port: options.port ?? 0,
-      host: options.host ?? "127.0.0.1"
-    })
-    const requests = yield* Ref.make<ReadonlyArray<RecordedRequest>>([])
-    const sessions = yield* Ref.make<ReadonlyArray<CreatedSession>>([])
-    const model = yield* Ref.make(ChatModel.empty)
-    const plan = yield* Ref.make(planState(options.faults))
-    const failures = yield* Ref.make<ReadonlyArray<Cause.Cause<unknown>>>([])
-    const handling = yield* SubscriptionRef.make(0)
-    const idle = handling.changes.pipe(Stream.takeUntil((n) => n === 0), Stream.runDrain)
+    // The server reads this edition's clock and random draws, the test's own when it has them.
     const runSync = Runtime.runSync(yield* Effect.runtime<never>())
-    const pacing = options.pacing ?? {}
-    const format = options.eventFormat ?? {}
-
-    const connections = trackConnections(nodeServer)
-    const closeAll = Effect.async<void>((resume) => connections.closeAll(() => resume(Effect.void)))
-    // Added after the platform's own finalizer, so it runs first: the platform's `server.close()`
-    // would otherwise wait forever on a stalled connection. Every handler ends once its socket is
-    // gone, so waiting for them to finish is bounded.
-    yield* Effect.addFinalizer(() => Effect.zipRight(closeAll, idle))
-
-    /** Answers a routed request: the fault it meets, the model's verdict, then the reply, mangled or not. */
-    const serve = (
-      request: HttpServerRequest.HttpServerRequest,
-      incoming: { readonly requestId: string; readonly route: Route; readonly sessionId: string | undefined; readonly body: string }
-    ): Effect.Effect<HttpServerResponse.HttpServerResponse> =>
-      Effect.gen(function*() {
-        const { query } = splitUrl(request.url)
-        const fault = yield* nextFault(plan, incoming.route, incoming.sessionId)
-        const performs = fault === undefined || Fault.performs(fault)
-        const unauthorized = authenticate(request.headers, options.apiKeys)
-        const now = yield* ChatModel.timestamp
-        const newSessionId = incoming.route === "create" ? `ses-${randomHex(12)}` : ""
-        const outcome: Outcome = unauthorized !== undefined ?
-          { reply: unauthorized } :
-          yield* Ref.modify(model, (state) => {
-            const [outcome, next] = handle(state, { ...incoming, query, headers: request.headers, now, newSessionId }, format)
-            return [outcome, performs ? next : state]
-          })
-        const { created, turn } = outcome
-        if (performs && created !== undefined) yield* Ref.update(sessions, (all) => [...all, created])
-        // Idempotent: a turn is recorded once, and only while it is the one running.
-        const finish = turn === undefined || !performs ?
-          Effect.void :
-          Effect.flatMap(ChatModel.timestamp, (at) => Ref.update(model, (state) => ChatModel.finishTurn(state, turn, at)))
-
-        if (turn !== undefined && (fault === undefined || isStreamFault(fault))) {
-          return yield* streamTurn(request, { ...outcome, turn }, { fault, pacing, format, onStop: () => runSync(finish) })
-            .pipe(Effect.ensuring(finish))
-        }
-        yield* finish
-        if (fault === undefined || isStreamFault(fault)) return toResponse(outcome.reply)
-        return yield* actOut(request, fault, outcome)
-      })
-
-    const app = Effect.gen(function*() {
-      const request = yield* HttpServerRequest.HttpServerRequest
-      const requestId = `req-${randomHex(12)}`
-      // On the node response itself, so hand-written fault responses carry it as well.
-      NodeHttpServerRequest.toServerResponse(request).setHeader("x-request-id", requestId)
-      const { path, query } = splitUrl(request.url)
-      const body = yield* request.text
-      const receivedAt = yield* Clock.currentTimeMillis
-      yield* Ref.update(requests, (all) => [
-        ...all,
-        { requestId, method: request.method, path, query, headers: { ...request.headers }, body, receivedAt }
-      ])
-      const found = match(request.method, path)
-      switch (found._tag) {
-        case "NotFound":
-          return toResponse(detail(404, "Not Found"))
-        case "MethodNotAllowed":
-          return toResponse(detail(405, "Method Not Allowed", { allow: found.allow }))
-        case "Route":
-          return yield* Effect.uninterruptible(
-            serve(request, { requestId, route: found.route, sessionId: found.sessionId, body })
-          )
-      }
-    }).pipe(
-      // The body never arrived in full: the client has gone, so whatever is answered is not read.
-      Effect.catchTag("RequestError", () => Effect.succeed(toResponse(detail(400, "There was an error parsing the body"))))
+    const server = yield* Effect.acquireRelease(
+      Effect.async<RunningServer, ServeError>((resume) =>
+        listen(options, {
+          empty: ChatModel.empty,
+          currentTimeMillis: () => runSync(Clock.currentTimeMillis),
+          timestamp: () => runSync(ChatModel.timestamp),
+          random: (seed) => {
+            const draws = seed === undefined ? Random.next : Random.make(seed).next
+            return () => runSync(draws)
+          }
+        }, (result) =>
+          resume(result._tag === "Listening" ? Effect.succeed(result.server) : Effect.fail(new ServeError({ cause: result.cause }))))
+      ),
+      (server) => Effect.async<void>((resume) => server.close(() => resume(Effect.void)))
     )
-
-    // Wraps the whole handling, the platform's writing of the response included.
-    yield* server.serve(app, (handled) =>
-      SubscriptionRef.update(handling, (n) => n + 1).pipe(
-        Effect.zipRight(handled),
-        Effect.tapErrorCause((cause) => Ref.update(failures, (all) => [...all, cause])),
-        Effect.ensuring(SubscriptionRef.update(handling, (n) => n - 1))
-      ))
-
-    const address = server.address
-    const port = address._tag === "TcpAddress" ? address.port : 0
-    const host = options.host ?? "127.0.0.1"
     return {
-      url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
-      port,
-      requests: Ref.get(requests),
-      sessions: Ref.get(sessions),
-      model: Ref.get(model),
-      connections: Effect.sync(connections.count),
-      setFaults: (next: FaultPlan) => Ref.set(plan, planState(next)),
-      reset: Effect.all([
-        Ref.set(requests, []),
-        Ref.set(sessions, []),
-        Ref.set(model, ChatModel.empty),
-        Ref.set(plan, planState(undefined))
-      ], { discard: true }),
-      idle,
-      handlerFailures: Ref.get(failures)
+      url: server.url,
+      port: server.port,
+      requests: Effect.sync(server.requests),
+      sessions: Effect.sync(server.sessions),
+      model: Effect.sync(server.model),
+      connections: Effect.sync(server.connections),
+      setFaults: (plan: FaultPlan) => Effect.sync(() => server.setFaults(plan)),
+      reset: Effect.sync(server.reset),
+      idle: Effect.async<void>((resume) => Effect.sync(server.whenIdle(() => resume(Effect.void)))),
+      handlerFailures: Effect.sync(() => server.handlerFailures().map((failure) => Cause.die(failure)))
     }
   })
 

@@ -17,38 +17,21 @@
  *
  * @since 0.1.0
  */
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import type { ServeError } from "effect/http/HttpServerError"
-import * as HttpServerRequest from "effect/http/HttpServerRequest"
-import type * as HttpServerResponse from "effect/http/HttpServerResponse"
+import { ServeError } from "effect/http/HttpServerError"
 import * as Layer from "effect/Layer"
-import * as Ref from "effect/Ref"
+import * as Random from "effect/Random"
 import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
-import * as SubscriptionRef from "effect/SubscriptionRef"
-import * as Crypto from "node:crypto"
-import * as Http from "node:http"
-import { authenticate } from "../core/localServer/authentication.js"
-import { trackConnections } from "../core/localServer/connections.js"
 import type { EventFormat, Pacing } from "../core/localServer/eventStream.js"
-import { Fault, isStreamFault } from "../core/localServer/faults.js"
-import { handle, type Outcome } from "../core/localServer/handlers.js"
 import type { FaultPlan } from "../core/localServer/plan.js"
-import type { Raw } from "../core/localServer/raw.js"
 import type { CreatedSession, RecordedRequest } from "../core/localServer/records.js"
-import { detail } from "../core/localServer/replies.js"
-import { match, type Route } from "../core/localServer/routes.js"
+import { listen, type RunningServer } from "../core/localServer/server.js"
 import * as ChatModel from "./ChatModel.js"
-import { actOut, streamTurn } from "./localServer/actOut.js"
 import { check } from "./localServer/options.js"
-import { nextFault, planState } from "./localServer/plan.js"
-import { rawOf } from "./localServer/raw.js"
-import { toResponse } from "./localServer/replies.js"
 
 export type { SharedAccess } from "../core/chatModel/wire.js"
 export type { EventFormat, Pacing } from "../core/localServer/eventStream.js"
@@ -123,15 +106,6 @@ export class LocalServer extends Context.Service<LocalServer, {
   readonly handlerFailures: Effect.Effect<ReadonlyArray<Cause.Cause<unknown>>>
 }>()("effect-llamacloud/testing/LocalServer") {}
 
-const randomHex = (bytes: number): string => Crypto.randomBytes(bytes).toString("hex")
-
-const splitUrl = (url: string): { readonly path: string; readonly query: Readonly<Record<string, string>> } => {
-  const at = url.indexOf("?")
-  return at === -1 ?
-    { path: url, query: {} } :
-    { path: url.slice(0, at), query: Object.fromEntries(new URLSearchParams(url.slice(at + 1))) }
-}
-
 /**
  * Starts the server; when the scope closes, stops listening, destroys every open socket (stalled
  * ones included) and waits for the server to close.
@@ -147,125 +121,36 @@ const splitUrl = (url: string): { readonly path: string; readonly query: Readonl
 export const make = (options: Options = {}): Effect.Effect<LocalServer["Service"], ServeError | Config.ConfigError, Scope.Scope> =>
   Effect.gen(function*() {
     yield* Effect.suspend(() => Effect.fromResult(check(options)))
-    const nodeServer = Http.createServer()
-    const server = yield* NodeHttpServer.make(() => nodeServer, {
-      port: options.port ?? 0,
-      host: options.host ?? "127.0.0.1"
-    })
-    const requests = yield* Ref.make<ReadonlyArray<RecordedRequest>>([])
-    const sessions = yield* Ref.make<ReadonlyArray<CreatedSession>>([])
-    const model = yield* Ref.make(ChatModel.empty)
-    const plan = yield* Ref.make(yield* planState(options.faults))
-    const failures = yield* Ref.make<ReadonlyArray<Cause.Cause<unknown>>>([])
-    const handling = yield* SubscriptionRef.make(0)
-    const idle = SubscriptionRef.changes(handling).pipe(Stream.takeUntil((n) => n === 0), Stream.runDrain)
+    // The server reads this edition's clock and random draws, the test's own when it has them.
     const runSync = Effect.runSyncWith(yield* Effect.context<never>())
-    const pacing = options.pacing ?? {}
-    const format = options.eventFormat ?? {}
-    const connections = trackConnections(nodeServer)
-
-    /** Answers a routed request: the fault it meets, the model's verdict, then the reply, mangled or not. */
-    const serve = (
-      request: HttpServerRequest.HttpServerRequest,
-      raw: Raw,
-      incoming: { readonly requestId: string; readonly route: Route; readonly sessionId: string | undefined; readonly body: string }
-    ): Effect.Effect<HttpServerResponse.HttpServerResponse> =>
-      Effect.gen(function*() {
-        const { query } = splitUrl(request.url)
-        const fault = yield* nextFault(plan, incoming.route, incoming.sessionId)
-        const performs = fault === undefined || Fault.performs(fault)
-        const headers: Readonly<Record<string, string>> = { ...request.headers }
-        const unauthorized = authenticate(headers, options.apiKeys)
-        const now = yield* ChatModel.timestamp
-        const newSessionId = incoming.route === "create" ? `ses-${randomHex(12)}` : ""
-        const outcome: Outcome = unauthorized !== undefined ?
-          { reply: unauthorized } :
-          yield* Ref.modify(model, (state) => {
-            const [outcome, next] = handle(state, { ...incoming, query, headers, now, newSessionId }, format)
-            return [outcome, performs ? next : state]
-          })
-        const { created, turn } = outcome
-        if (performs && created !== undefined) yield* Ref.update(sessions, (all) => [...all, created])
-        // Idempotent: a turn is recorded once, and only while it is the one running.
-        const finish = turn === undefined || !performs ?
-          Effect.void :
-          Effect.flatMap(ChatModel.timestamp, (at) => Ref.update(model, (state) => ChatModel.finishTurn(state, turn, at)))
-
-        if (turn !== undefined && (fault === undefined || isStreamFault(fault))) {
-          return yield* streamTurn(raw, { ...outcome, turn }, { fault, pacing, format, onStop: () => runSync(finish) })
-            .pipe(Effect.ensuring(finish))
-        }
-        yield* finish
-        if (fault === undefined || isStreamFault(fault)) return toResponse(outcome.reply)
-        return yield* actOut(raw, fault, outcome)
-      })
-
-    const app = Effect.gen(function*() {
-      const request = yield* HttpServerRequest.HttpServerRequest
-      const raw = rawOf(request)
-      if (raw === undefined) return toResponse(detail(505, "HTTP Version Not Supported"))
-      const requestId = `req-${randomHex(12)}`
-      // On the node response itself, so hand-written fault responses carry it as well.
-      raw.response.setHeader("x-request-id", requestId)
-      const { path, query } = splitUrl(request.url)
-      const body = yield* request.text
-      const receivedAt = yield* Clock.currentTimeMillis
-      yield* Ref.update(requests, (all) => [
-        ...all,
-        { requestId, method: request.method, path, query, headers: { ...request.headers }, body, receivedAt }
-      ])
-      const found = match(request.method, path)
-      switch (found._tag) {
-        case "NotFound":
-          return toResponse(detail(404, "Not Found"))
-        case "MethodNotAllowed":
-          return toResponse(detail(405, "Method Not Allowed", { allow: found.allow }))
-        case "Route":
-          return yield* Effect.uninterruptible(
-            serve(request, raw, { requestId, route: found.route, sessionId: found.sessionId, body })
-          )
-      }
-    }).pipe(
-      // The body never arrived in full: the client has gone, so whatever is answered is not read.
-      Effect.catchTag("HttpServerError", () => Effect.succeed(toResponse(detail(400, "There was an error parsing the body"))))
+    const server = yield* Effect.acquireRelease(
+      Effect.callback<RunningServer, ServeError>((resume) =>
+        listen(options, {
+          empty: ChatModel.empty,
+          currentTimeMillis: () => runSync(Clock.currentTimeMillis),
+          timestamp: () => runSync(ChatModel.timestamp),
+          random: (seed) => {
+            if (seed === undefined) return () => runSync(Random.next)
+            // A seeded plan keeps one generator for all its draws: the one `Random.withSeed` provides.
+            const seeded = runSync(Random.withSeed(Random.Random, seed))
+            return () => seeded.nextDoubleUnsafe()
+          }
+        }, (result) =>
+          resume(result._tag === "Listening" ? Effect.succeed(result.server) : Effect.fail(new ServeError({ cause: result.cause }))))
+      ),
+      (server) => Effect.callback<void>((resume) => server.close(() => resume(Effect.void)))
     )
-
-    // Wraps the whole handling, the platform's writing of the response included. A client that
-    // leaves mid-response interrupts its handler: that is no failure of this double.
-    yield* server.serve(app, (handled) =>
-      SubscriptionRef.update(handling, (n) => n + 1).pipe(
-        Effect.andThen(handled),
-        Effect.tapCause((cause) =>
-          Cause.hasInterruptsOnly(cause) ? Effect.void : Ref.update(failures, (all) => [...all, cause])
-        ),
-        Effect.ensuring(SubscriptionRef.update(handling, (n) => n - 1))
-      ))
-
-    // Added after the platform's own finalizers, so it runs first: the platform's graceful
-    // `server.close()` would otherwise wait on a stalled connection. Every handler ends once its
-    // socket is gone, so waiting for them to finish is bounded.
-    const closeAll = Effect.callback<void>((resume) => connections.closeAll(() => resume(Effect.void)))
-    yield* Effect.addFinalizer(() => Effect.andThen(closeAll, idle))
-
-    const address = server.address
-    const port = address._tag === "UnixPathAddress" ? 0 : address.port
-    const host = options.host ?? "127.0.0.1"
     return {
-      url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
-      port,
-      requests: Ref.get(requests),
-      sessions: Ref.get(sessions),
-      model: Ref.get(model),
-      connections: Effect.sync(connections.count),
-      setFaults: (next: FaultPlan) => Effect.flatMap(planState(next), (state) => Ref.set(plan, state)),
-      reset: Effect.all([
-        Ref.set(requests, []),
-        Ref.set(sessions, []),
-        Ref.set(model, ChatModel.empty),
-        Effect.flatMap(planState(undefined), (state) => Ref.set(plan, state))
-      ], { discard: true }),
-      idle,
-      handlerFailures: Ref.get(failures)
+      url: server.url,
+      port: server.port,
+      requests: Effect.sync(server.requests),
+      sessions: Effect.sync(server.sessions),
+      model: Effect.sync(server.model),
+      connections: Effect.sync(server.connections),
+      setFaults: (plan: FaultPlan) => Effect.sync(() => server.setFaults(plan)),
+      reset: Effect.sync(server.reset),
+      idle: Effect.callback<void>((resume) => Effect.sync(server.whenIdle(() => resume(Effect.void)))),
+      handlerFailures: Effect.sync(() => server.handlerFailures().map((failure) => Cause.die(failure)))
     }
   })
 

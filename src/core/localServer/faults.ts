@@ -1,6 +1,6 @@
 /**
  * The ways the local server misbehaves: one plain object per fault, the constructors that save
- * typing, and which requests a fault is aimed at. A fault is data; `actOut.ts` and `eventStream.ts`
+ * typing, and which requests a fault is aimed at. A fault is data; `server.ts` and `eventStream.ts`
  * act it out. Longer than most modules: the fault kinds are one union, and reading them side by side
  * is the point.
  *
