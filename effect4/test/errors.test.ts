@@ -29,22 +29,15 @@ import {
 import { RetryPolicy } from "../src/RetryPolicy.js"
 import { TimeoutPolicy } from "../src/TimeoutPolicy.js"
 import { MockTransport } from "../src/testing.js"
-import {
-  type Case,
-  everyCallError,
-  type Expected,
-  oddBodies,
-  type Reply,
-  seen,
-  statuses,
-  timeouts,
-  transportFailures
-} from "../../test/shared/callFailures.js"
+import { callFailures, type Expected, type Reply, seen, timeouts } from "../../test/shared/callFailures.js"
 import { REQUEST_ID } from "../../test/shared/errorAnswers.js"
 import { chatLayer, create, replay, requests, sleepingUntil } from "./fixtures/calls.js"
 
-const expectError = (error: LlamaCloudError, expected: Expected) =>
+/** Compares what `error` shows with what the case expects; every one is a `LlamaCloudError`. */
+const expectError = (error: LlamaCloudError, expected: Expected) => {
   assert.deepStrictEqual(seen(error, Duration.toMillis, expected), { ...expected })
+  assert.isTrue(isLlamaCloudError(error))
+}
 
 /** The single-attempt outcome of a call answered by `reply`. */
 const failing = (reply: Reply) =>
@@ -52,17 +45,13 @@ const failing = (reply: Reply) =>
     Effect.provide(chatLayer(["fails" in reply ? MockTransport.fail(reply.fails) : replay(reply)], {}, RetryPolicy.disabled))
   )
 
-const each = (cases: ReadonlyArray<Case>) => {
-  for (const { expected, name, reply } of cases) {
-    it.effect(name, () => Effect.map(failing(reply), (error) => expectError(error, expected)))
-  }
+for (const { cases, title } of callFailures) {
+  describe(title, () => {
+    for (const { expected, name, reply } of cases) {
+      it.effect(name, () => Effect.map(failing(reply), (error) => expectError(error, expected)))
+    }
+  })
 }
-
-describe("HTTP statuses", () => each(statuses))
-
-describe("error bodies that are not FastAPI JSON", () => each(oddBodies))
-
-describe("transport failures", () => each(transportFailures))
 
 describe("timeouts", () => {
   for (const { expected, expiresAtMs, name, totalMs } of timeouts) {
@@ -77,22 +66,6 @@ describe("timeouts", () => {
         Effect.provide(chatLayer([MockTransport.hang], {}, totalMs === undefined ? Layer.empty : TimeoutPolicy.layer({ total: totalMs })))
       ))
   }
-})
-
-describe("every call's error", () => {
-  for (const { expected, name, reply } of everyCallError) {
-    it.effect(name, () =>
-      Effect.map(failing(reply), (error) => {
-        expectError(error, expected)
-        assert.isTrue(isLlamaCloudError(error))
-      }))
-  }
-
-  it("is recognised by isLlamaCloudError, and nothing else is", () => {
-    assert.isFalse(isLlamaCloudError(new Error("x")))
-    assert.isFalse(isLlamaCloudError({ _tag: "AuthError" }))
-    assert.isFalse(isLlamaCloudError(null))
-  })
 })
 
 const requestId = Option.some(REQUEST_ID)

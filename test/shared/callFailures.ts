@@ -285,3 +285,11 @@ export const everyCallError: ReadonlyArray<Case> = [
   namesWhatHappened("NetworkError", { fails: "ECONNREFUSED" }),
   namesWhatHappened("DecodeError", { status: 200, text: "{}", headers: { "x-request-id": REQUEST_ID } })
 ]
+
+/** Every case above but the timeouts, by what they are about: each group a `describe`. */
+export const callFailures: ReadonlyArray<{ readonly title: string; readonly cases: ReadonlyArray<Case> }> = [
+  { title: "HTTP statuses", cases: statuses },
+  { title: "error bodies that are not FastAPI JSON", cases: oddBodies },
+  { title: "transport failures", cases: transportFailures },
+  { title: "every call's error", cases: everyCallError }
+]
