@@ -4,6 +4,7 @@
  * The edition only says how far the request got, from its HTTP client's error.
  */
 import type { Scrub } from "./redact.js"
+import type { Safety } from "./retrySafety.js"
 import { show } from "./show.js"
 
 /**
@@ -19,7 +20,7 @@ export interface TransportVerdict {
   readonly reason: "ConnectFailed" | "ConnectionLost"
   readonly detail: string
   /** `safe`: the request cannot have reached the server; `ambiguous`: it may have; `never`: retrying cannot help. */
-  readonly safety: "safe" | "ambiguous" | "never"
+  readonly safety: Safety
   /** The cause as an error keeps it: name, code and scrubbed message only. */
   readonly cause: unknown
 }

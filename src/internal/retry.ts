@@ -7,19 +7,18 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
+import * as RetrySafety from "../core/retrySafety.js"
 import type { LlamaCloudError } from "../LlamaCloudError.js"
 import { backoff, type RetryPolicy } from "../RetryPolicy.js"
 import type { TimeoutPolicy } from "../TimeoutPolicy.js"
 import type { Failure } from "./failure.js"
 
-/**
- * Whether a failure may be retried at all. An ambiguous failure is retried when repeating the
- * operation is harmless (it is idempotent) or the policy accepts the risk (`retryAmbiguous`).
- */
+/** Whether a failure may be retried at all (the rule is `core/retrySafety.ts`'s). */
 export const mayRetry = (failure: Failure, idempotent: boolean, retry: RetryPolicy.Settings): boolean =>
-  Option.getOrElse(
-    failure.serverSays,
-    () => failure.safety === "safe" || (failure.safety === "ambiguous" && (idempotent || retry.retryAmbiguous))
+  RetrySafety.mayRetry(
+    { safety: failure.safety, serverSays: Option.getOrUndefined(failure.serverSays) },
+    idempotent,
+    retry.retryAmbiguous
   )
 
 /** The wait before the next attempt, or none when the failure is final. */

@@ -28,6 +28,7 @@ import {
   ValidationError
 } from "../LlamaCloudError.js"
 import { parseErrorBody, parseShouldRetry } from "../core/errorBody.js"
+import * as RetrySafety from "../core/retrySafety.js"
 import { brokeOff, classifyTransport } from "../core/transportFailure.js"
 import { problems } from "./issueList.js"
 import { detach, type Scrub, truncate } from "./redact.js"
@@ -52,13 +53,8 @@ export const factsOf = (operation: { readonly name: string; readonly sessionId?:
 // -------------------------------------------------------------------------------------------------
 // what the retry rule needs
 
-/**
- * Whether retrying a failure can repeat an effect on the server:
- * - `safe`: the server cannot have acted (no connection, 408, 429, 503);
- * - `ambiguous`: it may have (connection lost or timed out after sending, 500, 502, 504);
- * - `never`: retrying cannot help (4xx, undecodable success).
- */
-export type Safety = "safe" | "ambiguous" | "never"
+/** Whether retrying a failure can repeat an effect on the server (see `core/retrySafety.ts`). */
+export type Safety = RetrySafety.Safety
 
 /** A failed attempt: the error the caller would see, and what the retry rule needs to know. */
 export interface Failure {
@@ -101,25 +97,29 @@ export const statusFailure = (
   const retryAfter = parseRetryAfter(headers, now)
   const serverSays = Option.fromNullishOr(parseShouldRetry(headers["x-should-retry"]))
   const fields = { ...facts, requestId: requestIdIn(facts), status, detail: parsed.detail }
-  const failure = (error: LlamaCloudError, safety: Safety): Failure => ({ error, safety, serverSays, retryAfter, status })
-  if (status === 401 || status === 403) return failure(new AuthError(fields), "never")
-  if (status === 400 || status === 422) {
-    return failure(
-      new ValidationError({
-        ...facts,
-        requestId: requestIdIn(facts),
-        status: Option.some(status),
-        issues: parsed.issues.length > 0 ? parsed.issues : [{ path: [], message: parsed.detail }]
-      }),
-      "never"
-    )
+  const { error: kind, safety } = RetrySafety.classifyStatus(status)
+  const failure = (error: LlamaCloudError): Failure => ({ error, safety, serverSays, retryAfter, status })
+  switch (kind) {
+    case "AuthError":
+      return failure(new AuthError(fields))
+    case "ValidationError":
+      return failure(
+        new ValidationError({
+          ...facts,
+          requestId: requestIdIn(facts),
+          status: Option.some(status),
+          issues: parsed.issues.length > 0 ? parsed.issues : [{ path: [], message: parsed.detail }]
+        })
+      )
+    case "NotFoundError":
+      return failure(new NotFoundError(fields))
+    case "RateLimitError":
+      return failure(new RateLimitError({ ...fields, retryAfter }))
+    case "ServerError":
+      return failure(new ServerError({ ...fields, retryAfter }))
+    case "ApiError":
+      return failure(new ApiError(fields))
   }
-  if (status === 404) return failure(new NotFoundError(fields), "never")
-  if (status === 429) return failure(new RateLimitError({ ...fields, retryAfter }), "safe")
-  if (status >= 500) {
-    return failure(new ServerError({ ...fields, retryAfter }), status === 503 ? "safe" : "ambiguous")
-  }
-  return failure(new ApiError(fields), status === 408 ? "safe" : "never")
 }
 
 // -------------------------------------------------------------------------------------------------
