@@ -1,6 +1,7 @@
 /**
  * The timeout policy, in virtual time: the per-attempt timeout covers the whole attempt (headers,
- * body and decoding), and the total deadline covers retries and their waits.
+ * body and decoding), and the total deadline covers retries and their waits. The calls to a server
+ * that never answers are test/shared/timeoutCalls.ts, run by both editions.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
@@ -30,6 +31,8 @@ import {
   waitUntil,
   wakeAt
 } from "./fixtures/harness.js"
+import { runPolicyCall } from "./fixtures/policyCall.js"
+import { perAttemptTimeout, totalDeadline } from "./shared/timeoutCalls.js"
 
 /** `ChatService` over a transport that sends half a body and then stalls. */
 const overStallingBody = (declaresLength: boolean, policies: Layer.Layer<never, ConfigError.ConfigError>) => {
@@ -58,76 +61,11 @@ describe("the per-attempt timeout", () => {
     })
   }
 
-  it.effect("fires while waiting for the headers", () =>
-    Effect.gen(function*() {
-      const fiber = yield* Effect.fork(failsWith("NetworkError")(create()))
-      yield* sleepingUntil(2_000)
-      yield* TestClock.adjust("1999 millis")
-      assert.isTrue(yield* stillRunning(fiber))
-      yield* TestClock.adjust("1 millis")
-      assert.strictEqual((yield* Fiber.join(fiber)).reason, "AttemptTimeout")
-    }).pipe(Effect.provide(chatLayer([MockTransport.hang], {}, TimeoutPolicy.layer({ perAttempt: "2 seconds" })))))
-
-  it.effect("is 60 s by default", () =>
-    Effect.gen(function*() {
-      const fiber = yield* Effect.fork(failsWith("NetworkError")(create()))
-      yield* sleepingUntil(60_000)
-      yield* TestClock.adjust("59999 millis")
-      assert.isTrue(yield* stillRunning(fiber))
-      yield* TestClock.adjust("1 millis")
-      assert.deepStrictEqual((yield* Fiber.join(fiber)).timeout, Option.some(Duration.seconds(60)))
-    }).pipe(Effect.provide(chatLayer([MockTransport.hang]))))
-
-  it.effect("starts again for each attempt", () =>
-    Effect.gen(function*() {
-      const fiber = yield* Effect.fork(create())
-      // Timeout at 5 s, wait 500 ms, second attempt times out at 10.5 s, wait 1 s, third succeeds.
-      yield* wakeAt(5_000, 5_500, 10_500, 11_500)
-      const session = yield* Fiber.join(fiber)
-      assert.strictEqual(session.sessionId, "ses-1")
-      assert.lengthOf(yield* requests, 3)
-    }).pipe(
-      Effect.provide(
-        chatLayer(
-          [MockTransport.hang, MockTransport.hang, ok],
-          {},
-          Layer.merge(TimeoutPolicy.layer({ perAttempt: "5 seconds" }), RetryPolicy.layer({ jitter: 0, retryAmbiguous: true }))
-        )
-      )
-    ))
-
-  it.effect("provided around one call wins over the one the service was built with", () =>
-    Effect.gen(function*() {
-      const fiber = yield* Effect.fork(
-        failsWith("NetworkError")(create().pipe(Effect.provide(Layer.orDie(TimeoutPolicy.layer({ perAttempt: "1 second" })))))
-      )
-      yield* wakeAt(1_000)
-      assert.deepStrictEqual((yield* Fiber.join(fiber)).timeout, Option.some(Duration.seconds(1)))
-    }).pipe(Effect.provide(chatLayer([MockTransport.hang], {}, TimeoutPolicy.layer({ perAttempt: "30 seconds" })))))
+  for (const c of perAttemptTimeout) it.effect(c.name, () => runPolicyCall(c))
 })
 
 describe("the total deadline", () => {
-  it.effect("covers attempts and the waits between them", () =>
-    Effect.gen(function*() {
-      const fiber = yield* Effect.fork(failsWith("NetworkError")(create()))
-      // Attempt 1 times out at 2 s, waits 500 ms; attempt 2 starts at 2.5 s and is cut at 3 s.
-      yield* wakeAt(2_000, 2_500, 3_000)
-      const error = yield* Fiber.join(fiber)
-      assert.strictEqual(error.reason, "DeadlineExceeded")
-      assert.deepStrictEqual(error.timeout, Option.some(Duration.seconds(3)))
-      assert.lengthOf(yield* requests, 2)
-    }).pipe(
-      Effect.provide(
-        chatLayer(
-          [MockTransport.hang],
-          {},
-          Layer.merge(
-            TimeoutPolicy.layer({ perAttempt: "2 seconds", total: "3 seconds" }),
-            RetryPolicy.layer({ jitter: 0, retryAmbiguous: true })
-          )
-        )
-      )
-    ))
+  for (const c of totalDeadline) it.effect(c.name, () => runPolicyCall(c))
 
   it.effect("fires while the body stalls", () => {
     const { layer, state } = overStallingBody(false, TimeoutPolicy.layer({ total: "4 seconds" }))
@@ -138,18 +76,6 @@ describe("the total deadline", () => {
       assert.strictEqual((yield* Fiber.join(fiber)).reason, "DeadlineExceeded")
     }).pipe(Effect.provide(layer))
   })
-
-  it.effect("is unset by default: a call may retry past any time", () =>
-    Effect.gen(function*() {
-      const fiber = yield* Effect.fork(create())
-      yield* wakeAt(60_000, 60_500, 120_500, 121_500)
-      yield* Fiber.join(fiber)
-      assert.lengthOf(yield* requests, 3)
-    }).pipe(
-      Effect.provide(
-        chatLayer([MockTransport.hang, MockTransport.hang, ok], {}, RetryPolicy.layer({ jitter: 0, retryAmbiguous: true }))
-      )
-    ))
 })
 
 /** A transport that answers with a session after `ms` of real time, or fails as soon as the request is aborted. */
