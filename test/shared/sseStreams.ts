@@ -103,3 +103,90 @@ export const eventOf = (chars: number): string => {
   if (data.length !== chars) throw new RangeError(`eventOf(${chars}) wrote ${data.length} characters`)
   return `data: ${data}\n\n`
 }
+
+/** What one chunk gave a reader, in the framing's terms (each edition maps its `Either` / `Result` to it). */
+export type Pushed<A, F extends { readonly preceding: ReadonlyArray<A> }> =
+  | { readonly _tag: "Events"; readonly events: ReadonlyArray<A> }
+  | { readonly _tag: "Failed"; readonly failure: F }
+
+/**
+ * Feeds `bytes` to `push` cut at `cuts` (any offsets, in any order) and gathers what comes out: the
+ * events, with those that came with the failure, and the failure, if any.
+ */
+export const readAll = <A, F extends { readonly preceding: ReadonlyArray<A> }>(
+  push: (chunk: Uint8Array) => Pushed<A, F>,
+  bytes: Uint8Array,
+  cuts: ReadonlyArray<number> = []
+): { readonly events: ReadonlyArray<A>; readonly failure: F | undefined } => {
+  const offsets = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b)
+  const events: Array<A> = []
+  let start = 0
+  for (const end of [...offsets, bytes.length]) {
+    const result = push(bytes.subarray(start, end))
+    start = end
+    if (result._tag === "Failed") return { events: [...events, ...result.failure.preceding], failure: result.failure }
+    events.push(...result.events)
+  }
+  return { events, failure: undefined }
+}
+
+/** A text both editions give word for word, or each its own. */
+export type Worded = string | { readonly effect3: string; readonly effect4: string }
+
+export const wordedBy = (text: Worded, edition: "effect3" | "effect4"): string => typeof text === "string" ? text : text[edition]
+
+/**
+ * Bodies and the `ChatEvent`s (plain data: `_tag` and fields) each edition's reader must make of
+ * them, or the failure it must stop with; `problem` is worded by each edition's schema formatter.
+ */
+export const decodings: ReadonlyArray<{
+  readonly name: string
+  readonly text: string
+  readonly maxEventChars?: number
+  readonly events: ReadonlyArray<{ readonly _tag: string; readonly [field: string]: unknown }>
+  readonly failure?: { readonly position: number; readonly problem: Worded; readonly excerpt: string }
+}> = [
+  {
+    name: "dispatches on the payload's type, not on the event name",
+    text: `event: error\ndata: {"type":"text_delta","content":"x"}\n\n`,
+    events: [{ _tag: "TextDelta", content: "x" }]
+  },
+  {
+    name: "keeps an event of an unknown type, whole",
+    text: `data: {"type":"citation","source":{"page":3}}\n\n`,
+    events: [{ _tag: "UnknownEvent", type: "citation", payload: { type: "citation", source: { page: 3 } } }]
+  },
+  {
+    name: "an event not of the shape its type promises says what is wrong",
+    text: `data: {"type":"text_delta","content":"a"}\n\ndata: {"type":"tool_call","name":"search"}\n\n`,
+    events: [{ _tag: "TextDelta", content: "a" }],
+    failure: {
+      position: 2,
+      problem: {
+        effect3: `event 2 ("tool_call") is not the documented shape: call_id: is missing`,
+        // Effect 4's schema formatter words a missing key "Missing key".
+        effect4: `event 2 ("tool_call") is not the documented shape: call_id: Missing key`
+      },
+      excerpt: `{"type":"tool_call","name":"search"}`
+    }
+  },
+  {
+    name: "JSON that is not an object is not a chat event",
+    text: `data: [1,2]\n\n`,
+    events: [],
+    failure: { position: 1, problem: "event 1 is not a chat event: an event must be a JSON object", excerpt: "[1,2]" }
+  },
+  {
+    name: "an object without a string type is not a chat event",
+    text: `data: {"content":"a"}\n\n`,
+    events: [],
+    failure: { position: 1, problem: "event 1 is not a chat event: an event must have a string `type`", excerpt: `{"content":"a"}` }
+  },
+  {
+    name: "a limit given to the reader is kept",
+    text: eventOf(1001),
+    maxEventChars: 1000,
+    events: [],
+    failure: { position: 1, problem: "event 1 is larger than the limit of 1000 characters", excerpt: eventOf(1001).slice(6, 206) }
+  }
+]
