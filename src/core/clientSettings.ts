@@ -144,3 +144,50 @@ export const transformClientReturned = (other: unknown): SettingProblem => ({
   path: ["transformClient"],
   message: `must return an HttpClient, got ${kind(other)}`
 })
+
+/** The environment variables `LlamaCloudClient.layerConfig` reads, named as the official SDKs name them. */
+export const variables = {
+  apiKey: "LLAMA_CLOUD_API_KEY",
+  /** Read when `apiKey` is unset, as the official SDKs do. */
+  parseApiKey: "LLAMA_PARSE_API_KEY",
+  baseUrl: "LLAMA_CLOUD_BASE_URL",
+  organizationId: "LLAMA_CLOUD_ORGANIZATION_ID",
+  projectId: "LLAMA_CLOUD_PROJECT_ID",
+  headers: "LLAMA_CLOUD_CUSTOM_HEADERS"
+} as const
+
+/** No key in the environment. */
+export const noKeyInEnvironment =
+  `No LlamaCloud API key: set ${variables.apiKey} (or ${variables.parseApiKey}) to a key from the LlamaCloud dashboard`
+
+/** `layerConfig`'s argument is not an object of `Config`s. */
+export const configsNotAnObject = (given: unknown): SettingProblem => ({
+  path: ["options"],
+  message: `LlamaCloudClient.layerConfig takes an object of Configs, got ${kind(given)}`
+})
+
+/** One of `layerConfig`'s options is not a `Config`; `example` is how the edition makes one (`Config.string`). */
+export const notAConfig = (name: string, given: unknown, example: string): SettingProblem => ({
+  path: [name],
+  message: `must be a Config, such as ${example}("MY_VARIABLE"), got ${kind(given)}; to pass a value, use LlamaCloudClient.layer`
+})
+
+/**
+ * The custom headers variable's text: one `Name: value` per line, blank lines ignored, names in
+ * lower case. A line that is not a header, a value a header cannot carry, or a header the transport
+ * sets itself is refused, naming the line.
+ */
+export const customHeadersText = (text: string): Checked<Readonly<Record<string, string>>> => {
+  const headers: Record<string, string> = {}
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim()
+    if (line === "") continue
+    const colon = line.indexOf(":")
+    const name = colon > 0 ? line.slice(0, colon).trim() : ""
+    if (!isHeaderName(name)) return problem([variables.headers], `line ${i + 1} is not a "Name: value" header`)
+    const wrong = checkHeader(name, line.slice(colon + 1))
+    if (wrong !== undefined) return problem([variables.headers], `line ${i + 1}: ${wrong}`)
+    headers[name.toLowerCase()] = trimHeaderValue(line.slice(colon + 1))
+  }
+  return { value: headers }
+}

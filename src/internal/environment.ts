@@ -10,20 +10,12 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type { LlamaCloudClient } from "../LlamaCloudClient.js"
-import { checkApiKey, checkBaseUrl, checkHeader, checkScopeId, DEFAULT_BASE_URL, kind } from "./clientOptions.js"
-import { isHeaderName, trimHeaderValue } from "../core/headerValue.js"
+import { checkApiKey, checkBaseUrl, checkScopeId, DEFAULT_BASE_URL } from "./clientOptions.js"
+import * as Setting from "../core/clientSettings.js"
+import { trimHeaderValue } from "../core/headerValue.js"
 import { givenOptions } from "./layerOptions.js"
 import { show } from "../core/show.js"
 
-const API_KEY_VARIABLE = "LLAMA_CLOUD_API_KEY"
-const PARSE_API_KEY_VARIABLE = "LLAMA_PARSE_API_KEY"
-const BASE_URL_VARIABLE = "LLAMA_CLOUD_BASE_URL"
-const ORGANIZATION_VARIABLE = "LLAMA_CLOUD_ORGANIZATION_ID"
-const PROJECT_VARIABLE = "LLAMA_CLOUD_PROJECT_ID"
-const HEADERS_VARIABLE = "LLAMA_CLOUD_CUSTOM_HEADERS"
-
-const noKeyInEnvironment =
-  `No LlamaCloud API key: set ${API_KEY_VARIABLE} (or ${PARSE_API_KEY_VARIABLE}) to a key from the LlamaCloud dashboard`
 
 /**
  * One variable's key. Blank counts as missing, so that the fallback is tried; a key that cannot be
@@ -38,14 +30,14 @@ const keyIn = (name: string): Config.Config<Redacted.Redacted<string>> =>
 
 // Not Config.redacted: its errors all read "<redacted>", as if a value had been found. The value is
 // wrapped in Redacted all the same; a missing pair becomes one sentence in `load`.
-const apiKeyFromEnv: Config.Config<Redacted.Redacted<string>> = keyIn(API_KEY_VARIABLE).pipe(
-  Config.orElseIf({ if: ConfigError.isMissingDataOnly, orElse: () => keyIn(PARSE_API_KEY_VARIABLE) })
+const apiKeyFromEnv: Config.Config<Redacted.Redacted<string>> = keyIn(Setting.variables.apiKey).pipe(
+  Config.orElseIf({ if: ConfigError.isMissingDataOnly, orElse: () => keyIn(Setting.variables.parseApiKey) })
 )
 
 // A blank variable is unset, as for the ids.
-const baseUrlFromEnv: Config.Config<string> = Config.string(BASE_URL_VARIABLE).pipe(
+const baseUrlFromEnv: Config.Config<string> = Config.string(Setting.variables.baseUrl).pipe(
   Config.mapOrFail((raw) =>
-    raw.trim() === "" ? Either.left(ConfigError.MissingData([], `${BASE_URL_VARIABLE} is empty`)) : checkBaseUrl(raw, [])
+    raw.trim() === "" ? Either.left(ConfigError.MissingData([], `${Setting.variables.baseUrl} is empty`)) : checkBaseUrl(raw, [])
   ),
   Config.withDefault(DEFAULT_BASE_URL)
 )
@@ -55,7 +47,7 @@ const optionalNonEmpty = (name: string): Config.Config<Option.Option<string>> =>
   Config.option(Config.string(name)).pipe(Config.map((id) => Option.filter(Option.map(id, (s) => s.trim()), (s) => s !== "")))
 
 const customHeadersFromEnv: Config.Config<Readonly<Record<string, string>>> = Config.option(
-  Config.string(HEADERS_VARIABLE)
+  Config.string(Setting.variables.headers)
 ).pipe(
   Config.mapOrFail(Option.match({
     onNone: () => Either.right({}),
@@ -95,6 +87,10 @@ const tidy = (error: ConfigError.ConfigError, name: string): ConfigError.ConfigE
 
 const under = (path: ReadonlyArray<string>, name: string): Array<string> => path.length > 0 ? [...path] : [name]
 
+/** A problem with what was given, as this Effect line's `ConfigError`. */
+const invalid = (problem: Setting.SettingProblem): ConfigError.ConfigError =>
+  ConfigError.InvalidData([...problem.path], problem.message)
+
 interface GivenConfigs {
   readonly apiKey: Option.Option<Config.Config<Redacted.Redacted<string>>>
   readonly baseUrl: Option.Option<Config.Config<string>>
@@ -108,9 +104,7 @@ const configOptions = (options: LlamaCloudClient.ConfigOptions | null): Either.E
   Either.gen(function*() {
     const given: unknown = options
     if (given !== undefined && given !== null && typeof given !== "object") {
-      return yield* Either.left(
-        ConfigError.InvalidData(["options"], `LlamaCloudClient.layerConfig takes an object of Configs, got ${kind(given)}`)
-      )
+      return yield* Either.left(invalid(Setting.configsNotAnObject(given)))
     }
     if (given !== null) {
       yield* givenOptions("LlamaCloudClient.layerConfig", given, ["apiKey", "baseUrl", "organizationId", "projectId", "headers", "transformClient"])
@@ -131,12 +125,7 @@ const givenConfig = <A>(
   if (config === undefined || config === null) return Either.right(Option.none())
   return Config.isConfig(config) ?
     Either.right(Option.some(config)) :
-    Either.left(
-      ConfigError.InvalidData(
-        [name],
-        `must be a Config, such as Config.string("MY_VARIABLE"), got ${kind(config)}; to pass a value, use LlamaCloudClient.layer`
-      )
-    )
+    Either.left(invalid(Setting.notAConfig(name, config, "Config.string")))
 }
 
 /**
@@ -148,20 +137,8 @@ const givenConfig = <A>(
  * @category config
  */
 export function parseCustomHeaders(text: string): Either.Either<Readonly<Record<string, string>>, ConfigError.ConfigError> {
-  const headers: Record<string, string> = {}
-  for (const [i, raw] of text.split(/\r?\n/).entries()) {
-    const line = raw.trim()
-    if (line === "") continue
-    const colon = line.indexOf(":")
-    const name = colon > 0 ? line.slice(0, colon).trim() : ""
-    if (!isHeaderName(name)) {
-      return Either.left(ConfigError.InvalidData([HEADERS_VARIABLE], `line ${i + 1} is not a "Name: value" header`))
-    }
-    const problem = checkHeader(name, line.slice(colon + 1))
-    if (problem !== undefined) return Either.left(ConfigError.InvalidData([HEADERS_VARIABLE], `line ${i + 1}: ${problem}`))
-    headers[name.toLowerCase()] = trimHeaderValue(line.slice(colon + 1))
-  }
-  return Either.right(headers)
+  const read = Setting.customHeadersText(text)
+  return "value" in read ? Either.right(read.value) : Either.left(invalid(read.problem))
 }
 
 /** The options `layerConfig` reads: each from its `Config` when given, from the environment otherwise. */
@@ -171,30 +148,30 @@ export const optionsFromConfig = (
   Effect.gen(function*() {
     const given = yield* configOptions(options)
     const apiKey = yield* Option.match(given.apiKey, {
-      onNone: () => load(apiKeyFromEnv, API_KEY_VARIABLE, noKeyInEnvironment),
+      onNone: () => load(apiKeyFromEnv, Setting.variables.apiKey, Setting.noKeyInEnvironment),
       onSome: (config) => load(config, "apiKey")
     })
     const baseUrl = yield* Option.match(given.baseUrl, {
-      onNone: () => load(baseUrlFromEnv, BASE_URL_VARIABLE),
+      onNone: () => load(baseUrlFromEnv, Setting.variables.baseUrl),
       onSome: (config) => load(config, "baseUrl")
     })
     // Checked here, under the variable (or option) they came from; the client checks them again.
     const organizationId = yield* Effect.flatMap(
       Option.match(given.organizationId, {
-        onNone: () => load(optionalNonEmpty(ORGANIZATION_VARIABLE), ORGANIZATION_VARIABLE),
+        onNone: () => load(optionalNonEmpty(Setting.variables.organizationId), Setting.variables.organizationId),
         onSome: (config) => load(config, "organizationId")
       }),
-      (id) => checkScopeId(id, "organization", [Option.isNone(given.organizationId) ? ORGANIZATION_VARIABLE : "organizationId"], apiKey)
+      (id) => checkScopeId(id, "organization", [Option.isNone(given.organizationId) ? Setting.variables.organizationId : "organizationId"], apiKey)
     )
     const projectId = yield* Effect.flatMap(
       Option.match(given.projectId, {
-        onNone: () => load(optionalNonEmpty(PROJECT_VARIABLE), PROJECT_VARIABLE),
+        onNone: () => load(optionalNonEmpty(Setting.variables.projectId), Setting.variables.projectId),
         onSome: (config) => load(config, "projectId")
       }),
-      (id) => checkScopeId(id, "project", [Option.isNone(given.projectId) ? PROJECT_VARIABLE : "projectId"], apiKey)
+      (id) => checkScopeId(id, "project", [Option.isNone(given.projectId) ? Setting.variables.projectId : "projectId"], apiKey)
     )
     const headers = yield* Option.match(given.headers, {
-      onNone: () => load(customHeadersFromEnv, HEADERS_VARIABLE),
+      onNone: () => load(customHeadersFromEnv, Setting.variables.headers),
       onSome: (config) => load(config, "headers")
     })
     const resolved: LlamaCloudClient.Options = {

@@ -10,20 +10,12 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 import type { LlamaCloudClient } from "../LlamaCloudClient.js"
-import { checkApiKey, checkBaseUrl, checkHeader, checkScopeId, DEFAULT_BASE_URL, kind } from "./clientOptions.js"
-import { isHeaderName, trimHeaderValue } from "../core/headerValue.js"
+import { checkApiKey, checkBaseUrl, checkScopeId, DEFAULT_BASE_URL } from "./clientOptions.js"
+import * as Setting from "../core/clientSettings.js"
+import { trimHeaderValue } from "../core/headerValue.js"
 import { givenOptions, invalidData, missingData, sourceUnavailable } from "./layerOptions.js"
 import { show } from "../core/show.js"
 
-const API_KEY_VARIABLE = "LLAMA_CLOUD_API_KEY"
-const PARSE_API_KEY_VARIABLE = "LLAMA_PARSE_API_KEY"
-const BASE_URL_VARIABLE = "LLAMA_CLOUD_BASE_URL"
-const ORGANIZATION_VARIABLE = "LLAMA_CLOUD_ORGANIZATION_ID"
-const PROJECT_VARIABLE = "LLAMA_CLOUD_PROJECT_ID"
-const HEADERS_VARIABLE = "LLAMA_CLOUD_CUSTOM_HEADERS"
-
-const noKeyInEnvironment =
-  `No LlamaCloud API key: set ${API_KEY_VARIABLE} (or ${PARSE_API_KEY_VARIABLE}) to a key from the LlamaCloud dashboard`
 
 /**
  * Reads one setting. A failure that names no variable (a `Config.fail` of the user's) is put under
@@ -52,18 +44,18 @@ const variable = (name: string): Effect.Effect<Option.Option<string>, Config.Con
  * fallback is read; a key that cannot be sent is reported under the variable that holds it.
  */
 const apiKeyFromEnv: Effect.Effect<Redacted.Redacted<string>, Config.ConfigError> = Effect.gen(function*() {
-  for (const name of [API_KEY_VARIABLE, PARSE_API_KEY_VARIABLE]) {
+  for (const name of [Setting.variables.apiKey, Setting.variables.parseApiKey]) {
     const raw = yield* variable(name)
     if (Option.isSome(raw) && trimHeaderValue(raw.value) !== "") return yield* Effect.fromResult(checkApiKey(raw.value, [name]))
   }
-  return yield* Effect.fail(missingData([API_KEY_VARIABLE], noKeyInEnvironment))
+  return yield* Effect.fail(missingData([Setting.variables.apiKey], Setting.noKeyInEnvironment))
 })
 
 const baseUrlFromEnv: Effect.Effect<string, Config.ConfigError> = Effect.flatMap(
-  variable(BASE_URL_VARIABLE),
+  variable(Setting.variables.baseUrl),
   Option.match({
     onNone: () => Effect.succeed(DEFAULT_BASE_URL),
-    onSome: (raw) => Effect.fromResult(checkBaseUrl(raw, [BASE_URL_VARIABLE]))
+    onSome: (raw) => Effect.fromResult(checkBaseUrl(raw, [Setting.variables.baseUrl]))
   })
 )
 
@@ -72,12 +64,15 @@ const idFromEnv = (name: string): Effect.Effect<Option.Option<string>, Config.Co
   Effect.map(variable(name), Option.map((id) => id.trim()))
 
 const customHeadersFromEnv: Effect.Effect<Readonly<Record<string, string>>, Config.ConfigError> = Effect.flatMap(
-  variable(HEADERS_VARIABLE),
+  variable(Setting.variables.headers),
   Option.match({
     onNone: () => Effect.succeed({}),
     onSome: (text) => Effect.fromResult(parseCustomHeaders(text))
   })
 )
+
+/** A problem with what was given, as this Effect line's `ConfigError`. */
+const invalid = (problem: Setting.SettingProblem): Config.ConfigError => invalidData([...problem.path], problem.message)
 
 interface GivenConfigs {
   readonly apiKey: Option.Option<Config.Config<Redacted.Redacted<string>>>
@@ -92,9 +87,7 @@ const configOptions = (options: LlamaCloudClient.ConfigOptions | null): Result.R
   Result.gen(function*() {
     const given: unknown = options
     if (given !== undefined && given !== null && typeof given !== "object") {
-      return yield* Result.fail(
-        invalidData(["options"], `LlamaCloudClient.layerConfig takes an object of Configs, got ${kind(given)}`)
-      )
+      return yield* Result.fail(invalid(Setting.configsNotAnObject(given)))
     }
     if (given !== null) {
       yield* givenOptions("LlamaCloudClient.layerConfig", given, ["apiKey", "baseUrl", "organizationId", "projectId", "headers", "transformClient"])
@@ -115,12 +108,7 @@ const givenConfig = <A>(
   if (config === undefined || config === null) return Result.succeed(Option.none())
   return Config.isConfig(config) ?
     Result.succeed(Option.some(config)) :
-    Result.fail(
-      invalidData(
-        [name],
-        `must be a Config, such as Config.String("MY_VARIABLE"), got ${kind(config)}; to pass a value, use LlamaCloudClient.layer`
-      )
-    )
+    Result.fail(invalid(Setting.notAConfig(name, config, "Config.String")))
 }
 
 /**
@@ -132,20 +120,8 @@ const givenConfig = <A>(
  * @category config
  */
 export function parseCustomHeaders(text: string): Result.Result<Readonly<Record<string, string>>, Config.ConfigError> {
-  const headers: Record<string, string> = {}
-  for (const [i, raw] of text.split(/\r?\n/).entries()) {
-    const line = raw.trim()
-    if (line === "") continue
-    const colon = line.indexOf(":")
-    const name = colon > 0 ? line.slice(0, colon).trim() : ""
-    if (!isHeaderName(name)) {
-      return Result.fail(invalidData([HEADERS_VARIABLE], `line ${i + 1} is not a "Name: value" header`))
-    }
-    const problem = checkHeader(name, line.slice(colon + 1))
-    if (problem !== undefined) return Result.fail(invalidData([HEADERS_VARIABLE], `line ${i + 1}: ${problem}`))
-    headers[name.toLowerCase()] = trimHeaderValue(line.slice(colon + 1))
-  }
-  return Result.succeed(headers)
+  const read = Setting.customHeadersText(text)
+  return "value" in read ? Result.succeed(read.value) : Result.fail(invalid(read.problem))
 }
 
 /** The options `layerConfig` reads: each from its `Config` when given, from the environment otherwise. */
@@ -168,8 +144,8 @@ export const optionsFromConfig = (
         Option.match(config, { onNone: () => idFromEnv(name), onSome: (own) => load(own, option) }),
         (id) => Effect.fromResult(checkScopeId(id, scope, [Option.isNone(config) ? name : option], apiKey))
       )
-    const organizationId = yield* scopeId("organization", given.organizationId, ORGANIZATION_VARIABLE, "organizationId")
-    const projectId = yield* scopeId("project", given.projectId, PROJECT_VARIABLE, "projectId")
+    const organizationId = yield* scopeId("organization", given.organizationId, Setting.variables.organizationId, "organizationId")
+    const projectId = yield* scopeId("project", given.projectId, Setting.variables.projectId, "projectId")
     const headers = yield* Option.match(given.headers, {
       onNone: () => customHeadersFromEnv,
       onSome: (config) => load(config, "headers")
