@@ -47,7 +47,7 @@ import type { Operation, StreamOperation } from "./operation.js"
 import { RateLimitGate } from "./rateLimitGate.js"
 import { scrubber } from "./redact.js"
 import { nextWait, reasonOf } from "./retry.js"
-import { parentOptions, serverOf, spanFor, traced } from "./span.js"
+import { serverOf, spanFor, traced, withParent } from "./span.js"
 import { withManualRedirect } from "./transportSettings.js"
 
 /** The policies a service was built with; a policy in the caller's context wins over them. */
@@ -268,7 +268,7 @@ export const makeEngine = (client: LlamaCloudClient.Service, built: Policies) =>
         // interruption can fall between them and leave the request open.
         const answered = yield* Effect.uninterruptibleMask((restore) =>
           Effect.tap(
-            restore(Effect.withParentSpan(opened, span, parentOptions)),
+            restore(withParent(opened, span)),
             (answered) => Effect.addFinalizer(() => Scope.close(answered.scope, Exit.void))
           )
         )

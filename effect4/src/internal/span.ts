@@ -3,11 +3,14 @@
  * no spans at all turns them off with Effect's own `Effect.withTracerEnabled(false)`.
  */
 import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import { constUndefined } from "effect/Function"
 import type * as Scope from "effect/Scope"
 import * as Predicate from "effect/Predicate"
-import type * as Tracer from "effect/Tracer"
+import * as References from "effect/References"
+import * as Tracer from "effect/Tracer"
 import type { Request } from "../core/operations.js"
 
 export interface Server {
@@ -66,10 +69,21 @@ export const spanFor = (operation: Request, server: Server): Effect.Effect<Trace
   Effect.acquireRelease(Effect.makeSpan(operation.name, spanOptions(operation, server)), (span, exit) => end(span, operation, exit))
 
 /**
- * Made the parent of what runs inside without a stack trace of its own: the span was made without
- * one (`spanOptions`), and Effect 4 otherwise captures one each time (an `Error` per call).
+ * Runs `effect` with `span` as its parent and the span's name as its stack frame, in one update of
+ * the fiber's context: what `Effect.withParentSpan(effect, span, { captureStackTrace: false })`
+ * provides, which takes two (each one recomputes the fiber's cached references and restores them
+ * at the end), a cost every call paid (docs/performance.md, "Effect 4 create, attributed"). No stack
+ * trace is captured: the span was made without one (`spanOptions`), and a frame's trace would be an
+ * `Error` per call. The frame keeps the operation's name in a rendered failure
+ * (`at ChatService.create`).
  */
-export const parentOptions = { captureStackTrace: false } as const
+export const withParent = <A, E, R>(effect: Effect.Effect<A, E, R>, span: Tracer.Span): Effect.Effect<A, E, R> =>
+  Effect.updateContext(effect, (context: Context.Context<R>) =>
+    Context.add(
+      Context.add(context, Tracer.ParentSpan, span),
+      References.CurrentStackFrame,
+      { name: span.name, stack: constUndefined, parent: Context.get(context, References.CurrentStackFrame) }
+    ))
 
 /** Runs `body` inside the operation's span. */
 export const traced = <A, E>(
@@ -79,5 +93,5 @@ export const traced = <A, E>(
 ): Effect.Effect<A, E> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.flatMap(Effect.makeSpan(operation.name, spanOptions(operation, server)), (span) =>
-      Effect.onExit(restore(Effect.withParentSpan(body(span), span, parentOptions)), (exit) => end(span, operation, exit)))
+      Effect.onExit(restore(withParent(body(span), span)), (exit) => end(span, operation, exit)))
   )
