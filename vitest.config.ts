@@ -28,6 +28,12 @@ export const integration = [
   "test/testing/LocalServer.test.ts",
   "test/testing/entries.test.ts",
   "test/testing/localServer/**/*.test.ts",
+  // The local server's core on real sockets (its routes' matching, test/core/localServer/routes, is unit).
+  "test/core/localServer/server.test.ts",
+  "test/core/localServer/resource.test.ts",
+  "test/core/localServer/turns.test.ts",
+  "test/core/localServer/faults.test.ts",
+  "test/core/localServer/streamFaults.test.ts",
   "test/ai/LlamaCloudLanguageModel.test.ts",
   "test/docs/programs.test.ts",
   "test/examples/start.test.ts",

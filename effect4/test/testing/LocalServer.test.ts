@@ -1,297 +1,151 @@
 /**
- * The local server's create route, authentication, validation, routing and connections, over raw
- * undici requests. Other routes, turns and faults have files of their own in ./localServer/.
+ * `LocalServer` as this edition wraps the core's server (test/core/localServer/ specifies what the
+ * server answers, what each fault does on the wire and what a turn records): the layer starts it
+ * and its scope stops it, every socket and timer gone; its effects reach the server; it reads this
+ * edition's `Clock` and `Random`. Its options' typed errors are in ./localServer/options.test.ts.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Context from "effect/Context"
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
+import { TestClock } from "effect/testing"
 import * as Net from "node:net"
+import * as ChatModel from "../../src/testing/ChatModel.js"
 import { LocalServer } from "../../src/testing/node.js"
-import {
-  client,
-  errorCode,
-  open,
-  openConnections,
-  parse,
-  send,
-  sessionIdPattern as sessionId,
-  timestampPattern as timestamp,
-  withServer
-} from "./localServer/fixtures.js"
+import * as Requests from "../../../test/shared/localServer/requests.js"
+import { watchServerTimers } from "../../../test/shared/localServer/timers.js"
+import { errorCode, parse } from "../../../test/shared/localServer/wire.js"
 
 const { Fault } = LocalServer
 
+type Server = LocalServer.LocalServer["Service"]
+
+// The shared client's undici (the top's), not this package's own.
+type Agent = ReturnType<typeof Requests.newAgent>
+
+const client = Effect.acquireRelease(
+  Effect.sync(Requests.newAgent),
+  (agent) => Effect.promise(() => agent.destroy().catch(() => undefined))
+)
+
+const send = (agent: Agent, base: string, call?: Requests.Call) => Effect.promise(() => Requests.send(agent, base, call))
+
+/** Retries `check` every 5 ms for up to 2 s: socket closes reach the server a moment after the client acts. */
+const retried = <A, E>(check: Effect.Effect<A, E>) => Effect.retry(check, { schedule: Schedule.spaced("5 millis"), times: 400 })
+
+const eventually = (holds: () => boolean) => retried(Effect.suspend(() => holds() ? Effect.void : Effect.fail("not yet")))
+
+const openConnections = (server: Server, expected: number) =>
+  retried(Effect.flatMap(server.connections, ({ open }) => open === expected ? Effect.void : Effect.fail(`open: ${open}`)))
+
+/** Runs a test against a server of its own, and checks that no request handler failed. */
+const withServer = <A, E, R>(test: (server: Server, agent: Agent) => Effect.Effect<A, E, R>, options?: LocalServer.Options) =>
+  Effect.gen(function*() {
+    const server = yield* LocalServer.LocalServer
+    const agent = yield* client
+    const result = yield* test(server, agent)
+    yield* Effect.promise(() => agent.destroy())
+    yield* openConnections(server, 0)
+    yield* server.idle
+    expect(yield* server.handlerFailures).toEqual([])
+    return result
+  }).pipe(Effect.provide(LocalServer.layer(options)))
+
+/** Whether something accepts a connection on the port; the error code when nothing does. */
+const connect = (port: number) =>
+  Effect.callback<string | undefined>((resume) => {
+    const socket = Net.connect(port, "127.0.0.1")
+    socket.once("connect", () => {
+      socket.destroy()
+      resume(Effect.succeed(undefined))
+    })
+    socket.once("error", (error) => resume(Effect.succeed(errorCode(error))))
+  })
+
 describe("LocalServer", () => {
-  describe("create session", () => {
-    it.live("answers 200 with a wire-format session", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          const reply = yield* send(agent, server.url, { body: `{"index_ids":["idx-a","idx-b"]}` })
-          expect(reply.status).toBe(200)
-          expect(reply.headers["content-type"]).toBe("application/json")
-          const body = parse(reply.text)
-          expect(body).toEqual({
-            session_id: expect.stringMatching(sessionId),
-            last_updated_at: expect.stringMatching(timestamp),
-            generated_title: null,
-            index_ids: ["idx-a", "idx-b"],
-            job_metadata: null
-          })
-          expect(Object.keys(body as object)).not.toContain("shared_access")
-        })
-      ))
-
-    it.live("stamps last_updated_at with the current UTC time, zone-less, in microseconds", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          const before = Date.now()
-          const reply = yield* send(agent, server.url)
-          const after = Date.now()
-          const stamp = (yield* server.sessions)[0]?.lastUpdatedAt ?? ""
-          expect(stamp).toMatch(timestamp)
-          expect(reply.text).toContain(`"last_updated_at":"${stamp}"`)
-          const millis = Date.parse(`${stamp.slice(0, 23)}Z`)
-          expect(millis).toBeGreaterThanOrEqual(before - 1)
-          expect(millis).toBeLessThanOrEqual(after + 1)
-        })
-      ))
-
-    it.live("gives every session a distinct id", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          const replies = yield* Effect.forEach(Array.from({ length: 20 }), () => send(agent, server.url), {
-            concurrency: 5
-          })
-          const ids = replies.map((reply) => parse(reply.text))
-            .map((body) => (body as { session_id: string }).session_id)
-          expect(new Set(ids).size).toBe(20)
-          expect((yield* server.sessions).map((session) => session.sessionId).sort()).toEqual([...ids].sort())
-        })
-      ))
-
-    it.live("echoes shared_access only when it was sent, and null index_ids for an unbound session", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          const reply = yield* send(agent, server.url, {
-            path: "/api/v1/chat?project_id=6f1c2a9e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
-            body: `{"index_ids":null,"shared_access":"read_only"}`
-          })
-          expect(parse(reply.text)).toMatchObject({ index_ids: null, shared_access: "read_only" })
-          expect(yield* server.sessions).toEqual([
-            expect.objectContaining({
-              indexIds: null,
-              sharedAccess: "read_only",
-              projectId: "6f1c2a9e-8d3b-4c5a-9e7f-0a1b2c3d4e5f"
-            })
-          ])
-        })
-      ))
-
-    it.live("records each request: method, path, query, lower-case headers, body, arrival", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          const before = yield* Clock.currentTimeMillis
-          const reply = yield* send(agent, server.url, {
-            path: "/api/v1/chat?organization_id=6f1c2a9e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
-            headers: { Authorization: "Bearer llx-test", "Content-Type": "application/json", "X-Extra": "1" },
-            body: `{"index_ids":["idx-a"]}`
-          })
-          expect(yield* server.requests).toEqual([{
-            requestId: reply.headers["x-request-id"],
-            method: "POST",
-            path: "/api/v1/chat",
-            query: { organization_id: "6f1c2a9e-8d3b-4c5a-9e7f-0a1b2c3d4e5f" },
-            headers: expect.objectContaining({
-              authorization: "Bearer llx-test",
-              "content-type": "application/json",
-              "x-extra": "1"
-            }),
-            body: `{"index_ids":["idx-a"]}`,
-            receivedAt: expect.any(Number)
-          }])
-          const [recorded] = yield* server.requests
-          expect(recorded!.receivedAt).toBeGreaterThanOrEqual(before)
-          expect(recorded!.receivedAt).toBeLessThanOrEqual(yield* Clock.currentTimeMillis)
-        })
-      ))
-
-    it.live("sends an x-request-id on every response, errors included", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          yield* server.setFaults({ script: [Fault.status(503)] })
-          const replies = yield* Effect.forEach([
-            {},
-            {},
-            { headers: {} },
-            { body: "[" },
-            { path: "/nope" },
-            { method: "PUT" as const }
-          ], (call) => send(agent, server.url, call))
-          expect(replies.map((reply) => reply.status)).toEqual([503, 200, 401, 422, 404, 405])
-          const ids = replies.map((reply) => reply.headers["x-request-id"])
-          ids.forEach((id) => expect(id).toMatch(/^req-[0-9a-f]{24}$/))
-          expect(new Set(ids).size).toBe(ids.length)
-          expect((yield* server.requests).map((recorded) => recorded.requestId)).toEqual(ids)
-        })
-      ))
-
-    it.live("clears requests, sessions and faults on reset", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          yield* send(agent, server.url)
-          yield* server.setFaults({ script: [Fault.status(503)] })
-          yield* server.reset
-          expect(yield* server.requests).toEqual([])
-          expect(yield* server.sessions).toEqual([])
-          expect((yield* send(agent, server.url)).status).toBe(200)
-        })
-      ))
-  })
-
-  describe("authentication", () => {
-    it.live("answers 401 Not authenticated without a usable bearer token", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          const replies = yield* Effect.forEach(
-            [{}, { authorization: "Basic bGx4OnRlc3Q=" }, { authorization: "Bearer " }, { authorization: "llx-test" }],
-            (headers) => send(agent, server.url, { headers: { ...headers, "content-type": "application/json" } })
-          )
-          for (const reply of replies) {
-            expect(reply.status).toBe(401)
-            expect(parse(reply.text)).toEqual({ detail: "Not authenticated" })
-          }
-          expect(yield* server.sessions).toEqual([])
-        })
-      ))
-
-    it.live("answers 401 Invalid authentication token for a key it does not accept", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          const rejected = yield* send(agent, server.url, { headers: { authorization: "Bearer llx-other" } })
-          expect(rejected.status).toBe(401)
-          expect(parse(rejected.text)).toEqual({ detail: "Invalid authentication token" })
-          const accepted = yield* send(agent, server.url, { headers: { authorization: "bearer llx-good" } })
-          expect(accepted.status).toBe(200)
-        }), { apiKeys: ["llx-good"] }))
-  })
-
-  describe("validation", () => {
-    it.live("lists every problem in one 422, FastAPI style", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          const indexIds = ["idx-1", "", ...Array.from({ length: 9 }, (_, i) => `idx-${i + 2}`)]
-          const reply = yield* send(agent, server.url, {
-            path: "/api/v1/chat?project_id=not-a-uuid&organization_id=6f1c2a9e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
-            body: JSON.stringify({ index_ids: indexIds, shared_access: "everyone" })
-          })
-          expect(reply.status).toBe(422)
-          expect(reply.headers["content-type"]).toBe("application/json")
-          expect(parse(reply.text)).toEqual({
-            detail: [
-              expect.objectContaining({ loc: ["query", "project_id"], type: "uuid_parsing" }),
-              expect.objectContaining({ loc: ["body", "index_ids", 1], type: "string_too_short" }),
-              expect.objectContaining({
-                loc: ["body", "index_ids"],
-                type: "too_long",
-                msg: "List should have at most 10 items after validation, not 11"
-              }),
-              expect.objectContaining({ loc: ["body", "shared_access"], type: "enum" })
-            ]
-          })
-          expect(yield* server.sessions).toEqual([])
-        })
-      ))
-
-    it.live("rejects a body that is not JSON with json_invalid at loc [body]", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          const reply = yield* send(agent, server.url, { body: "{index_ids:" })
-          expect(reply.status).toBe(422)
-          expect(parse(reply.text)).toEqual({
-            detail: [expect.objectContaining({ loc: ["body"], type: "json_invalid", msg: "JSON decode error" })]
-          })
-        })
-      ))
-
-    it.live("rejects a JSON body that is not an object, and an index id that is not a string", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          const array = yield* send(agent, server.url, { body: "[]" })
-          expect(parse(array.text)).toEqual({
-            detail: [expect.objectContaining({ loc: ["body"], type: "model_attributes_type" })]
-          })
-          const notString = yield* send(agent, server.url, { body: `{"index_ids":["idx-a",7],"shared_access":null}` })
-          expect(parse(notString.text)).toEqual({
-            detail: [expect.objectContaining({ loc: ["body", "index_ids", 1], type: "string_type" })]
-          })
-        })
-      ))
-  })
-
-  describe("routing", () => {
-    it.live("answers 404 Not Found on any other path", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          const reply = yield* send(agent, server.url, { path: "/api/v1/chats" })
-          expect(reply.status).toBe(404)
-          expect(parse(reply.text)).toEqual({ detail: "Not Found" })
-        })
-      ))
-
-    it.live("answers 405 Method Not Allowed for other methods on /api/v1/chat", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          const reply = yield* send(agent, server.url, { method: "DELETE" })
-          expect(reply.status).toBe(405)
-          expect(parse(reply.text)).toEqual({ detail: "Method Not Allowed" })
-        })
-      ))
-  })
-
-  describe("connections", () => {
-    it.live("counts connections, and the open count returns to zero when the client disconnects", () =>
-      withServer((server, agent) =>
-        Effect.gen(function*() {
-          yield* Effect.forEach([1, 2, 3], () => send(agent, server.url), { concurrency: 3 })
-          const during = yield* server.connections
-          expect(during.total).toBeGreaterThanOrEqual(1)
-          expect(during.open).toBe(during.total)
-          yield* Effect.promise(() => agent.close())
-          yield* openConnections(server, 0)
-          expect((yield* server.connections).total).toBe(during.total)
-        })
-      ))
-
-    it.live("closing the scope closes the server and destroys its open sockets", () =>
+  it.live("listens once built; its effects read what the server received, created and holds", () =>
+    withServer((server, agent) =>
       Effect.gen(function*() {
-        const agent = yield* client
-        const scope = yield* Scope.make()
-        const context = yield* Layer.buildWithScope(
-          LocalServer.layer({ faults: { script: [Fault.stallBody()] } }),
-          scope
-        )
-        const server = Context.get(context, LocalServer.LocalServer)
-        const stalled = yield* open(agent, server.url)
-        const body = yield* Effect.forkChild(Effect.tryPromise(() => stalled.body.text()))
+        expect(yield* LocalServer.url).toBe(server.url)
+        expect(server.url).toBe(`http://127.0.0.1:${server.port}`)
+        const reply = yield* send(agent, server.url)
+        expect(reply.status).toBe(200)
+        expect((yield* server.requests).map((request) => request.requestId)).toEqual([reply.headers["x-request-id"]])
+        const [created] = yield* server.sessions
+        expect(parse(reply.text)).toMatchObject({ session_id: created?.sessionId })
+        expect(ChatModel.sessions(yield* server.model).map((stored) => stored.session.session_id)).toEqual([created?.sessionId])
         expect((yield* server.connections).open).toBe(1)
+      })
+    ))
 
-        yield* Scope.close(scope, Exit.void).pipe(Effect.timeoutOrElse({ duration: "2 seconds", orElse: () => Effect.fail("close hung") }))
-        expect(Exit.isFailure(yield* Fiber.await(body))).toBe(true)
-        expect((yield* server.connections).open).toBe(0)
-        const refused = yield* Effect.callback<string | undefined>((resume) => {
-          const socket = Net.connect(server.port, "127.0.0.1")
-          socket.once("connect", () => {
-            socket.destroy()
-            resume(Effect.succeed(undefined))
-          })
-          socket.once("error", (error) => resume(Effect.succeed(errorCode(error))))
+  it.live("setFaults and reset reach the server: the plan is played, then cleared with all it recorded", () =>
+    withServer((server, agent) =>
+      Effect.gen(function*() {
+        yield* LocalServer.setFaults({ script: [Fault.status(503)] }).pipe(Effect.provideService(LocalServer.LocalServer, server))
+        expect((yield* send(agent, server.url)).status).toBe(503)
+        expect((yield* send(agent, server.url)).status).toBe(200)
+        yield* server.setFaults({ script: [Fault.status(502)] })
+        yield* server.reset
+        expect(yield* server.requests).toEqual([])
+        expect(yield* server.sessions).toEqual([])
+        expect(ChatModel.sessions(yield* server.model)).toEqual([])
+        expect((yield* send(agent, server.url)).status).toBe(200)
+      })
+    ))
+
+  it.effect("stamps sessions and requests by this edition's Clock: TestClock sets them", () =>
+    Effect.gen(function*() {
+      const at = Date.parse("2026-04-22T12:34:41.342Z")
+      yield* TestClock.setTime(at)
+      const server = yield* LocalServer.make()
+      const agent = yield* client
+      const reply = yield* send(agent, server.url)
+      expect(parse(reply.text)).toMatchObject({ last_updated_at: "2026-04-22T12:34:41.342000" })
+      expect((yield* server.requests).map((request) => request.receivedAt)).toEqual([at])
+    }))
+
+  it.live("a random plan draws with this edition's Random: a seed gives the same share again", () =>
+    withServer((server, agent) =>
+      Effect.gen(function*() {
+        const round = Effect.gen(function*() {
+          yield* server.reset
+          yield* server.setFaults({ random: { rate: 0.1, fault: Fault.status(503), seed: 42 } })
+          const replies = yield* Effect.forEach(Array.from({ length: 100 }), () => send(agent, server.url), { concurrency: 10 })
+          return replies.filter((reply) => reply.status === 503).length
         })
-        expect(refused).toBe("ECONNREFUSED")
-      }))
-  })
+        const first = yield* round
+        expect(first).toBeGreaterThan(2)
+        expect(first).toBeLessThan(25)
+        expect(yield* round).toBe(first)
+      })
+    ))
+
+  it.live("closing the scope closes the server and destroys its open sockets, leaving no timer", () =>
+    Effect.gen(function*() {
+      const timers = watchServerTimers()
+      yield* Effect.addFinalizer(() => Effect.sync(timers.stop))
+      const agent = yield* client
+      const scope = yield* Scope.make()
+      const context = yield* Layer.buildWithScope(
+        LocalServer.layer({ faults: { script: [Fault.stallBody(), Fault.delayHeaders(60_000)] } }),
+        scope
+      )
+      const server = Context.get(context, LocalServer.LocalServer)
+      const stalled = yield* Effect.promise(() => Requests.open(agent, server.url))
+      const body = yield* Effect.forkChild(Effect.tryPromise(() => stalled.body.text()))
+      yield* Effect.forkChild(Effect.exit(Effect.tryPromise(() => Requests.open(agent, server.url))))
+      yield* openConnections(server, 2)
+      // The delay is waiting: its timer is set.
+      yield* eventually(() => timers.pending() === 1)
+
+      yield* Scope.close(scope, Exit.void).pipe(Effect.timeoutOrElse({ duration: "2 seconds", orElse: () => Effect.fail("close hung") }))
+      expect(Exit.isFailure(yield* Fiber.await(body))).toBe(true)
+      expect((yield* server.connections).open).toBe(0)
+      yield* eventually(() => timers.pending() === 0)
+      expect(yield* connect(server.port)).toBe("ECONNREFUSED")
+    }))
 })
