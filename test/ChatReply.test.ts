@@ -1,154 +1,68 @@
 /**
  * How a turn's events become a reply: the final text wins over the deltas, tool calls meet their
- * results by call id, and a failed turn is a `TurnError` carrying what the server said.
+ * results by call id, and a failed turn is a `TurnError` carrying what the server said. The cases
+ * are test/shared/chatReplies.ts, run by both editions; this file reads `fromEvents`' `Either`.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import type * as ChatEvent from "../src/ChatEvent.js"
+import * as ChatEvent from "../src/ChatEvent.js"
 import * as ChatReply from "../src/ChatReply.js"
 import { TurnError } from "../src/LlamaCloudError.js"
+import * as Replies from "./shared/chatReplies.js"
 
-const usage: ChatEvent.Usage = { durationMs: 1200, totalInputTokens: Option.some(300), totalOutputTokens: Option.some(40), turns: 2 }
-const stop = (fields: Partial<ChatEvent.Stop> = {}): ChatEvent.Stop => ({
-  _tag: "Stop",
-  error: Option.none(),
-  isError: false,
-  usage,
-  skippedIndexIds: [],
-  ...fields
-})
-const textDelta = (content: string): ChatEvent.ChatEvent => ({ _tag: "TextDelta", content })
-const text = (content: string): ChatEvent.ChatEvent => ({ _tag: "Text", content })
-const thinkingDelta = (content: string): ChatEvent.ChatEvent => ({ _tag: "ThinkingDelta", content })
-const thinking = (content: string): ChatEvent.ChatEvent => ({ _tag: "Thinking", content })
-const call = (callId: string, name = "search"): ChatEvent.ToolCall => ({ _tag: "ToolCall", callId, name, arguments: { query: callId } })
-const result = (callId: string, value: unknown = `found for ${callId}`): ChatEvent.ToolResult => ({
-  _tag: "ToolResult",
-  callId,
-  name: "search",
-  result: value,
-  imageAttachment: Option.none()
+const decoded = (events: ReadonlyArray<unknown>): ReadonlyArray<ChatEvent.ChatEvent> =>
+  events.map((json) => Either.getOrElse(ChatEvent.decode(json), (problem) => assert.fail(`not an event: ${problem.issue}`)))
+
+const plainUsage = (usage: ChatEvent.Usage): Replies.Usage => ({
+  ...usage,
+  totalInputTokens: Option.getOrNull(usage.totalInputTokens),
+  totalOutputTokens: Option.getOrNull(usage.totalOutputTokens)
 })
 
-const replyOf = (events: ReadonlyArray<ChatEvent.ChatEvent>): ChatReply.ChatReply =>
-  Either.getOrElse(ChatReply.fromEvents(events), (error) => assert.fail(`expected a reply, got ${error.message}`))
-
-describe("ChatReply.fromEvents", () => {
-  describe("text", () => {
-    it("is the deltas joined when no Text came", () => {
-      assert.strictEqual(replyOf([textDelta("Hel"), textDelta("lo"), textDelta(" 👋"), stop()]).text, "Hello 👋")
-    })
-
-    it("is the Text when one came, whatever the deltas said", () => {
-      assert.strictEqual(replyOf([textDelta("draft"), text("Final answer"), stop()]).text, "Final answer")
-    })
-
-    it("is the last Text when several came", () => {
-      assert.strictEqual(replyOf([text("first"), textDelta("x"), text("second"), stop()]).text, "second")
-    })
-
-    it("is empty when nothing was written", () => {
-      assert.strictEqual(replyOf([stop()]).text, "")
-    })
-  })
-
-  describe("thinking", () => {
-    it("is the Thinking events joined by a blank line", () => {
-      assert.strictEqual(replyOf([thinkingDelta("ignored"), thinking("step 1"), thinking("step 2"), stop()]).thinking, "step 1\n\nstep 2")
-    })
-
-    it("is the deltas joined when no Thinking came", () => {
-      assert.strictEqual(replyOf([thinkingDelta("I should "), thinkingDelta("search."), stop()]).thinking, "I should search.")
-    })
-  })
-
-  describe("tool calls", () => {
-    it("pairs each call with the result of its call id, in the order the calls were made", () => {
-      const reply = replyOf([call("a"), call("b"), result("b"), result("a"), stop()])
-      assert.deepStrictEqual(reply.toolCalls, [
-        { call: call("a"), result: Option.some(result("a")) },
-        { call: call("b"), result: Option.some(result("b")) }
-      ])
-    })
-
-    it("pairs a result that came before its call", () => {
-      const reply = replyOf([result("a"), call("a"), stop()])
-      assert.deepStrictEqual(reply.toolCalls, [{ call: call("a"), result: Option.some(result("a")) }])
-    })
-
-    it("leaves a call without a result as none", () => {
-      const reply = replyOf([call("a"), call("b"), result("a"), stop()])
-      assert.deepStrictEqual(reply.toolCalls.map((step) => step.result), [Option.some(result("a")), Option.none()])
-    })
-
-    it("gives calls sharing an id their results in turn", () => {
-      const reply = replyOf([call("a"), result("a", 1), call("a"), result("a", 2), stop()])
-      assert.deepStrictEqual(reply.toolCalls.map((step) => Option.map(step.result, (r) => r.result)), [Option.some(1), Option.some(2)])
-    })
-
-    it("keeps a result with no call in the events only", () => {
-      const reply = replyOf([result("orphan"), stop()])
-      assert.deepStrictEqual(reply.toolCalls, [])
-      assert.strictEqual(reply.events.length, 2)
-    })
-  })
-
-  describe("the stop", () => {
-    it("gives the usage and the skipped indexes", () => {
-      const reply = replyOf([textDelta("a"), stop({ skippedIndexIds: ["idx-2"] })])
-      assert.deepStrictEqual(reply.usage, usage)
-      assert.deepStrictEqual(reply.skippedIndexIds, ["idx-2"])
-    })
-
-    it("keeps every event of the turn, in order, Stop included", () => {
-      const events = [thinking("t"), call("a"), result("a"), { _tag: "UnknownEvent", type: "citation", payload: {} } as const, text("x"), stop()]
-      assert.deepStrictEqual(replyOf(events).events, events)
-    })
-
-    it("ends the turn: events after the first Stop are not part of it", () => {
-      const reply = replyOf([text("answer"), stop(), text("stray"), stop({ isError: true })])
-      assert.strictEqual(reply.text, "answer")
-      assert.strictEqual(reply.events.length, 2)
-    })
-
-    it("with isError is a TurnError carrying the server's error and the usage", () => {
-      const outcome = ChatReply.fromEvents([textDelta("partial"), stop({ isError: true, error: Option.some("index unavailable") })])
-      if (Either.isRight(outcome)) return assert.fail("expected a TurnError")
-      // Compared field by field: deep equality of errors looks at their message only.
-      assert.instanceOf(outcome.left, TurnError)
-      assert.deepStrictEqual(outcome.left.error, Option.some("index unavailable"))
-      assert.deepStrictEqual(outcome.left.usage, usage)
-      assert.include(outcome.left.message, "index unavailable")
-    })
-
-    it("with isError and no error text is a TurnError with none", () => {
-      const outcome = ChatReply.fromEvents([stop({ isError: true })])
-      assert.deepStrictEqual(Either.map(Either.flip(outcome), (error) => error.error), Either.right(Option.none()))
-    })
-
-    it("gives the TurnError the call's facts when told them", () => {
-      const outcome = ChatReply.fromEvents([stop({ isError: true })], { operation: "ChatService.ask", sessionId: "ses-1" })
-      assert.isTrue(Either.isLeft(outcome))
-      if (Either.isLeft(outcome)) {
-        assert.strictEqual(outcome.left.sessionId, "ses-1")
-        assert.match(outcome.left.message, /^ChatService\.ask \(session "ses-1"\): /)
+/** What `fromEvents` gives for `events`, in the shared table's terms. */
+const seen = (events: ReadonlyArray<ChatEvent.ChatEvent>, facts?: Replies.Case["facts"]): Replies.Seen =>
+  Either.match(ChatReply.fromEvents(events, facts), {
+    onRight: (reply) => ({
+      reply: {
+        ...reply,
+        toolCalls: reply.toolCalls.map((step) => ({
+          call: events.indexOf(step.call),
+          result: Option.getOrNull(Option.map(step.result, (result) => events.indexOf(result)))
+        })),
+        usage: plainUsage(reply.usage),
+        events: reply.events.map((event) => events.indexOf(event))
+      }
+    }),
+    onLeft: (error) => ({
+      turnError: {
+        isTurnError: error instanceof TurnError,
+        error: Option.getOrNull(error.error),
+        usage: plainUsage(error.usage),
+        sessionId: error.sessionId,
+        message: error.message
       }
     })
+  })
 
-    it("missing: the events are the turn so far, with no usage", () => {
-      const reply = replyOf([textDelta("cut "), textDelta("off"), call("a")])
-      assert.strictEqual(reply.text, "cut off")
-      assert.deepStrictEqual(reply.usage, ChatReply.noUsage)
-      assert.deepStrictEqual(reply.usage, { durationMs: 0, totalInputTokens: Option.none(), totalOutputTokens: Option.none(), turns: 0 })
-      assert.deepStrictEqual(reply.skippedIndexIds, [])
-      assert.deepStrictEqual(reply.toolCalls, [{ call: call("a"), result: Option.none() }])
+describe("ChatReply.fromEvents", () => {
+  for (const [what, cases] of Replies.chatReplies) {
+    describe(what, () => {
+      for (const { events, facts, name, outcome } of cases) {
+        it(name, () => assert.deepStrictEqual(Replies.checkedOf(seen(decoded(events), facts), outcome), Replies.expectedOf(outcome)))
+      }
     })
+  }
+
+  it("gives a turn whose Stop never came the usage noUsage", () => {
+    const reply = Either.getOrThrow(ChatReply.fromEvents(decoded([Replies.call("a")])))
+    assert.deepStrictEqual(reply.usage, ChatReply.noUsage)
   })
 
   describe("collector", () => {
     it("gives, event by event, what fromEvents gives for the list", () => {
-      const events = [thinkingDelta("hm"), call("a"), result("a"), textDelta("x"), textDelta("y"), stop({ skippedIndexIds: ["i"] })]
+      const { call, result, stop, textDelta, thinkingDelta } = Replies
+      const events = decoded([thinkingDelta("hm"), call("a"), result("a"), textDelta("x"), textDelta("y"), stop({ skipped_index_ids: ["i"] })])
       const turn = ChatReply.collector()
       for (const event of events) turn.add(event)
       assert.deepStrictEqual(turn.done(), ChatReply.fromEvents(events))
@@ -156,9 +70,9 @@ describe("ChatReply.fromEvents", () => {
 
     it("gives the turn so far at any point, and a reply that later events do not change", () => {
       const turn = ChatReply.collector()
-      turn.add(textDelta("a"))
+      turn.add({ _tag: "TextDelta", content: "a" })
       const early = turn.done()
-      turn.add(textDelta("b"))
+      turn.add({ _tag: "TextDelta", content: "b" })
       assert.deepStrictEqual(Either.map(early, (reply) => [reply.text, reply.events.length]), Either.right(["a", 1]))
       assert.deepStrictEqual(Either.map(turn.done(), (reply) => reply.text), Either.right("ab"))
     })

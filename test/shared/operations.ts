@@ -1,9 +1,10 @@
 /**
  * What both editions' contract tests do with each operation, as data: valid parameters, the JSON body
- * it must send, and a valid answer. Each edition's `test/fixtures/operations.ts` completes these
- * rows with the table's facts (`src/core/operations.ts`) and its own mock transport's replies.
+ * it must send, a valid answer, and the table's facts (`src/core/operations.ts`) as the tests read
+ * them. Each edition's `test/fixtures/operations.ts` completes these rows with its own call and its
+ * mock transport's reply.
  */
-import type { Name } from "../../src/core/operations.js"
+import { type Name, names, onSession, pathOf, qualified, routes } from "../../src/core/operations.js"
 import { sessionJson } from "./fixtures.js"
 import { turnEvents } from "./turn.js"
 
@@ -66,3 +67,44 @@ export const calling: { readonly [K in Name]: Calling } = {
 
 /** The `Accept` each kind of answer asks for. */
 export const acceptOf = { Json: "application/json", Empty: "*/*", EventStream: "text/event-stream" } as const
+
+/** An operation as the contract tests read it: the table's facts, and what a test sends. */
+export interface OperationFacts {
+  readonly name: Name
+  /** `ChatService.<name>`: what errors and spans call it. */
+  readonly operation: string
+  readonly method: string
+  /** The path sent for session `SESSION_ID`. */
+  readonly path: string
+  /** The route template spans record. */
+  readonly route: string
+  readonly accept: string
+  /** Whether ambiguous failures are retried under the default policy. */
+  readonly idempotent: boolean
+  /** Whether the operation is about one session (its id is in errors). */
+  readonly onSession: boolean
+  /** Whether the answer is an event stream (attempts end at the headers). */
+  readonly streamed: boolean
+  /** The JSON body it sends, when it sends one. */
+  readonly body?: unknown
+  /** Valid parameters of a call (the session is `SESSION_ID`). */
+  readonly params: object
+}
+
+/** Every operation, in table order. */
+export const operationFacts: ReadonlyArray<OperationFacts> = names.map((name) => {
+  const definition = routes[name]
+  return {
+    name,
+    operation: qualified(name),
+    method: definition.method,
+    path: pathOf(definition.route, onSession(definition) ? SESSION_ID : undefined),
+    route: definition.route,
+    accept: acceptOf[definition.answerKind],
+    idempotent: definition.retry !== "acts",
+    onSession: onSession(definition),
+    streamed: definition.answerKind === "EventStream",
+    body: calling[name].body,
+    params: calling[name].params
+  }
+})
