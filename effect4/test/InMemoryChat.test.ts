@@ -13,8 +13,11 @@ import { TestClock } from "effect/testing"
 import { ChatService } from "../src/ChatService.js"
 import { type LlamaCloudError, NetworkError, RateLimitError } from "../src/LlamaCloudError.js"
 import { InMemoryChat, MockTransport } from "../src/testing.js"
+import { replay } from "./fixtures/calls.js"
 import { chatLayer, failsWith, ORG_ID, PROJECT_ID, recordSpans } from "./fixtures/harness.js"
+import { invoke, operations } from "./fixtures/operations.js"
 import { brokenTurns } from "../../test/shared/brokenTurns.js"
+import * as InMemory from "../../test/shared/inMemoryChat.js"
 
 /** The user's program: open a session for a set of indexes, degrading gracefully when LlamaCloud pushes back. */
 type Opened =
@@ -122,7 +125,7 @@ describe("InMemoryChat sessions", () => {
   it.effect("answers an unknown session as the real client reads LlamaCloud's 404", () =>
     Effect.gen(function*() {
       const inMemory = yield* Effect.flip((yield* chat).getSummary("ses-missing"))
-      const server = yield* real((c) => c.getSummary("ses-missing"), MockTransport.json(404, { detail: "Chat session not found" }))
+      const server = yield* real((c) => c.getSummary("ses-missing"), replay(InMemory.llamaCloudSays.notFound))
       assert.strictEqual(inMemory._tag, "NotFoundError")
       assert.deepStrictEqual(seen(inMemory), seen(server))
     }).pipe(Effect.provide(InMemoryChat.layer)))
@@ -188,28 +191,17 @@ describe("InMemoryChat list", () => {
 
 describe("InMemoryChat validation", () => {
   const tooMany = Array.from({ length: 11 }, (_, i) => `idx-${i}`)
-  // Bad input from plain JavaScript: the types would refuse it.
-  const untyped = <T>(value: unknown): T => value as T
-  const cases: ReadonlyArray<readonly [string, (chat: ChatService.Service) => Effect.Effect<unknown, LlamaCloudError>]> = [
-    ["create with 11 index ids", (c) => c.create({ indexIds: tooMany })],
-    ["create with a bad organization", (c) => c.create({ organizationId: "org" })],
-    ["list with a page size of 0", (c) => Stream.runDrain(c.list({ pageSize: 0 }))],
-    ["listPage with an empty token and a fractional size", (c) => c.listPage({ pageToken: "", pageSize: 1.5 })],
-    ["retrieve with an empty id and a bad project", (c) => c.retrieve("", { projectId: "p" })],
-    ["getSummary with an id that is not a string", (c) => c.getSummary(untyped(42))],
-    ["retrieve with the id \".\"", (c) => c.retrieve(".")],
-    ["delete with the id \"..\" percent-encoded", (c) => c.delete("%2E%2E")],
-    ["getSummary with an id holding a lone surrogate", (c) => c.getSummary("ses-\uD800")],
-    ["delete with parameters that are not an object", (c) => c.delete("ses-1", untyped("all"))],
-    ["sendMessage with an empty prompt and no index", (c) => Stream.runDrain(c.sendMessage("ses-1", { prompt: " ", indexIds: [] }))],
-    ["ask with a prompt of 1001 characters", (c) => c.ask("ses-1", { prompt: "x".repeat(1001), indexIds: ["idx-a"] })]
-  ]
+  /** A shared call on `chat`, as plain JavaScript makes it (a stream drained). */
+  const calling = (call: InMemory.Call) => (chat: ChatService.Service) => {
+    const row = operations.find((known) => known.name === call.operation)
+    return row === undefined ? Effect.die(`no operation ${call.operation}`) : invoke(chat, row, call.sessionId, call.params)
+  }
 
-  for (const [name, call] of cases) {
-    it.effect(`fails ${name} exactly as the real service does`, () =>
+  for (const invalid of InMemory.invalidCalls) {
+    it.effect(`fails ${invalid.name} exactly as the real service does`, () =>
       Effect.gen(function*() {
-        const inMemory = yield* Effect.flip(call(yield* chat))
-        const server = yield* real(call)
+        const inMemory = yield* Effect.flip(calling(invalid)(yield* chat))
+        const server = yield* real(calling(invalid))
         assert.strictEqual(inMemory._tag, "ValidationError")
         assert.deepStrictEqual(seen(inMemory), seen(server))
       }).pipe(Effect.provide(InMemoryChat.layer)))
@@ -391,7 +383,7 @@ describe("InMemoryChat turns", () => {
       }))
       const server = yield* real(
         (c) => c.ask(sessionId, turn),
-        MockTransport.json(409, { detail: "A message is already being processed in this chat session" })
+        replay(InMemory.llamaCloudSays.busy)
       )
       assert.strictEqual(busy._tag, "ApiError")
       assert.deepStrictEqual(seen(busy), seen(server))
@@ -405,14 +397,7 @@ describe("InMemoryChat turns", () => {
       yield* service.ask(sessionId, turn)
       const other = { ...turn, indexIds: ["idx-b"] }
       const locked = yield* Effect.flip(Stream.runDrain(service.sendMessage(sessionId, other)))
-      const server = yield* real((c) => Stream.runDrain(c.sendMessage(sessionId, other)), MockTransport.json(422, {
-        detail: [{
-          loc: ["body", "index_ids"],
-          msg: "The session's indexes are locked to [idx-a] after its first message",
-          type: "value_error",
-          input: ["idx-b"]
-        }]
-      }))
+      const server = yield* real((c) => Stream.runDrain(c.sendMessage(sessionId, other)), replay(InMemory.llamaCloudSays.locked))
       assert.strictEqual(locked._tag, "ValidationError")
       assert.deepStrictEqual(seen(locked), seen(server))
     }).pipe(Effect.provide(InMemoryChat.layer)))

@@ -1,6 +1,8 @@
 /**
  * A turn: `sendMessage` streams the agent's events as they arrive, `ask` collects them. Over the
  * mock transport, in virtual time: what ends a turn, what fails it, what is retried and what never is.
+ * The cases that are an answer and what the caller sees are test/shared/turnAnswers.ts at the top,
+ * run by both editions; the rest (timings within a call, cancelling, `ask`, properties) are written here.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
@@ -11,10 +13,12 @@ import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
+import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import { TestClock } from "effect/testing"
 import * as FastCheck from "fast-check"
 import { ChatService } from "../src/ChatService.js"
+import type { ChatEvent } from "../src/ChatEvent.js"
 import type { SendMessageParams } from "../src/ChatParams.js"
 import { RetryPolicy } from "../src/RetryPolicy.js"
 import { TimeoutPolicy } from "../src/TimeoutPolicy.js"
@@ -26,13 +30,15 @@ import {
   sleepingUntil,
   sseReply,
   turnEvents,
+  turnReply,
   waitUntil,
   wakeAt,
   withoutWaiting
 } from "./fixtures/calls.js"
 import { chatOver, failsWith } from "./fixtures/harness.js"
+import * as TurnAnswers from "../../test/shared/turnAnswers.js"
 
-const turn: SendMessageParams = { prompt: "What is in the index?", indexIds: ["idx-1"] }
+const turn: SendMessageParams = TurnAnswers.turn
 const send = (params: SendMessageParams = turn) => Effect.map(ChatService, (chat) => chat.sendMessage(SESSION_ID, params))
 const events = (params: SendMessageParams = turn) => Effect.flatMap(send(params), Stream.runCollect)
 const ask = (params: SendMessageParams = turn) => ChatService.use((chat) => chat.ask(SESSION_ID, params))
@@ -40,27 +46,40 @@ const aborted = MockTransport.use((mock) => mock.aborted)
 const noJitter = Effect.provideService(Random.Random, { nextIntUnsafe: () => 0, nextDoubleUnsafe: () => 0 })
 const stillRunning = <A, E>(fiber: Fiber.Fiber<A, E>) => Effect.sync(() => fiber.pollUnsafe() === undefined)
 
-const [thinkingDelta, thinking, , , delta1, delta2, text, stop] = turnEvents
+const [thinkingDelta, thinking, , , delta1, delta2, , stop] = turnEvents
 const stopWith = (fields: Record<string, unknown>): WireEvent => ({ ...stop!, ...fields, type: "stop" })
 
-describe("sendMessage", () => {
-  it.effect("emits every event in order, decoded, ending with the turn's Stop", () =>
-    Effect.gen(function*() {
-      const all = yield* events()
-      assert.deepStrictEqual(all.map((e) => e._tag), [
-        "ThinkingDelta",
-        "Thinking",
-        "ToolCall",
-        "ToolResult",
-        "TextDelta",
-        "TextDelta",
-        "Text",
-        "Stop"
-      ])
-      const call = all[2]
-      assert.strictEqual(call?._tag === "ToolCall" ? call.callId : undefined, "call-1")
-    }).pipe(Effect.provide(chatLayer([sseReply()]))))
+/** A case of the shared table run: the turn over its answers, policies and clock, and what the caller saw. */
+const seen = (turnCase: TurnAnswers.Case) =>
+  Effect.gen(function*() {
+    const got: Array<ChatEvent> = []
+    const params = (turnCase.params ?? turn) as SendMessageParams
+    const drained = Effect.result(Effect.flatMap(send(params), Stream.runForEach((event) => Effect.sync(() => got.push(event)))))
+    const { wakes } = turnCase
+    const result = yield* wakes === undefined
+      ? withoutWaiting(drained)
+      : Effect.flatMap(Effect.forkChild(noJitter(drained)), (fiber) => Effect.andThen(wakeAt(...wakes), Fiber.join(fiber)))
+    return { events: got, failure: Option.getOrUndefined(Result.getFailure(result)), requests: (yield* requests).length, aborted: yield* aborted }
+  }).pipe(Effect.provide(chatLayer(
+    turnCase.answers.map(turnReply),
+    {},
+    Layer.mergeAll(
+      turnCase.retry === undefined ? Layer.empty : RetryPolicy.layer(turnCase.retry),
+      turnCase.timeout === undefined ? Layer.empty : TimeoutPolicy.layer(turnCase.timeout)
+    )
+  )))
 
+for (const [what, cases] of TurnAnswers.turnAnswers) {
+  describe(what, () => {
+    for (const turnCase of cases) {
+      it.effect(turnCase.name, () =>
+        Effect.map(seen(turnCase), (got) =>
+          assert.deepStrictEqual(TurnAnswers.checkedOf(got, turnCase.expected), TurnAnswers.expectedOf(turnCase.expected))))
+    }
+  })
+}
+
+describe("sendMessage", () => {
   it.effect("emits each event as it arrives, before the turn has ended", () =>
     Effect.gen(function*() {
       const stream = yield* send()
@@ -70,95 +89,6 @@ describe("sendMessage", () => {
       assert.strictEqual(Option.getOrThrow(head)._tag, "ThinkingDelta")
     }).pipe(Effect.provide(chatLayer([
       MockTransport.eventStream([thinkingDelta!, MockTransport.pause("1 minute"), ...turnEvents.slice(1)])
-    ]))))
-
-  it.effect("completes after Stop although the server keeps the connection open, and aborts the request", () =>
-    Effect.gen(function*() {
-      const all = yield* withoutWaiting(events())
-      assert.strictEqual(all.at(-1)?._tag, "Stop")
-      assert.strictEqual(yield* aborted, 1)
-    }).pipe(Effect.provide(chatLayer([
-      MockTransport.eventStream([...turnEvents, { type: "text_delta", content: "after the end" }], { end: "open" })
-    ]))))
-
-  it.effect("keeps an event of an unknown type as UnknownEvent and goes on", () =>
-    Effect.gen(function*() {
-      const all = yield* events()
-      const unknown = all[1]
-      assert.strictEqual(unknown?._tag, "UnknownEvent")
-      assert.strictEqual(unknown?._tag === "UnknownEvent" ? unknown.type : "", "citation")
-      assert.strictEqual(all.at(-1)?._tag, "Stop")
-    }).pipe(Effect.provide(chatLayer([sseReply([thinkingDelta, { type: "citation", url: "x" }, stop])]))))
-
-  it.effect("dispatches on the payload's type, whatever the SSE event name says", () =>
-    Effect.gen(function*() {
-      const all = yield* events()
-      assert.deepStrictEqual(all.map((e) => e._tag), ["TextDelta", "Stop"])
-    }).pipe(Effect.provide(chatLayer([
-      MockTransport.eventStream([
-        `event: message\ndata: ${JSON.stringify(delta1)}\n\n`,
-        `event: delta\nid: 7\nretry: 10\ndata: ${JSON.stringify(stop)}\n\n`
-      ])
-    ]))))
-
-  it.effect("a body that ends before Stop fails with ConnectionLost, saying after how many events", () =>
-    Effect.gen(function*() {
-      const error = yield* failsWith("NetworkError")(events())
-      assert.strictEqual(error.reason, "ConnectionLost")
-      assert.include(error.message, "after 2 events")
-      assert.strictEqual(error.operation, "ChatService.sendMessage")
-      assert.strictEqual(error.sessionId, SESSION_ID)
-    }).pipe(Effect.provide(chatLayer([sseReply([thinkingDelta, thinking])]))))
-
-  it.effect("a connection reset mid-stream fails with ConnectionLost and is never re-posted", () =>
-    Effect.gen(function*() {
-      const error = yield* withoutWaiting(failsWith("NetworkError")(events()))
-      assert.strictEqual(error.reason, "ConnectionLost")
-      assert.lengthOf(yield* requests, 1)
-    }).pipe(Effect.provide(chatLayer(
-      [MockTransport.eventStream([thinkingDelta!, thinking!], { end: "reset" }), sseReply()],
-      {},
-      RetryPolicy.layer({ retryAmbiguous: true, maxRetries: 5 })
-    ))))
-
-  it.effect("data that is not JSON fails with DecodeError naming the event", () =>
-    Effect.gen(function*() {
-      const error = yield* failsWith("DecodeError")(events())
-      assert.include(error.problem, "event 2")
-      assert.include(error.bodyExcerpt, "{not json")
-    }).pipe(Effect.provide(chatLayer([
-      MockTransport.eventStream([thinkingDelta!, "data: {not json\n\n", stop!])
-    ]))))
-
-  it.effect("an event not of its type's shape fails with DecodeError naming the event and its type", () =>
-    Effect.gen(function*() {
-      const error = yield* failsWith("DecodeError")(events())
-      assert.include(error.problem, "event 1")
-      assert.include(error.problem, "tool_call")
-    }).pipe(Effect.provide(chatLayer([sseReply([{ type: "tool_call", name: "search" }, stop])]))))
-
-  it.effect("events before a bad one in the same chunk are still delivered", () =>
-    Effect.gen(function*() {
-      const seen: Array<string> = []
-      const stream = yield* send()
-      const error = yield* failsWith("DecodeError")(Stream.runForEach(stream, (e) => Effect.sync(() => seen.push(e._tag))))
-      assert.deepStrictEqual(seen, ["TextDelta"])
-      assert.include(error.problem, "event 2")
-    }).pipe(Effect.provide(chatLayer([MockTransport.text(200, `data: ${JSON.stringify(delta1)}\n\ndata: nope\n\n`, {})]))))
-
-  it.effect("garbage after Stop is never read", () =>
-    Effect.gen(function*() {
-      const all = yield* events()
-      assert.strictEqual(all.at(-1)?._tag, "Stop")
-    }).pipe(Effect.provide(chatLayer([MockTransport.text(200, `data: ${JSON.stringify(stop)}\n\ndata: nope\n\n`, {})]))))
-
-  it.effect("an event split at every byte, inside multi-byte characters too, arrives whole", () =>
-    Effect.gen(function*() {
-      const all = yield* events()
-      const answer = all.find((e) => e._tag === "Text")
-      assert.strictEqual(answer?._tag === "Text" ? answer.content : "", "Grüße 🌍 — 你好")
-    }).pipe(Effect.provide(chatLayer([
-      MockTransport.eventStream([{ type: "text", content: "Grüße 🌍 — 你好" }, stop!], { chunkSize: 1, lineEnding: "\r\n" })
     ]))))
 })
 
@@ -184,78 +114,6 @@ describe("the idle timeout", () => {
       {},
       idle
     ))))
-
-  it.effect("is reset by each event: a slow turn with events 20 s apart completes", () =>
-    Effect.gen(function*() {
-      const fiber = yield* Effect.forkChild(events())
-      yield* wakeAt(20_000, 40_000, 60_000)
-      const all = yield* Fiber.join(fiber)
-      assert.strictEqual(all.at(-1)?._tag, "Stop")
-    }).pipe(Effect.provide(chatLayer(
-      [MockTransport.eventStream([thinkingDelta!, thinking!, text!, stop!], { delay: "20 seconds" })],
-      {},
-      idle
-    ))))
-})
-
-describe("the total deadline of a turn", () => {
-  it.effect("fails with DeadlineExceeded and aborts, however steady the events", () =>
-    Effect.gen(function*() {
-      const fiber = yield* Effect.forkChild(failsWith("NetworkError")(events()))
-      yield* wakeAt(10_000, 20_000, 30_000)
-      const error = yield* Fiber.join(fiber)
-      assert.strictEqual(error.reason, "DeadlineExceeded")
-      assert.strictEqual(yield* aborted, 1)
-    }).pipe(Effect.provide(chatLayer(
-      [MockTransport.eventStream([delta1!, delta2!, delta1!, delta2!, stop!], { delay: "10 seconds" })],
-      {},
-      TimeoutPolicy.layer({ total: "25 seconds" })
-    ))))
-})
-
-describe("what is retried", () => {
-  const exact = RetryPolicy.layer({ jitter: 0 })
-
-  it.effect("a 503 before the stream is retried: the turn never started", () =>
-    Effect.gen(function*() {
-      const fiber = yield* Effect.forkChild(noJitter(events()))
-      yield* wakeAt(500)
-      assert.strictEqual((yield* Fiber.join(fiber)).at(-1)?._tag, "Stop")
-      assert.lengthOf(yield* requests, 2)
-    }).pipe(Effect.provide(chatLayer([MockTransport.json(503, { detail: "busy" }), sseReply()], {}, exact))))
-
-  it.effect("a 429 and a refused connection are retried", () =>
-    Effect.gen(function*() {
-      const fiber = yield* Effect.forkChild(noJitter(events()))
-      yield* wakeAt(500, 1_500)
-      yield* Fiber.join(fiber)
-      assert.lengthOf(yield* requests, 3)
-    }).pipe(Effect.provide(chatLayer([MockTransport.json(429, { detail: "slow" }), MockTransport.fail("ECONNREFUSED"), sseReply()], {}, exact))))
-
-  for (const [what, reply] of [
-    ["a 500", MockTransport.json(500, { detail: "boom" })],
-    ["a connection reset before the answer", MockTransport.fail("ECONNRESET")]
-  ] as const) {
-    it.effect(`${what} is not retried by default: the turn may have started`, () =>
-      Effect.gen(function*() {
-        yield* withoutWaiting(Effect.result(events()))
-        assert.lengthOf(yield* requests, 1)
-      }).pipe(Effect.provide(chatLayer([reply, sseReply()], {}, exact))))
-
-    it.effect(`${what} is retried with retryAmbiguous, before any byte of the stream`, () =>
-      Effect.gen(function*() {
-        const fiber = yield* Effect.forkChild(noJitter(events()))
-        yield* wakeAt(500)
-        yield* Fiber.join(fiber)
-        assert.lengthOf(yield* requests, 2)
-      }).pipe(Effect.provide(chatLayer([reply, sseReply()], {}, RetryPolicy.layer({ jitter: 0, retryAmbiguous: true })))))
-  }
-
-  it.effect("x-should-retry: false stops even a 503", () =>
-    Effect.gen(function*() {
-      yield* withoutWaiting(Effect.result(events()))
-      assert.lengthOf(yield* requests, 1)
-    }).pipe(Effect.provide(chatLayer([MockTransport.json(503, { detail: "busy" }, { "x-should-retry": "false" }), sseReply()], {}, exact))))
 })
 
 describe("cancelling", () => {
@@ -285,38 +143,6 @@ describe("the request", () => {
       assert.deepStrictEqual(JSON.parse(plain?.body ?? ""), { index_ids: ["idx-1"], prompt: turn.prompt })
       assert.deepStrictEqual(JSON.parse(strict?.body ?? ""), { index_ids: ["idx-1"], prompt: turn.prompt, require_all_indexes: true })
     }).pipe(Effect.provide(chatLayer([sseReply()]))))
-
-  const rejected = (params: unknown) =>
-    Effect.gen(function*() {
-      const chat = yield* ChatService
-      const error = yield* withoutWaiting(failsWith("ValidationError")(Stream.runDrain(chat.sendMessage(SESSION_ID, params as SendMessageParams))))
-      assert.lengthOf(yield* requests, 0, "nothing is sent")
-      return error
-    })
-
-  it.effect("a prompt of 1000 emoji passes: the limit counts code points", () =>
-    Effect.gen(function*() {
-      yield* events({ ...turn, prompt: "🦙".repeat(1000) })
-      assert.lengthOf(yield* requests, 1)
-    }).pipe(Effect.provide(chatLayer([sseReply()]))))
-
-  for (
-    const [what, params, path] of [
-      ["a prompt of 1001 characters", { ...turn, prompt: "a".repeat(1001) }, ["prompt"]],
-      ["an empty prompt", { ...turn, prompt: "" }, ["prompt"]],
-      ["no index ids", { ...turn, indexIds: [] }, ["indexIds"]],
-      ["11 index ids", { ...turn, indexIds: Array.from({ length: 11 }, (_, i) => `idx-${i}`) }, ["indexIds"]],
-      ["an empty index id", { ...turn, indexIds: ["idx-1", ""] }, ["indexIds", 1]],
-      ["a missing prompt", { indexIds: ["idx-1"] }, ["prompt"]]
-    ] as const
-  ) {
-    it.effect(`${what} fails with a ValidationError before anything is sent`, () =>
-      Effect.gen(function*() {
-        const error = yield* rejected(params)
-        assert.deepStrictEqual(error.issues[0]?.path, path)
-        assert.isTrue(Option.isNone(error.status))
-      }).pipe(Effect.provide(chatLayer([sseReply()]))))
-  }
 })
 
 describe("ask", () => {

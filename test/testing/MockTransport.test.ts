@@ -23,8 +23,8 @@ import * as TestClock from "effect/TestClock"
 import type * as ChatEvent from "../../src/ChatEvent.js"
 import { makeEventReader } from "../../src/internal/sse.js"
 import { type MockReply, MockTransport } from "../../src/testing/MockTransport.js"
+import * as MockRoutes from "../shared/mockRoutes.js"
 
-const BASE = "https://api.test"
 
 /** Sends `method url` through a mock transport answering from `replies`; gives the response and the requests seen. */
 const send = (
@@ -43,9 +43,6 @@ const send = (
 const requestOf = (method: "GET" | "POST" | "DELETE", url: string) =>
   method === "GET" ? HttpClientRequest.get(url) : method === "POST" ? HttpClientRequest.post(url) : HttpClientRequest.del(url)
 
-const bodies = (responses: ReadonlyArray<HttpClientResponse.HttpClientResponse>) =>
-  Effect.forEach(responses, (response) => Effect.map(response.text, (text) => `${response.status} ${text}`))
-
 const textDelta = (content: string): ChatEvent.ChatEvent => ({ _tag: "TextDelta", content })
 const stop: ChatEvent.ChatEvent = {
   _tag: "Stop",
@@ -58,7 +55,7 @@ const stop: ChatEvent.ChatEvent = {
 /** The streamed body of `reply`, chunk by chunk, each with the virtual time it arrived at. */
 const streamed = (reply: MockReply) =>
   Effect.gen(function*() {
-    const { responses: [response] } = yield* send([reply], [["POST", `${BASE}/api/v1/chat/ses-1/messages/stream`]])
+    const { responses: [response] } = yield* send([reply], [["POST", `${MockRoutes.BASE}/api/v1/chat/ses-1/messages/stream`]])
     if (response === undefined) return yield* Effect.dieMessage("no response")
     const chunks = yield* response.stream.pipe(
       Stream.mapEffect((bytes) => Effect.map(Clock.currentTimeMillis, (at) => ({ at, bytes }))),
@@ -79,17 +76,10 @@ const eventsOf = (chunks: ReadonlyArray<{ readonly bytes: Uint8Array }>): Readon
 describe("MockTransport", () => {
   describe("layer's replies, as plain JavaScript may pass them", () => {
     const untyped = (value: unknown): Parameters<typeof MockTransport.layer>[0] => value as Parameters<typeof MockTransport.layer>[0]
-    const cases: ReadonlyArray<readonly [unknown, string]> = [
-      [MockTransport.json(200, {}), "replies must be an array of replies or a function"],
-      ["503", "got \"503\""],
-      [undefined, "got undefined"],
-      [[MockTransport.json(200, {}), { status: 200 }], "replies[1] must be a reply made by MockTransport.json"],
-      [[MockTransport.pause("1 second")], "replies[0] must be a reply"]
-    ]
-    for (const [replies, said] of cases) {
+    for (const { replies, said } of MockRoutes.badReplies) {
       it.effect(`${said}: the layer fails when built, nothing thrown`, () =>
         Effect.gen(function*() {
-          const layer = MockTransport.layer(untyped(replies))
+          const layer = MockTransport.layer(untyped(replies(MockTransport)))
           const error = yield* Effect.flip(Effect.scoped(Layer.build(layer)))
           assert.strictEqual(error._op, "InvalidData")
           if (error._op !== "InvalidData") return
@@ -98,84 +88,22 @@ describe("MockTransport", () => {
           assert.include(error.message, said)
         }))
     }
-
-    it.effect("an empty script is taken: every request gets a 500 naming it", () =>
-      Effect.gen(function*() {
-        const { responses } = yield* send([], [["GET", `${BASE}/api/v1/chat/`]])
-        assert.deepStrictEqual(yield* bodies(responses), ["500 no reply scripted"])
-      }))
   })
 
-  describe("routes", () => {
-    const session = (id: string) => MockTransport.json(200, { session_id: id })
-    const routes = MockTransport.routes([
-      { method: "GET", path: "/api/v1/chat/:sessionId", reply: (_, { params }) => session(params.sessionId ?? "?") },
-      { method: "DELETE", path: "/api/v1/chat/:sessionId", reply: MockTransport.text(204, "") },
-      { method: "GET", path: "/api/v1/chat", reply: [MockTransport.json(200, { page: 1 }), MockTransport.json(200, { page: 2 })] }
-    ])
-
-    it.effect("answers by method and path, with the :param segments decoded", () =>
-      Effect.gen(function*() {
-        const { responses } = yield* send(routes, [
-          ["GET", `${BASE}/api/v1/chat/ses%2F1?project_id=p`],
-          ["DELETE", `${BASE}/api/v1/chat/ses-2`]
-        ])
-        assert.deepStrictEqual(yield* bodies(responses), [`200 {"session_id":"ses/1"}`, "204 "])
-      }))
-
-    it.effect("answers an unrouted request with a 404 naming it, or with the fallback", () =>
-      Effect.gen(function*() {
-        const { responses } = yield* send(routes, [["POST", `${BASE}/api/v1/chat/ses-1/summary`], ["GET", `${BASE}/api/v1/chat/a/b`]])
-        assert.deepStrictEqual(yield* bodies(responses), [
-          `404 {"detail":"no mock route for POST /api/v1/chat/ses-1/summary"}`,
-          `404 {"detail":"no mock route for GET /api/v1/chat/a/b"}`
-        ])
-        const fallback = yield* send(MockTransport.routes([], { fallback: MockTransport.text(503, "down") }), [["GET", `${BASE}/x`]])
-        assert.deepStrictEqual(yield* bodies(fallback.responses), ["503 down"])
-      }))
-
-    it.effect("plays a route's script by the requests that route received, the last entry repeating", () =>
-      Effect.gen(function*() {
-        const { responses } = yield* send(routes, [
-          ["GET", `${BASE}/api/v1/chat`],
-          ["GET", `${BASE}/api/v1/chat/ses-1`],
-          ["GET", `${BASE}/api/v1/chat?page_token=t`],
-          ["GET", `${BASE}/api/v1/chat`]
-        ])
-        assert.deepStrictEqual(yield* bodies(responses), [`200 {"page":1}`, `200 {"session_id":"ses-1"}`, `200 {"page":2}`, `200 {"page":2}`])
-      }))
-
-    it.effect("counts afresh in every transport built from the same routes", () =>
-      Effect.gen(function*() {
-        const first = yield* send(routes, [["GET", `${BASE}/api/v1/chat`]])
-        const second = yield* send(routes, [["GET", `${BASE}/api/v1/chat`]])
-        assert.deepStrictEqual([...(yield* bodies(first.responses)), ...(yield* bodies(second.responses))], [`200 {"page":1}`, `200 {"page":1}`])
-      }))
-
-    it.effect("gives a route function how many requests that route matched before", () =>
-      Effect.gen(function*() {
-        const counting = MockTransport.routes([
-          { method: "GET", path: "/a/:id", reply: (_, { index, params }) => MockTransport.text(200, `${params.id}#${index}`) }
-        ])
-        const { responses } = yield* send(counting, [["GET", `${BASE}/a/x`], ["GET", `${BASE}/b`], ["GET", `${BASE}/a/y`]])
-        assert.deepStrictEqual(yield* bodies(responses), ["200 x#0", `404 {"detail":"no mock route for GET /b"}`, "200 y#1"])
-      }))
-
-    it.effect("matches after the base URL's path", () =>
-      Effect.gen(function*() {
-        const behindProxy = MockTransport.routes([{ method: "GET", path: "/api/v1/chat", reply: MockTransport.text(200, "ok") }], {
-          baseUrl: "https://proxy.test/llama/"
-        })
-        const { responses } = yield* send(behindProxy, [["GET", "https://proxy.test/llama/api/v1/chat"], ["GET", "https://proxy.test/api/v1/chat"]])
-        assert.deepStrictEqual((yield* bodies(responses)).map((body) => body.slice(0, 3)), ["200", "404"])
-      }))
-
-    it.effect("records every request, routed or not", () =>
-      Effect.gen(function*() {
-        const { recorded } = yield* send(routes, [["GET", `${BASE}/api/v1/chat/ses-1`], ["POST", `${BASE}/nowhere`]])
-        assert.deepStrictEqual(recorded.map((r) => `${r.method} ${r.url}`), [`GET ${BASE}/api/v1/chat/ses-1`, `POST ${BASE}/nowhere`])
-      }))
-  })
+  for (const [what, cases] of MockRoutes.mockRoutes) {
+    describe(what, () => {
+      for (const routeCase of cases) {
+        it.effect(routeCase.name, () =>
+          Effect.gen(function*() {
+            const sent = yield* Effect.forEach(routeCase.sends(MockTransport), ({ calls, replies }) => send(replies, calls))
+            const answers = yield* Effect.forEach(sent.flatMap(({ responses }) => responses), (response) =>
+              Effect.map(response.text, (body) => ({ status: response.status, body })))
+            const seen = { answers, recorded: sent.flatMap(({ recorded }) => recorded) }
+            assert.deepStrictEqual(MockRoutes.checkedOf(seen, routeCase), MockRoutes.expectedOf(routeCase))
+          }))
+      }
+    })
+  }
 
   describe("eventStream", () => {
     it.effect("sends ChatEvents in wire form, wire objects as JSON and raw text verbatim, as text/event-stream", () =>
@@ -262,7 +190,7 @@ describe("MockTransport", () => {
       Effect.gen(function*() {
         const requestScope = yield* Scope.make()
         const client = HttpClient.withScope(yield* HttpClient.HttpClient)
-        const response = yield* Scope.extend(client.post(`${BASE}/api/v1/chat/ses-1/messages/stream`), requestScope)
+        const response = yield* Scope.extend(client.post(`${MockRoutes.BASE}/api/v1/chat/ses-1/messages/stream`), requestScope)
         const received = yield* Ref.make<ReadonlyArray<string>>([])
         const reading = yield* Effect.fork(
           Stream.runForEach(response.stream, (bytes) => Ref.update(received, (all) => [...all, decoder.decode(bytes)]))
@@ -289,7 +217,7 @@ describe("MockTransport", () => {
 
     it.effect("records the request as any other", () =>
       Effect.gen(function*() {
-        const { recorded } = yield* send([MockTransport.eventStream([stop])], [["POST", `${BASE}/api/v1/chat/ses-1/messages/stream`]])
+        const { recorded } = yield* send([MockTransport.eventStream([stop])], [["POST", `${MockRoutes.BASE}/api/v1/chat/ses-1/messages/stream`]])
         assert.deepStrictEqual(recorded.map((r) => r.method), ["POST"])
       }))
   })
