@@ -1,9 +1,11 @@
 /**
  * How a turn's events become a reply, as cases both editions' test/ChatReply.test.ts run against
  * their `ChatReply.fromEvents`: the events as LlamaCloud sends them (each edition decodes them with
- * its `ChatEvent.decode`), and what the reply, or the `TurnError`, must hold. Each edition reports
- * what it got as a `Seen`, in plain terms, and asserts `checkedOf` equal to `expectedOf`. No Effect here.
+ * its `ChatEvent.decode`), and what the reply, or the `TurnError`, must hold. Each edition hands
+ * back what `fromEvents` gave; `checkedOf` reads it (plainReading.ts) and `expectedOf` says what it
+ * must be. No Effect here.
  */
+import { field, orNull } from "./plainReading.js"
 
 const wireUsage = { duration_ms: 1200, total_input_tokens: 300, total_output_tokens: 40, turns: 2 }
 
@@ -38,33 +40,22 @@ export interface Usage {
   readonly turns: number
 }
 
-/** A reply in plain terms: its events, and each tool call and its result, as positions in the turn's events. */
-export interface SeenReply {
-  readonly text: string
-  readonly thinking: string
+/**
+ * What the reply must hold (a field left out is not checked): its events, and each tool call and
+ * its result, as positions in the turn's events.
+ */
+export interface Reply {
+  readonly text?: string
+  readonly thinking?: string
   /** `result` is `null` where the call has none. */
-  readonly toolCalls: ReadonlyArray<{ readonly call: number; readonly result: number | null }>
-  readonly usage: Usage
-  readonly skippedIndexIds: ReadonlyArray<string>
-  readonly events: ReadonlyArray<number>
+  readonly toolCalls?: ReadonlyArray<{ readonly call: number; readonly result: number | null }>
+  readonly usage?: Usage
+  readonly skippedIndexIds?: ReadonlyArray<string>
+  readonly events?: ReadonlyArray<number>
 }
 
-/** A failed turn in plain terms. */
-export interface SeenTurnError {
-  /** Whether it is the edition's `TurnError`. */
-  readonly isTurnError: boolean
-  /** The server's error text, `null` when it sent none. */
-  readonly error: string | null
-  readonly usage: Usage
-  readonly sessionId: string | undefined
-  readonly message: string
-}
-
-/** What an edition's `fromEvents` gave, as its adapter reports it. */
-export type Seen = { readonly reply: SeenReply } | { readonly turnError: SeenTurnError }
-
-/** What the reply must hold; a field left out is not checked. */
-export type Reply = Partial<SeenReply>
+/** What an edition's `fromEvents` gave: its reply, or its error and whether that is its `TurnError`. */
+export type Seen = { readonly reply: unknown } | { readonly turnError: unknown; readonly isTurnError: boolean }
 
 /** What the `TurnError` must hold. */
 export interface Failed {
@@ -191,22 +182,53 @@ export const chatReplies: ReadonlyArray<readonly [string, ReadonlyArray<Case>]> 
   ]]
 ]
 
+/** Each of `values` mapped, when it is a list (anything else is shown as it is). */
+const each = (values: unknown, f: (value: unknown) => unknown): unknown => Array.isArray(values) ? values.map(f) : values
+
+const plainUsage = (usage: unknown): unknown => ({
+  durationMs: field(usage, "durationMs"),
+  totalInputTokens: orNull(field(usage, "totalInputTokens")),
+  totalOutputTokens: orNull(field(usage, "totalOutputTokens")),
+  turns: field(usage, "turns")
+})
+
+/** A reply in plain terms, its events found among the turn's `events`. */
+const plainReply = (reply: unknown, events: ReadonlyArray<unknown>): { readonly [K in keyof Reply]-?: unknown } => ({
+  text: field(reply, "text"),
+  thinking: field(reply, "thinking"),
+  toolCalls: each(field(reply, "toolCalls"), (step) => {
+    const result = orNull(field(step, "result"))
+    return { call: events.indexOf(field(step, "call")), result: result === null ? null : events.indexOf(result) }
+  }),
+  usage: plainUsage(field(reply, "usage")),
+  skippedIndexIds: field(reply, "skippedIndexIds"),
+  events: each(field(reply, "events"), (event) => events.indexOf(event))
+})
+
 /**
  * What of `seen` the case checks, in the shape of `expectedOf(outcome)`: an edition asserts the two
- * deeply equal (a mismatch shows the whole reply or error where the kind is wrong).
+ * deeply equal (a mismatch shows the whole reply or error where the kind is wrong). `events` are
+ * the turn's events as the edition decoded them.
  */
-export const checkedOf = (seen: Seen, outcome: Case["outcome"]): unknown => {
+export const checkedOf = (seen: Seen, events: ReadonlyArray<unknown>, outcome: Case["outcome"]): unknown => {
   if ("reply" in outcome) {
     if (!("reply" in seen)) return seen
-    return { reply: Object.fromEntries(Object.keys(outcome.reply).map((key) => [key, seen.reply[key as keyof SeenReply]])) }
+    const reply = plainReply(seen.reply, events)
+    return { reply: Object.fromEntries(Object.keys(outcome.reply).map((key) => [key, reply[key as keyof Reply]])) }
   }
   if (!("turnError" in seen)) return seen
   const { begins, says, ...facts } = outcome.turnError
-  const { message, ...got } = seen.turnError
+  const error = seen.turnError
+  const message = String(field(error, "message"))
+  const got: Readonly<Record<string, unknown>> = {
+    error: orNull(field(error, "error")),
+    usage: plainUsage(field(error, "usage")),
+    sessionId: field(error, "sessionId")
+  }
   return {
     turnError: {
-      ...Object.fromEntries(Object.keys(facts).map((key) => [key, got[key as keyof typeof got]])),
-      isTurnError: got.isTurnError,
+      ...Object.fromEntries(Object.keys(facts).map((key) => [key, got[key]])),
+      isTurnError: seen.isTurnError,
       ...(says === undefined ? {} : { says: message.includes(says) ? says : message }),
       ...(begins === undefined ? {} : { begins: message.startsWith(begins) ? begins : message })
     }

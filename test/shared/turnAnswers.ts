@@ -3,10 +3,11 @@
  * run: the answers the mock transport gives (plain data: each edition replays them with its own
  * `MockTransport`), the policies and virtual instants of the call, and what the caller must see:
  * the events it got, how the turn failed, what reached the server. Each edition hands back what it
- * saw, as its own events and error; `checkedOf` reads them (an `Option` by its documented `_tag`
- * and `value`) and `expectedOf` says what they must be. No Effect here.
+ * saw, as its own events and error; `checkedOf` reads them (plainReading.ts) and `expectedOf`
+ * says what they must be. No Effect here.
  */
 import { SESSION_ID } from "./operations.js"
+import { field, orNull } from "./plainReading.js"
 import { turnEvents } from "./turn.js"
 
 /** A duration as both editions' `Duration` inputs read it. */
@@ -265,15 +266,6 @@ export interface Seen {
   readonly requests: number
   readonly aborted: number
 }
-
-/** An `Option` read by its documented `_tag` and `value`: the value, or `null` for `None`. */
-const orNull = (option: unknown): unknown =>
-  typeof option === "object" && option !== null && "_tag" in option
-    ? option._tag === "Some" && "value" in option ? option.value : null
-    : option
-
-const field = (value: unknown, key: string): unknown =>
-  typeof value === "object" && value !== null && key in value ? (value as Readonly<Record<string, unknown>>)[key] : undefined
 
 const says = (text: unknown, parts: ReadonlyArray<string>): unknown =>
   typeof text === "string" && parts.every((part) => text.includes(part)) ? parts : text
