@@ -5,6 +5,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
@@ -12,29 +13,29 @@ import * as Stream from "effect/Stream"
 import { ChatService } from "../src/ChatService.js"
 import { RetryPolicy } from "../src/RetryPolicy.js"
 import { MockTransport, queryOf } from "../src/testing.js"
-import { chatLayer, failsWith, recordSpans, requests, sessionJson, wakeAt, withoutWaiting } from "./fixtures/harness.js"
+import { chatLayer, failsWith, recordSpans, replay, requests, sessionJson, wakeAt, withoutWaiting } from "./fixtures/harness.js"
 import { callRow, operations, SESSION_ID } from "./fixtures/operations.js"
+import * as Listings from "./shared/listings.js"
 
-const page = (ids: ReadonlyArray<string>, next?: string | null) =>
-  MockTransport.json(200, { items: ids.map((id) => sessionJson({ session_id: id })), ...(next === undefined ? {} : { next_page_token: next }) })
+const page = (ids: ReadonlyArray<string>, next?: string | null) => replay(Listings.page(ids, next))
 
 const list = (params?: Parameters<ChatService.Service["list"]>[0]) => Effect.map(ChatService, (chat) => chat.list(params))
-const idsOf = (stream: Stream.Stream<{ readonly sessionId: string }, unknown>) =>
-  Effect.map(Stream.runCollect(stream), (all) => Chunk.toReadonlyArray(all).map((s) => s.sessionId))
 const noJitter = Effect.withRandom(Random.fixed([0]))
 
+/** A case of test/shared/listings.ts run: the pages answered, and what the caller saw. */
+const seenListing = (listing: Listings.Case) =>
+  Effect.gen(function*() {
+    const ids: Array<string> = []
+    const stream = yield* list(listing.params as Parameters<ChatService.Service["list"]>[0])
+    const result = yield* withoutWaiting(Effect.either(Stream.runForEach(stream, (s) => Effect.sync(() => ids.push(s.sessionId)))))
+    return { ids, failure: Option.getOrUndefined(Either.getLeft(result)), requests: yield* requests }
+  }).pipe(Effect.provide(chatLayer(listing.answers.map(replay))))
+
 describe("list", () => {
-  it.effect("follows next_page_token until a page has none, repeating the query", () =>
-    Effect.gen(function*() {
-      const ids = yield* idsOf(yield* list({ pageSize: 2 }))
-      assert.deepStrictEqual(ids, ["a", "b", "c", "d", "e"])
-      const sent = (yield* requests).map(queryOf)
-      assert.deepStrictEqual(sent, [
-        { page_size: "2" },
-        { page_size: "2", page_token: "t1" },
-        { page_size: "2", page_token: "t2" }
-      ])
-    }).pipe(Effect.provide(chatLayer([page(["a", "b"], "t1"), page(["c", "d"], "t2"), page(["e"])]))))
+  for (const listing of Listings.listings) {
+    it.effect(listing.name, () =>
+      Effect.map(seenListing(listing), (seen) => assert.deepStrictEqual(Listings.checkedOf(seen, listing), Listings.expectedOf(listing))))
+  }
 
   it.effect("fetches pages only as the stream is pulled: Stream.take(list(), 1) sends one request", () =>
     Effect.gen(function*() {
@@ -42,49 +43,6 @@ describe("list", () => {
       assert.strictEqual(Chunk.size(first), 1)
       assert.lengthOf(yield* requests, 1)
     }).pipe(Effect.provide(chatLayer([page(["a", "b"], "t1"), page(["c"])]))))
-
-  for (const [what, last] of [["an empty token", page(["b"], "")], ["a null token", page(["b"], null)]] as const) {
-    it.effect(`stops at ${what}`, () =>
-      Effect.gen(function*() {
-        assert.deepStrictEqual(yield* idsOf(yield* list()), ["a", "b"])
-        assert.lengthOf(yield* requests, 2)
-      }).pipe(Effect.provide(chatLayer([page(["a"], "t1"), last, page(["never"])]))))
-  }
-
-  it.effect("stops at an empty page, whatever its token says", () =>
-    Effect.gen(function*() {
-      assert.deepStrictEqual(yield* idsOf(yield* list()), ["a"])
-      assert.lengthOf(yield* requests, 2)
-    }).pipe(Effect.provide(chatLayer([page(["a"], "t1"), page([], "t2"), page(["never"])]))))
-
-  it.effect("fails with a typed error when the server hands back a token it already gave, instead of looping", () =>
-    Effect.gen(function*() {
-      const seen: Array<string> = []
-      const stream = yield* list()
-      const error = yield* failsWith("DecodeError")(Stream.runForEach(stream, (s) => Effect.sync(() => seen.push(s.sessionId))))
-      assert.deepStrictEqual(seen, ["a", "b", "c"])
-      assert.include(error.message, "a second time")
-      assert.strictEqual(error.operation, "ChatService.list")
-      assert.lengthOf(yield* requests, 3)
-    }).pipe(Effect.provide(chatLayer([page(["a"], "t1"), page(["b"], "t2"), page(["c"], "t1")]))))
-
-  it.effect("a failed page fails the stream after the sessions already listed", () =>
-    Effect.gen(function*() {
-      const seen: Array<string> = []
-      const error = yield* failsWith("AuthError")(Stream.runForEach(yield* list(), (s) => Effect.sync(() => seen.push(s.sessionId))))
-      assert.deepStrictEqual(seen, ["a"])
-      assert.strictEqual(error.operation, "ChatService.list")
-    }).pipe(Effect.provide(chatLayer([page(["a"], "t1"), MockTransport.json(401, { detail: "Invalid authentication token" })]))))
-
-  for (const bad of [0, -1, 1.5, "10", Number.NaN]) {
-    it.effect(`a page size of ${JSON.stringify(bad)} fails with a ValidationError before anything is sent`, () =>
-      Effect.gen(function*() {
-        const stream = yield* list({ pageSize: bad as number })
-        const error = yield* withoutWaiting(failsWith("ValidationError")(Stream.runDrain(stream)))
-        assert.deepStrictEqual(error.issues[0]?.path, ["pageSize"])
-        assert.lengthOf(yield* requests, 0)
-      }).pipe(Effect.provide(chatLayer([page(["a"])]))))
-  }
 })
 
 describe("listPage", () => {
