@@ -1,14 +1,14 @@
 /**
  * What `sendMessage` gives for a turn's answer, as cases both editions' test/sendMessage.test.ts
- * run: the answers the mock transport gives (plain data: each edition replays them with its own
- * `MockTransport`), the policies and virtual instants of the call, and what the caller must see:
- * the events it got, how the turn failed, what reached the server. Each edition hands back what it
- * saw, as its own events and error; `checkedOf` reads them (plainReading.ts) and `expectedOf`
- * says what they must be. No Effect here.
+ * run: the answers the mock transport gives (plain data, given by the edition's own `MockTransport`
+ * through `replyWith`), the policies and virtual instants of the call, and what the caller must
+ * see: the events it got, how the turn failed, what reached the server. Each edition hands back its
+ * own events and error; `checkedOf` reads them (plainReading.ts) and `expectedOf` says what they
+ * must be. No Effect here.
  */
 import { SESSION_ID } from "./operations.js"
 import { checkedFailure, type Failure, field } from "./plainReading.js"
-import { turnEvents } from "./turn.js"
+import { sseBody, turnEvents } from "./turn.js"
 
 /** A duration as both editions' `Duration` inputs read it. */
 export type Span = `${number} ${"millis" | "second" | "seconds" | "minute" | "minutes"}`
@@ -30,26 +30,43 @@ export type StreamItem = WireItem | string | Pause
 
 export const isPause = (item: StreamItem): item is Pause => typeof item === "object" && "pause" in item && !("type" in item)
 
+/** How `MockTransport.eventStream` sends the items. */
+export interface StreamOptions {
+  readonly chunkSize?: number
+  readonly delay?: Span
+  readonly keepAlive?: Span
+  readonly end?: "close" | "open" | "reset"
+  readonly lineEnding?: "\n" | "\r\n" | "\r"
+}
+
 /** One answer of the mock transport. */
 export type TurnAnswer =
   /** The events as one Server-Sent Events body. */
   | { readonly sse: ReadonlyArray<unknown> }
   /** `MockTransport.eventStream`: one chunk per item unless cut otherwise. */
-  | {
-    readonly stream: ReadonlyArray<StreamItem>
-    readonly options?: {
-      readonly chunkSize?: number
-      readonly delay?: Span
-      readonly keepAlive?: Span
-      readonly end?: "close" | "open" | "reset"
-      readonly lineEnding?: "\n" | "\r\n" | "\r"
-    }
-  }
+  | { readonly stream: ReadonlyArray<StreamItem>; readonly options?: StreamOptions }
   /** A body sent as it is, with no content type. */
   | { readonly status: number; readonly text: string }
   | { readonly status: number; readonly json: unknown; readonly headers?: Readonly<Record<string, string>> }
   /** The connection fails with this code before any answer. */
   | { readonly fail: string }
+
+/** The part of an edition's `MockTransport` that gives these answers. */
+export interface Mock<R, P> {
+  readonly json: (status: number, body: unknown, headers?: Readonly<Record<string, string>>) => R
+  readonly text: (status: number, body: string, headers?: Readonly<Record<string, string>>) => R
+  readonly eventStream: (items: ReadonlyArray<WireItem | string | P>, options?: StreamOptions) => R
+  readonly pause: (duration: Span) => P
+  readonly fail: (code: string) => R
+}
+
+/** An answer as the edition's `mock` gives it. */
+export const replyWith = <R, P>(mock: Mock<R, P>, answer: TurnAnswer): R =>
+  "sse" in answer ? mock.text(200, sseBody(answer.sse), { "content-type": "text/event-stream" }) :
+  "stream" in answer ? mock.eventStream(answer.stream.map((item) => isPause(item) ? mock.pause(item.pause) : item), answer.options) :
+  "fail" in answer ? mock.fail(answer.fail) :
+  "json" in answer ? mock.json(answer.status, answer.json, answer.headers) :
+  mock.text(answer.status, answer.text, {})
 
 /** What the caller must see. */
 export interface Expected {
