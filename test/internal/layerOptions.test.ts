@@ -31,18 +31,22 @@ const timeoutCases: ReadonlyArray<OptionCase> = [
   [{ total: { seconds: 5 } }, "total", "{\"seconds\":5}"]
 ]
 
-describe("TimeoutPolicy.layer", () => {
-  for (const [options, option, shown] of timeoutCases) {
+/** A test per wrong option: building the layer `make` makes of it fails, naming the layer, the option and the value. */
+const refusesEach = <A>(layer: string, make: (options: unknown) => Layer.Layer<A, ConfigError.ConfigError>, cases: ReadonlyArray<OptionCase>) => {
+  for (const [options, option, shown] of cases) {
     it.effect(`refuses ${shown} as ${option} when built, naming the option and the value`, () =>
       Effect.gen(function*() {
         // Made without a throw: the options are read when the layer is built.
-        const layer = TimeoutPolicy.layer(untyped(options))
-        const error = invalidData(yield* buildError(layer))
+        const error = invalidData(yield* buildError(make(options)))
         assert.deepStrictEqual(error.path, [option])
-        assert.include(error.message, "TimeoutPolicy.layer")
+        assert.include(error.message, layer)
         assert.include(error.message, shown)
       }))
   }
+}
+
+describe("TimeoutPolicy.layer", () => {
+  refusesEach("TimeoutPolicy.layer", (options) => TimeoutPolicy.layer(untyped(options)), timeoutCases)
 
   it.effect("takes every form of duration, and Duration.infinity for no limit", () =>
     Effect.gen(function*() {
@@ -63,16 +67,7 @@ describe("TimeoutPolicy.layer", () => {
 })
 
 describe("RetryPolicy.layer", () => {
-  for (const [options, option, shown] of retryCases) {
-    it.effect(`refuses ${shown} as ${option} when built, naming the option and the value`, () =>
-      Effect.gen(function*() {
-        const layer = RetryPolicy.layer(untyped(options))
-        const error = invalidData(yield* buildError(layer))
-        assert.deepStrictEqual(error.path, [option])
-        assert.include(error.message, "RetryPolicy.layer")
-        assert.include(error.message, shown)
-      }))
-  }
+  refusesEach("RetryPolicy.layer", (options) => RetryPolicy.layer(untyped(options)), retryCases)
 
   it.effect("takes the bounds themselves, and keeps the defaults for what is not given", () =>
     Effect.gen(function*() {
