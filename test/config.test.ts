@@ -20,6 +20,7 @@ import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import { DEFAULT_BASE_URL, LlamaCloudClient, parseCustomHeaders } from "../src/LlamaCloudClient.js"
 import { built, recordingTransport, sentBy } from "./fixtures/client.js"
+import { badBaseUrls, baseUrlsRead, credentialsInUrl, notHttp, PUBLIC_HOST } from "./shared/baseUrls.js"
 
 const ORG_ID = "8a3c1f52-2d4e-4b6f-9a7c-1e2f3a4b5c6d"
 const PROJECT_ID = "0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f"
@@ -374,35 +375,15 @@ describe("an environment that cannot be read (Deno without --allow-env)", () => 
 })
 
 describe("the base URL", () => {
-  it.effect("defaults to LlamaCloud's public host", () =>
-    Effect.gen(function*() {
-      const request = yield* sentWith({ LLAMA_CLOUD_API_KEY: "llx-k" })
-      assert.strictEqual(request.url, `${DEFAULT_BASE_URL}/api/v1/chat`)
-      assert.strictEqual(DEFAULT_BASE_URL, "https://api.cloud.llamaindex.ai")
-    }))
+  it("defaults to LlamaCloud's public host, exported as DEFAULT_BASE_URL", () => {
+    assert.strictEqual(DEFAULT_BASE_URL, PUBLIC_HOST)
+  })
 
-  it.effect("is read from LLAMA_CLOUD_BASE_URL", () =>
-    Effect.gen(function*() {
-      const request = yield* sentWith({
-        LLAMA_CLOUD_API_KEY: "llx-k",
-        LLAMA_CLOUD_BASE_URL: "https://api.cloud.eu.llamaindex.ai/"
-      })
-      assert.strictEqual(request.url, "https://api.cloud.eu.llamaindex.ai/api/v1/chat")
-    }))
+  for (const [name, env, url] of baseUrlsRead) {
+    it.effect(name, () => Effect.map(sentWith(env), (request) => assert.strictEqual(request.url, url)))
+  }
 
-  it.effect("blank in LLAMA_CLOUD_BASE_URL is the default", () =>
-    Effect.gen(function*() {
-      const request = yield* sentWith({ LLAMA_CLOUD_API_KEY: "llx-k", LLAMA_CLOUD_BASE_URL: " " })
-      assert.strictEqual(request.url, `${DEFAULT_BASE_URL}/api/v1/chat`)
-    }))
-
-  it.effect("keeps a path prefix from LLAMA_CLOUD_BASE_URL", () =>
-    Effect.gen(function*() {
-      const request = yield* sentWith({ LLAMA_CLOUD_API_KEY: "llx-k", LLAMA_CLOUD_BASE_URL: "http://127.0.0.1:8080/llama" })
-      assert.strictEqual(request.url, "http://127.0.0.1:8080/llama/api/v1/chat")
-    }))
-
-  for (const bad of ["not a url", "ftp://files.example.com", "api.cloud.llamaindex.ai", "https://api.test/?region=eu", "https://api.test/#x"]) {
+  for (const bad of badBaseUrls) {
     it.effect(`${JSON.stringify(bad)} in LLAMA_CLOUD_BASE_URL is reported under that variable before anything is sent`, () =>
       Effect.gen(function*() {
         const error = yield* refused({ LLAMA_CLOUD_API_KEY: "llx-k", LLAMA_CLOUD_BASE_URL: bad })
@@ -421,20 +402,15 @@ describe("the base URL", () => {
 
   it.effect("with a user name or password is refused without quoting it", () =>
     Effect.gen(function*() {
-      const error = yield* refused({ LLAMA_CLOUD_API_KEY: "llx-k", LLAMA_CLOUD_BASE_URL: "https://me:SECRET@api.test" })
-      assert.strictEqual(
-        String(error),
-        `(Invalid data at LLAMA_CLOUD_BASE_URL: "The base URL must not contain a user name or password")`
-      )
+      const error = yield* refused(credentialsInUrl.env)
+      assert.strictEqual(String(error), `(Invalid data at LLAMA_CLOUD_BASE_URL: "${credentialsInUrl.problem}")`)
+      assert.notInclude(String(error), credentialsInUrl.secret)
     }))
 
   it.effect("renders the whole message for one bad URL as one clause", () =>
     Effect.gen(function*() {
-      const error = yield* refused({ LLAMA_CLOUD_API_KEY: "llx-k", LLAMA_CLOUD_BASE_URL: "ftp://files.example.com" })
-      assert.strictEqual(
-        String(error),
-        `(Invalid data at LLAMA_CLOUD_BASE_URL: "The base URL must be an http(s) URL, got "ftp://files.example.com"")`
-      )
+      const error = yield* refused(notHttp.env)
+      assert.strictEqual(String(error), `(Invalid data at LLAMA_CLOUD_BASE_URL: "${notHttp.problem}")`)
     }))
 })
 
