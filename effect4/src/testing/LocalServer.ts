@@ -26,10 +26,9 @@ import { ServeError } from "effect/http/HttpServerError"
 import * as Layer from "effect/Layer"
 import * as Random from "effect/Random"
 import type * as Scope from "effect/Scope"
-import type { EventFormat, Pacing } from "../core/localServer/eventStream.js"
 import type { FaultPlan } from "../core/localServer/plan.js"
 import type { CreatedSession, RecordedRequest } from "../core/localServer/records.js"
-import { listen, type RunningServer } from "../core/localServer/server.js"
+import { listen, type RunningServer, type ServerOptions } from "../core/localServer/server.js"
 import * as ChatModel from "./ChatModel.js"
 import { check } from "./localServer/options.js"
 
@@ -41,31 +40,13 @@ export type { CreatedSession, RecordedRequest } from "../core/localServer/record
 export { type Aim, type FormerRoute, type Route, routes } from "../core/localServer/routes.js"
 
 /**
+ * Where the server listens, the keys it accepts, its fault plan, pacing and framing: the core
+ * server's options, checked by `make` first.
+ *
  * @since 0.1.0
  * @category models
  */
-export interface Options {
-  /** Default 0: the system picks a free port. */
-  readonly port?: number
-  /** Default `127.0.0.1`. */
-  readonly host?: string
-  /** The keys the server accepts. Default: any non-empty key. */
-  readonly apiKeys?: ReadonlyArray<string>
-  /** The fault plan to start with. Default: none. */
-  readonly faults?: FaultPlan
-  /**
-   * How fast turns stream. Default: at once, one keep-alive comment before the first event.
-   *
-   * @since 0.2.0
-   */
-  readonly pacing?: Pacing
-  /**
-   * How turn events are framed. Default: `data:` lines only, `\n` line endings.
-   *
-   * @since 0.2.0
-   */
-  readonly eventFormat?: EventFormat
-}
+export interface Options extends ServerOptions {}
 
 /**
  * The running server.

@@ -14,7 +14,7 @@ import { authenticate } from "./authentication.js"
 import { trackConnections } from "./connections.js"
 import { type EventFormat, type Pacing, streamHeaders, streamPlan } from "./eventStream.js"
 import { aimedAt, type Fault, Fault as Faults, isStreamFault, type StreamFault } from "./faults.js"
-import { handle, type Outcome } from "./handlers.js"
+import { handle, type Incoming, type Outcome } from "./handlers.js"
 import { type FaultPlan, takeScripted } from "./plan.js"
 import { byteByByte, half, once, padded, type Raw, type RawSend, resetSocket, sendRaw, waitUnlessClosed, whenClosed } from "./raw.js"
 import type { CreatedSession, RecordedRequest } from "./records.js"
@@ -22,7 +22,7 @@ import { detail, faultReply, type Reply, withContentLength } from "./replies.js"
 import { type Aim, match, type Route } from "./routes.js"
 
 /**
- * Where and how the server runs; each edition's `LocalServer.Options` checks them first.
+ * Where and how the server runs: each edition's `LocalServer.Options`, which its `make` checks first.
  *
  * @since 1.0.0
  * @category models
@@ -36,7 +36,17 @@ export interface ServerOptions {
   readonly apiKeys?: ReadonlyArray<string>
   /** The fault plan to start with. Default: none. */
   readonly faults?: FaultPlan
+  /**
+   * How fast turns stream. Default: at once, one keep-alive comment before the first event.
+   *
+   * @since 0.2.0
+   */
   readonly pacing?: Pacing
+  /**
+   * How turn events are framed. Default: `data:` lines only, `\n` line endings.
+   *
+   * @since 0.2.0
+   */
   readonly eventFormat?: EventFormat
 }
 
@@ -237,14 +247,7 @@ export const listen = (
   /** Answers a routed request: the fault it meets, the model's verdict, then the reply, mangled or not. */
   const serve = (
     raw: Raw,
-    incoming: {
-      readonly requestId: string
-      readonly route: Route
-      readonly sessionId: string | undefined
-      readonly query: Readonly<Record<string, string>>
-      readonly headers: Readonly<Record<string, string>>
-      readonly body: string
-    },
+    incoming: Omit<Incoming, "now" | "newSessionId">,
     finished: () => void
   ): void => {
     const fault = nextFault(incoming.route, incoming.sessionId)
