@@ -7,6 +7,7 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Stream from "effect/Stream"
@@ -14,7 +15,8 @@ import { ChatService } from "../src/ChatService.js"
 import { RetryPolicy } from "../src/RetryPolicy.js"
 import { MockTransport, queryOf } from "../src/testing.js"
 import { chatLayer, failsWith, recordSpans, replay, requests, sessionJson, wakeAt, withoutWaiting } from "./fixtures/harness.js"
-import { callRow, operations, SESSION_ID } from "./fixtures/operations.js"
+import { callRow, operations, SESSION_ID, turnReply } from "./fixtures/operations.js"
+import * as Deletions from "./shared/deletions.js"
 import * as Listings from "./shared/listings.js"
 
 const page = (ids: ReadonlyArray<string>, next?: string | null) => replay(Listings.page(ids, next))
@@ -60,40 +62,22 @@ describe("listPage", () => {
 
 describe("delete", () => {
   const deleteSession = Effect.flatMap(ChatService, (chat) => chat.delete(SESSION_ID))
-  const notFound = MockTransport.json(404, { detail: "Chat session not found" })
 
-  it.effect("sends Accept: */* and succeeds on 204", () =>
-    Effect.gen(function*() {
-      yield* deleteSession
-      assert.strictEqual((yield* requests)[0]?.headers["accept"], "*/*")
-    }).pipe(Effect.provide(chatLayer([MockTransport.text(204, "", {})]))))
-
-  for (const [what, first] of [
-    ["a lost connection", MockTransport.fail("ECONNRESET")],
-    ["a 502", MockTransport.json(502, { detail: "bad gateway" })]
-  ] as const) {
-    it.effect(`after ${what}, a retry that finds no session has succeeded: the first attempt deleted it`, () =>
+  for (const deletion of Deletions.deletions) {
+    it.effect(deletion.name, () =>
       Effect.gen(function*() {
-        const fiber = yield* Effect.fork(noJitter(deleteSession))
-        yield* wakeAt(500)
-        yield* Fiber.join(fiber)
-        assert.lengthOf(yield* requests, 2)
-      }).pipe(Effect.provide(chatLayer([first, notFound], {}, RetryPolicy.layer({ jitter: 0 })))))
+        const { wakes } = deletion
+        const result = yield* wakes === undefined
+          ? withoutWaiting(Effect.either(deleteSession))
+          : Effect.flatMap(Effect.fork(noJitter(Effect.either(deleteSession))), (fiber) => Effect.zipRight(wakeAt(...wakes), Fiber.join(fiber)))
+        const seen = { failure: Option.getOrUndefined(Either.getLeft(result)), requests: yield* requests }
+        assert.deepStrictEqual(Deletions.checkedOf(seen, deletion), Deletions.expectedOf(deletion))
+      }).pipe(Effect.provide(chatLayer(
+        deletion.answers.map(turnReply),
+        {},
+        deletion.exactRetry === true ? RetryPolicy.layer({ jitter: 0 }) : Layer.empty
+      ))))
   }
-
-  it.effect("a 404 on the first attempt is a NotFoundError naming the session", () =>
-    Effect.gen(function*() {
-      const error = yield* failsWith("NotFoundError")(deleteSession)
-      assert.strictEqual(error.sessionId, SESSION_ID)
-      assert.include(error.message, "No chat session with id")
-    }).pipe(Effect.provide(chatLayer([notFound]))))
-
-  it.effect("a 404 after a 503 is a NotFoundError: the 503 did not act", () =>
-    Effect.gen(function*() {
-      const fiber = yield* Effect.fork(noJitter(failsWith("NotFoundError")(deleteSession)))
-      yield* wakeAt(500)
-      yield* Fiber.join(fiber)
-    }).pipe(Effect.provide(chatLayer([MockTransport.json(503, { detail: "busy" }), notFound], {}, RetryPolicy.layer({ jitter: 0 })))))
 })
 
 describe("retrieve", () => {
