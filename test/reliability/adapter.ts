@@ -21,10 +21,12 @@ import type { LlamaCloudError } from "../../src/LlamaCloudError.js"
 import { RetryPolicy } from "../../src/RetryPolicy.js"
 import { TimeoutPolicy } from "../../src/TimeoutPolicy.js"
 import * as ChatModel from "../../src/testing/ChatModel.js"
+import { type MockReply, MockTransport } from "../../src/testing.js"
 import { LocalServer } from "../../src/testing/node.js"
 import { type Policies, retryOptions } from "../shared/reliability/matrix.js"
 import type { CallReport, Delivered, ErrorFacts, EventFacts, Outcome } from "../shared/reliability/outcome.js"
 import type { Interruptible, Running, StartRequest } from "../shared/reliability/interruption.js"
+import type { MockAnswer } from "../shared/reliability/mockAnswer.js"
 import type { CallRequest, CallResult, MatrixServer } from "../shared/reliability/runner.js"
 import { clientLayer, labelOf, type Observed, observe, outcomeOf, renderings, spanAttributeSum, transports } from "./harness.js"
 
@@ -76,6 +78,14 @@ export const reportOf = (exit: Exit.Exit<unknown, unknown>, observed: Pick<Obser
     : [],
   texts: renderings(exit, observed)
 })
+
+/** This edition's mock transport reply for a shared answer. */
+export const mockReply = (answer: MockAnswer): MockReply =>
+  "socketError" in answer
+    ? MockTransport.fail(answer.socketError)
+    : "json" in answer
+    ? MockTransport.json(answer.status, answer.json, answer.headers)
+    : MockTransport.text(answer.status, answer.text, answer.headers)
 
 // -------------------------------------------------------------------------------------------------
 // the fault matrices' edition

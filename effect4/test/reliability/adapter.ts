@@ -33,6 +33,7 @@ import { isLlamaCloudError, type LlamaCloudError } from "../../src/LlamaCloudErr
 import { RetryPolicy } from "../../src/RetryPolicy.js"
 import * as ChatModel from "../../src/testing/ChatModel.js"
 import { TimeoutPolicy } from "../../src/TimeoutPolicy.js"
+import { type MockReply, MockTransport } from "../../src/testing.js"
 import { LocalServer } from "../../src/testing/node.js"
 import type { Name } from "../../../src/core/operations.js"
 import { calling, SESSION_ID } from "../../../test/shared/operations.js"
@@ -47,6 +48,7 @@ import {
   type Outcome
 } from "../../../test/shared/reliability/outcome.js"
 import type { Interruptible, Running, StartRequest } from "../../../test/shared/reliability/interruption.js"
+import type { MockAnswer } from "../../../test/shared/reliability/mockAnswer.js"
 import type { CallRequest, CallResult, MatrixServer } from "../../../test/shared/reliability/runner.js"
 
 export { API_KEY, SESSION_ID }
@@ -86,7 +88,7 @@ export const transports: ReadonlyArray<Transport> = [undici, fetch]
 /** `ChatService` for `baseUrl` over `transport`, built with `policies`. */
 export const clientLayer = (
   baseUrl: string,
-  transport: Layer.Layer<HttpClient.HttpClient>,
+  transport: Layer.Layer<HttpClient.HttpClient, Config.ConfigError>,
   policies: Layer.Layer<never, Config.ConfigError> = Layer.empty
 ): Layer.Layer<ChatService> =>
   ChatService.layer.pipe(
@@ -96,6 +98,14 @@ export const clientLayer = (
     // Every scenario passes valid options: a ConfigError here is a bug in the suite.
     Layer.orDie
   )
+
+/** This edition's mock transport reply for a shared answer. */
+export const mockReply = (answer: MockAnswer): MockReply =>
+  "socketError" in answer
+    ? MockTransport.fail(answer.socketError)
+    : "json" in answer
+    ? MockTransport.json(answer.status, answer.json, answer.headers)
+    : MockTransport.text(answer.status, answer.text, answer.headers)
 
 // -------------------------------------------------------------------------------------------------
 // the operations, as the suites call them
