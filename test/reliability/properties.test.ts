@@ -15,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { ChatSession } from "../../src/ChatSession.js"
 import { RetryPolicy } from "../../src/RetryPolicy.js"
@@ -25,6 +26,7 @@ import {
   answerProblems,
   answers,
   holds,
+  metadataWireSafe,
   noWaits,
   roundTripProblems,
   SESSION_RUNS,
@@ -35,7 +37,6 @@ import {
   socketErrors,
   TIMESTAMP_RUNS,
   timestampProblems,
-  wireSafe,
   zonelessTimestamps
 } from "../shared/reliability/properties.js"
 import { mockReply, reportOf } from "./adapter.js"
@@ -79,10 +80,7 @@ const session = FastCheck.tuple(
   FastCheck.date({ ...sessionDates, noInvalidDate: true })
 ).map(([generated, date]) => new ChatSession({ ...generated, lastUpdatedAt: DateTime.unsafeMake(date) }))
   .filter((generated) =>
-    generated.jobMetadata._tag === "None" ||
-    Object.values(generated.jobMetadata.value).every((field) =>
-      field === null || typeof field !== "object" || !("_tag" in field) || field._tag === "None" || wireSafe(field.value)
-    )
+    Option.match(generated.jobMetadata, { onNone: () => true, onSome: metadataWireSafe })
   )
 
 const encode = Schema.encodeSync(ChatSession)

@@ -14,6 +14,7 @@ import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { ChatService } from "../../src/ChatService.js"
 import { ChatSession } from "../../src/ChatSession.js"
@@ -25,6 +26,7 @@ import {
   answerProblems,
   answers,
   holds,
+  metadataWireSafe,
   noWaits,
   roundTripProblems,
   SESSION_RUNS,
@@ -35,7 +37,6 @@ import {
   socketErrors,
   TIMESTAMP_RUNS,
   timestampProblems,
-  wireSafe,
   zonelessTimestamps
 } from "../../../test/shared/reliability/properties.js"
 import { clientLayer, mockReply, plainOutcome, reportOf } from "./adapter.js"
@@ -84,8 +85,7 @@ const inRange = (instant: DateTime.Utc) => {
 const session = Arbitrary.schema(ChatSession).pipe(
   Arbitrary.filter((generated) =>
     inRange(generated.lastUpdatedAt) &&
-    (generated.jobMetadata === undefined ||
-      Object.values(generated.jobMetadata).every(wireSafe))
+    Option.match(generated.jobMetadata, { onNone: () => true, onSome: metadataWireSafe })
   )
 )
 

@@ -130,8 +130,17 @@ export const socketErrorProblems = (label: string): ReadonlyArray<string> =>
 export const sessionDates = { min: new Date("0001-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59.999Z") } as const
 export const SESSION_RUNS = 150
 
-/** JSON has no NaN or infinities: a generated number the wire cannot carry is left out. */
-export const wireSafe = (n: unknown): boolean => typeof n !== "number" || Number.isFinite(n)
+const wireSafe = (n: unknown): boolean => typeof n !== "number" || Number.isFinite(n)
+
+/**
+ * Whether a generated session's job metadata (its fields, each an optional value) can be carried
+ * on the wire: JSON has no NaN or infinities.
+ */
+export const metadataWireSafe = (fields: object): boolean =>
+  Object.values(fields).every((field: unknown) =>
+    field === null || typeof field !== "object" || !("_tag" in field) || field._tag === "None" ||
+    !("value" in field) || wireSafe(field.value)
+  )
 
 /** A session as its round trip compares it: plain data read from the edition's `ChatSession`. */
 export interface SessionFacts {
