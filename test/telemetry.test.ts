@@ -6,7 +6,6 @@
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, layer } from "@effect/vitest"
-import { SpanKind } from "@opentelemetry/api"
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -17,6 +16,7 @@ import * as Stream from "effect/Stream"
 import { ChatService, LlamaCloudClient, RetryPolicy, TimeoutPolicy } from "../src/index.js"
 import { LocalServer } from "../src/testing/node.js"
 import { captureLogs } from "./fixtures/harness.js"
+import { clientSpan, clientSpansSeen, operationSpans, secretsHeld, turnEndings, turnSeen, turnWentWell } from "./shared/exportedSpans.js"
 
 const { Fault } = LocalServer
 
@@ -71,30 +71,7 @@ describe("spans exported through @effect/opentelemetry", () => {
       return Effect.gen(function*() {
         const port = (yield* LocalServer.LocalServer).port
         yield* everyOperation.pipe(Effect.provide(client(API_KEY)))
-        const spans = otel.exporter.getFinishedSpans()
-        const expected = [
-          ["ChatService.create", "POST", "/api/v1/chat", 200],
-          ["ChatService.list", "GET", "/api/v1/chat", 200],
-          ["ChatService.listPage", "GET", "/api/v1/chat", 200],
-          ["ChatService.sendMessage", "POST", "/api/v1/chat/{session_id}/messages/stream", 200],
-          ["ChatService.ask", "POST", "/api/v1/chat/{session_id}/messages/stream", 200],
-          ["ChatService.retrieve", "GET", "/api/v1/chat/{session_id}", 200],
-          ["ChatService.getSummary", "GET", "/api/v1/chat/{session_id}/summary", 200],
-          ["ChatService.delete", "DELETE", "/api/v1/chat/{session_id}", 204]
-        ] as const
-        for (const [name, method, route, status] of expected) {
-          const span = named(spans, name)
-          assert.strictEqual(span.kind, SpanKind.CLIENT, name)
-          assert.deepInclude(span.attributes, {
-            "http.request.method": method,
-            "server.address": "127.0.0.1",
-            "server.port": port,
-            "url.path": route,
-            "http.response.status_code": status,
-            "llamacloud.attempts": 1
-          }, name)
-          assert.match(String(span.attributes["llamacloud.request_id"]), /^req-/, name)
-        }
+        assert.deepStrictEqual(clientSpansSeen(otel.exporter.getFinishedSpans()), operationSpans.map(clientSpan(port)))
       }).pipe(Effect.provide(otel.layer))
     })
 
@@ -102,13 +79,7 @@ describe("spans exported through @effect/opentelemetry", () => {
       const otel = exporting()
       return Effect.gen(function*() {
         yield* everyOperation.pipe(Effect.provide(client(API_KEY)))
-        const turn = named(otel.exporter.getFinishedSpans(), "ChatService.sendMessage").attributes
-        assert.strictEqual(turn["llamacloud.turn.ended"], "stop")
-        assert.strictEqual(turn["llamacloud.turn.is_error"], false)
-        assert.isAbove(Number(turn["llamacloud.turn.events"]), 1)
-        assert.isAtLeast(Number(turn["llamacloud.turn.time_to_first_event_ms"]), 0)
-        assert.isAbove(Number(turn["gen_ai.usage.input_tokens"]), 0)
-        assert.isAbove(Number(turn["gen_ai.usage.output_tokens"]), 0)
+        assert.deepStrictEqual(turnSeen(named(otel.exporter.getFinishedSpans(), "ChatService.sendMessage").attributes), turnWentWell)
       }).pipe(Effect.provide(otel.layer))
     })
 
@@ -126,9 +97,7 @@ describe("spans exported through @effect/opentelemetry", () => {
         assert.deepStrictEqual([cut._tag, stalled._tag], ["NetworkError", "NetworkError"])
         assert.strictEqual(cut._tag === "NetworkError" ? cut.reason : "", "ConnectionLost")
         assert.strictEqual(stalled._tag === "NetworkError" ? stalled.reason : "", "IdleTimeout")
-        const turns = otel.exporter.getFinishedSpans().filter((span) => span.name === "ChatService.sendMessage")
-        assert.deepStrictEqual(turns.map((span) => span.attributes["llamacloud.turn.ended"]), ["failed", "failed"])
-        assert.deepStrictEqual(turns.map((span) => span.attributes["llamacloud.turn.events"]), [2, 2])
+        assert.deepStrictEqual(turnEndings(otel.exporter.getFinishedSpans()), [{ ended: "failed", events: 2 }, { ended: "failed", events: 2 }])
       }).pipe(Effect.provide(client(API_KEY)), Effect.provide(otel.layer))
     })
 
@@ -167,18 +136,7 @@ describe("spans exported through @effect/opentelemetry", () => {
         )
         const spans = otel.exporter.getFinishedSpans()
         assert.isTrue(spans.some((span) => span.events.length > 0), "the failures left events to search")
-        for (const span of spans) {
-          const recorded = JSON.stringify({
-            name: span.name,
-            attributes: span.attributes,
-            events: span.events.map((event) => ({ name: event.name, attributes: event.attributes })),
-            status: span.status,
-            links: span.links
-          })
-          for (const secret of [API_KEY, wrongKey, "SECRET", sessionId]) {
-            assert.notInclude(recorded, secret, `span ${span.name} holds ${secret}`)
-          }
-        }
+        assert.deepStrictEqual(secretsHeld(spans, [API_KEY, wrongKey, "SECRET", sessionId]), [])
       }).pipe(Effect.provide(otel.layer))
     })
   })

@@ -7,7 +7,6 @@
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, it, layer } from "@effect/vitest"
-import { SpanKind } from "@opentelemetry/api"
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -22,6 +21,7 @@ import { TimeoutPolicy } from "../src/TimeoutPolicy.js"
 import { MockTransport } from "../src/testing.js"
 import { LocalServer } from "../src/testing/node.js"
 import { captureLogs, chatLayer, ok, SESSION_ID, sseReply, turnEvents } from "./fixtures/calls.js"
+import { clientSpan, clientSpansSeen, operationSpans, secretsHeld, turnEndings, turnSeen, turnWentWell } from "../../test/shared/exportedSpans.js"
 import { API_KEY, BASE_URL, recordSpans, sessionJson } from "./fixtures/harness.js"
 
 const INDEX = "idx-handbook"
@@ -70,18 +70,8 @@ describe("spans", () => {
     Effect.gen(function*() {
       const { spans, tracer } = yield* recordSpans
       yield* Effect.withTracer(everyOperation, tracer)
-      const expected = [
-        ["ChatService.create", "POST", "/api/v1/chat", 200],
-        ["ChatService.list", "GET", "/api/v1/chat", 200],
-        ["ChatService.listPage", "GET", "/api/v1/chat", 200],
-        ["ChatService.sendMessage", "POST", "/api/v1/chat/{session_id}/messages/stream", 200],
-        ["ChatService.ask", "POST", "/api/v1/chat/{session_id}/messages/stream", 200],
-        ["ChatService.retrieve", "GET", "/api/v1/chat/{session_id}", 200],
-        ["ChatService.getSummary", "GET", "/api/v1/chat/{session_id}/summary", 200],
-        ["ChatService.delete", "DELETE", "/api/v1/chat/{session_id}", 204]
-      ] as const
       const url = new URL(BASE_URL)
-      for (const [name, method, route, status] of expected) {
+      for (const { method, name, route, status } of operationSpans) {
         const span = named(spans, name)
         assert.strictEqual(span.kind, "client", name)
         assert.deepInclude(attributes(span), {
@@ -99,7 +89,7 @@ describe("spans", () => {
       // The list's page and the ask's turn are their own spans: no request-level span of the transport.
       assert.deepStrictEqual(
         spans.map((span) => span.name),
-        expected.map(([name]) => name)
+        operationSpans.map(({ name }) => name)
       )
     }).pipe(Effect.provide(chatLayer(replies))))
 
@@ -232,30 +222,7 @@ describe("spans exported through @effect/opentelemetry", () => {
       return Effect.gen(function*() {
         const port = (yield* LocalServer.LocalServer).port
         yield* everyOperationServed.pipe(Effect.provide(overSocket(SERVER_KEY)))
-        const spans = otel.exporter.getFinishedSpans()
-        const expected = [
-          ["ChatService.create", "POST", "/api/v1/chat", 200],
-          ["ChatService.list", "GET", "/api/v1/chat", 200],
-          ["ChatService.listPage", "GET", "/api/v1/chat", 200],
-          ["ChatService.sendMessage", "POST", "/api/v1/chat/{session_id}/messages/stream", 200],
-          ["ChatService.ask", "POST", "/api/v1/chat/{session_id}/messages/stream", 200],
-          ["ChatService.retrieve", "GET", "/api/v1/chat/{session_id}", 200],
-          ["ChatService.getSummary", "GET", "/api/v1/chat/{session_id}/summary", 200],
-          ["ChatService.delete", "DELETE", "/api/v1/chat/{session_id}", 204]
-        ] as const
-        for (const [name, method, route, status] of expected) {
-          const span = exported(spans, name)
-          assert.strictEqual(span.kind, SpanKind.CLIENT, name)
-          assert.deepInclude(span.attributes, {
-            "http.request.method": method,
-            "server.address": "127.0.0.1",
-            "server.port": port,
-            "url.path": route,
-            "http.response.status_code": status,
-            "llamacloud.attempts": 1
-          }, name)
-          assert.match(String(span.attributes["llamacloud.request_id"]), /^req-/, name)
-        }
+        assert.deepStrictEqual(clientSpansSeen(otel.exporter.getFinishedSpans()), operationSpans.map(clientSpan(port)))
       }).pipe(Effect.provide(otel.layer))
     })
 
@@ -263,13 +230,7 @@ describe("spans exported through @effect/opentelemetry", () => {
       const otel = exporting()
       return Effect.gen(function*() {
         yield* everyOperationServed.pipe(Effect.provide(overSocket(SERVER_KEY)))
-        const attributes = exported(otel.exporter.getFinishedSpans(), "ChatService.sendMessage").attributes
-        assert.strictEqual(attributes["llamacloud.turn.ended"], "stop")
-        assert.strictEqual(attributes["llamacloud.turn.is_error"], false)
-        assert.isAbove(Number(attributes["llamacloud.turn.events"]), 1)
-        assert.isAtLeast(Number(attributes["llamacloud.turn.time_to_first_event_ms"]), 0)
-        assert.isAbove(Number(attributes["gen_ai.usage.input_tokens"]), 0)
-        assert.isAbove(Number(attributes["gen_ai.usage.output_tokens"]), 0)
+        assert.deepStrictEqual(turnSeen(exported(otel.exporter.getFinishedSpans(), "ChatService.sendMessage").attributes), turnWentWell)
       }).pipe(Effect.provide(otel.layer))
     })
 
@@ -286,9 +247,7 @@ describe("spans exported through @effect/opentelemetry", () => {
         assert.deepStrictEqual([cut._tag, stalled._tag], ["NetworkError", "NetworkError"])
         assert.strictEqual(cut._tag === "NetworkError" ? cut.reason : "", "ConnectionLost")
         assert.strictEqual(stalled._tag === "NetworkError" ? stalled.reason : "", "IdleTimeout")
-        const turns = otel.exporter.getFinishedSpans().filter((span) => span.name === "ChatService.sendMessage")
-        assert.deepStrictEqual(turns.map((span) => span.attributes["llamacloud.turn.ended"]), ["failed", "failed"])
-        assert.deepStrictEqual(turns.map((span) => span.attributes["llamacloud.turn.events"]), [2, 2])
+        assert.deepStrictEqual(turnEndings(otel.exporter.getFinishedSpans()), [{ ended: "failed", events: 2 }, { ended: "failed", events: 2 }])
       }).pipe(Effect.provide(overSocket(SERVER_KEY)), Effect.provide(otel.layer))
     })
 
@@ -327,18 +286,7 @@ describe("spans exported through @effect/opentelemetry", () => {
         )
         const spans = otel.exporter.getFinishedSpans()
         assert.isTrue(spans.some((span) => span.events.length > 0), "the failures left events to search")
-        for (const span of spans) {
-          const recorded = JSON.stringify({
-            name: span.name,
-            attributes: span.attributes,
-            events: span.events.map((event) => ({ name: event.name, attributes: event.attributes })),
-            status: span.status,
-            links: span.links
-          })
-          for (const secret of [SERVER_KEY, wrongKey, "SECRET", sessionId]) {
-            assert.notInclude(recorded, secret, `span ${span.name} holds ${secret}`)
-          }
-        }
+        assert.deepStrictEqual(secretsHeld(spans, [SERVER_KEY, wrongKey, "SECRET", sessionId]), [])
       }).pipe(Effect.provide(otel.layer))
     })
   })
