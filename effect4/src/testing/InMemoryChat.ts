@@ -23,6 +23,7 @@ import type { CreateSessionParams, ListPageParams, ListSessionsParams, SendMessa
 import { validateCall } from "../ChatParams.js"
 import { fromEvents } from "../ChatReply.js"
 import { ChatService } from "../ChatService.js"
+import * as Scripts from "../core/inMemoryChat/scripts.js"
 import { ChatSession, type ChatSessionPage } from "../ChatSession.js"
 import { type Answer, type Definition, type Name, onSession, operations, qualified } from "../internal/operations.js"
 import { paginate, repeatedPageToken } from "../internal/paginate.js"
@@ -92,13 +93,7 @@ export class InMemoryChat extends Context.Service<InMemoryChat, {
 
     const scriptedFailure = (operation: InMemoryChat.Operation): Effect.Effect<void, LlamaCloudError> =>
       Effect.flatMap(
-        Ref.modify(failures, (queue): [LlamaCloudError | undefined, ReadonlyArray<Failure>] => {
-          const at = queue.findIndex((failure) => failure.operation === undefined || failure.operation === operation)
-          const found = queue[at]
-          if (found === undefined) return [undefined, queue]
-          const rest = found.times > 1 ? [{ ...found, times: found.times - 1 }] : []
-          return [found.error, [...queue.slice(0, at), ...rest, ...queue.slice(at + 1)]]
-        }),
+        Ref.modify(failures, (queue) => Scripts.takeFailure(queue, operation)),
         (error) => error === undefined ? Effect.void : Effect.fail(error)
       )
 
@@ -225,8 +220,8 @@ export class InMemoryChat extends Context.Service<InMemoryChat, {
         calls: Ref.get(calls),
         failNext: (error, options) =>
           Effect.suspend(() => {
-            const { operation, times = 1 } = typeof options === "number" ? { times: options } : options ?? {}
-            return times > 0 ? Ref.update(failures, (queue) => [...queue, { error, operation, times }]) : Effect.void
+            const failure = Scripts.scriptedFailure(error, options)
+            return failure === undefined ? Effect.void : Ref.update(failures, (queue) => [...queue, failure])
           }),
         scriptTurn: (scripted) =>
           Ref.update(memory, (held) => ({ ...held, scripts: [...held.scripts, isScriptedTurn(scripted) ? scripted : { events: scripted }] }))
@@ -308,11 +303,7 @@ interface Memory {
   readonly scripts: ReadonlyArray<InMemoryChat.ScriptedTurn>
 }
 
-interface Failure {
-  readonly error: LlamaCloudError
-  readonly operation: InMemoryChat.Operation | undefined
-  readonly times: number
-}
+type Failure = Scripts.ScriptedFailure<LlamaCloudError, InMemoryChat.Operation>
 
 const isScriptedTurn = (
   scripted: ReadonlyArray<InMemoryChat.ScriptedEvent> | InMemoryChat.ScriptedTurn

@@ -10,6 +10,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as ChatEvent from "../../ChatEvent.js"
+import * as Scripts from "../../core/inMemoryChat/scripts.js"
 import { endedBeforeStop } from "../../internal/failure.js"
 import { show } from "../../core/show.js"
 import { eventProblem } from "../../internal/sse.js"
@@ -68,10 +69,8 @@ export interface Started {
 }
 
 /**
- * Starts a turn on the model with the next script, if any, and returns the scripts left. A script
- * with events is checked as a turn (the session exists and is idle, its indexes lock) but is not
- * the model's: nothing is recorded and the session is not held. Otherwise the agent answers, and
- * the session is busy until the turn is finished.
+ * Starts a turn on the model with the next script, if any, and returns the scripts left (see
+ * `core/inMemoryChat/scripts.ts`): the model's verdict as this Effect line's value.
  *
  * @since 0.2.0
  * @category turns
@@ -81,13 +80,8 @@ export const start = (
   scripts: ReadonlyArray<TurnScript>,
   request: ChatModel.TurnRequest
 ): readonly [Either.Either<Started, ChatModel.Problem>, ChatModel.State, ReadonlyArray<TurnScript>] => {
-  const [started, next] = ChatModel.startTurn(state, request)
-  if (Either.isLeft(started)) return [Either.left(started.left), state, scripts]
-  const [script, ...rest] = scripts
-  if (script === undefined) return [Either.right({ events: started.right.events, cut: undefined, recorded: started.right }), next, scripts]
-  return script.events === undefined
-    ? [Either.right({ events: started.right.events, cut: script.failAfter, recorded: started.right }), next, rest]
-    : [Either.right({ events: script.events, cut: script.failAfter, recorded: undefined }), state, rest]
+  const [started, next, rest] = Scripts.startTurn(state, scripts, request)
+  return [started.ok ? Either.right(started.value) : Either.left(started.problem), next, rest]
 }
 
 /** The item at `position` (1-based) as a `ChatEvent`, or the `DecodeError` the real stream fails with. */
