@@ -18,6 +18,7 @@ import type { AddressInfo } from "node:net"
 import { RetryPolicy } from "../src/RetryPolicy.js"
 import { create } from "./fixtures/calls.js"
 import { chatOver, failsWith } from "./fixtures/harness.js"
+import { nothingSent, withCode } from "../../test/shared/transportCauses.js"
 
 /** A transport whose every request fails with `cause`, counting the attempts. */
 const failingWith = (cause: unknown) => {
@@ -31,20 +32,8 @@ const failingWith = (cause: unknown) => {
   return { state, layer: chatOver(Layer.succeed(HttpClient.HttpClient, client), {}, RetryPolicy.layer({ baseDelay: "1 millis", jitter: 0 })) }
 }
 
-const withCode = (message: string, code: string) => Object.assign(new Error(message), { code })
-
 describe("failures where nothing was sent", () => {
-  for (
-    const [what, cause, retried] of [
-      ["a refused connection in Deno's words", new TypeError("error sending request: Connection refused (os error 111)"), true],
-      ["a DNS failure in workerd's words", new Error("Network connection lost: dns error: failed to lookup address information"), true],
-      ["TLS spoken to a plain-HTTP port", withCode("wrong version number", "ERR_SSL_WRONG_VERSION_NUMBER"), false],
-      ["an untrusted certificate", withCode("self-signed certificate", "DEPTH_ZERO_SELF_SIGNED_CERT"), false],
-      ["an invalid header value", withCode("Invalid character in header content", "ERR_INVALID_CHAR"), false],
-      ["a transport that does not run here", new TypeError("dispatcher.request is not a function"), false],
-      ["a runtime that refuses (Deno without permission)", Object.assign(new Error('Requires env access to "NODE_DEBUG", run again with the --allow-env flag'), { name: "NotCapable" }), false]
-    ] as const
-  ) {
+  for (const [what, cause, retried] of nothingSent) {
     it.live(`${what}: ConnectFailed, nothing sent, ${retried ? "retried" : "not retried"}`, () => {
       const { state, layer } = failingWith(cause)
       return Effect.gen(function*() {
