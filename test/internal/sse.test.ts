@@ -9,18 +9,14 @@ import * as ChatEvent from "../../src/ChatEvent.js"
 import { MAX_EVENT_CHARS as SHARED_LIMIT } from "../../src/core/eventFraming.js"
 import { type EventFailure, makeEventReader, MAX_EVENT_CHARS } from "../../src/internal/sse.js"
 import {
-  badEvent,
-  bodyOf,
   bytesOf,
   decodings,
   fc,
-  framing,
   type Pushed,
   readAll as read,
-  stream,
-  wireEvent,
-  wordedBy,
-  writeStream
+  readsEveryEvent,
+  stopsAtBadEvent,
+  wordedBy
 } from "../shared/sseStreams.js"
 
 /** Feeds `bytes` cut at `cuts` (any offsets, in any order) and gathers what comes out. */
@@ -38,15 +34,7 @@ const decodedAll = (wire: ReadonlyArray<unknown>): ReadonlyArray<ChatEvent.ChatE
 
 describe("sse", () => {
   it("any chunking, line ending and surrounding fields yield each event's ChatEvent", () =>
-    fc.assert(
-      fc.property(stream, (s) => {
-        const { count, events, failure } = readAll(bodyOf(s), s.cuts)
-        assert.isUndefined(failure)
-        assert.deepStrictEqual(events, decodedAll(s.events.map(([event]) => event)))
-        assert.strictEqual(count, s.events.length)
-      }),
-      { numRuns: 100 }
-    ))
+    fc.assert(readsEveryEvent(readAll, decodedAll), { numRuns: 100 }))
 
   for (const { events, failure, maxEventChars, name, text } of decodings) {
     it(name, () => {
@@ -60,18 +48,7 @@ describe("sse", () => {
   }
 
   it("a bad event after valid ones fails at its position, whatever the chunking, and nothing throws", () =>
-    fc.assert(
-      fc.property(stream, badEvent, fc.array(fc.tuple(wireEvent, framing), { maxLength: 3 }), (s, data, rest) => {
-        const text = `${writeStream(s.events, s.endings)}data: ${data}\n\n${writeStream(rest, ["\n"])}`
-        const { count, events, failure } = readAll(bytesOf(text), s.cuts)
-        assert.deepStrictEqual(events, decodedAll(s.events.map(([event]) => event)))
-        assert.strictEqual(count, s.events.length)
-        assert.strictEqual(failure?.position, s.events.length + 1)
-        assert.include(failure?.problem, `event ${s.events.length + 1} `)
-        assert.strictEqual(failure?.excerpt, data)
-      }),
-      { numRuns: 200 }
-    ))
+    fc.assert(stopsAtBadEvent(readAll, decodedAll), { numRuns: 200 }))
 
   it("the limit is the shared framing's", () => {
     assert.strictEqual(MAX_EVENT_CHARS, SHARED_LIMIT)

@@ -4,6 +4,7 @@
  * the fields and line endings around them, chunk cuts, and the ways a server gets an event wrong.
  * No Effect: each edition reads them with its own reader and result type.
  */
+import * as Assert from "node:assert/strict"
 import * as fc from "fast-check"
 
 /**
@@ -190,3 +191,35 @@ export const decodings: ReadonlyArray<{
     failure: { position: 1, problem: "event 1 is larger than the limit of 1000 characters", excerpt: eventOf(1001).slice(6, 206) }
   }
 ]
+
+/** What an edition's reader gave for a body: its events (with those that came with a failure), the failure, the count. */
+type Read<A> = {
+  readonly events: ReadonlyArray<A>
+  readonly failure: { readonly position: number; readonly problem: string; readonly excerpt: string } | undefined
+  readonly count: number
+}
+
+/**
+ * Any chunking, line ending and surrounding fields: `read` gives each wire event as `decodeAll`
+ * makes it, counted, and no failure.
+ */
+export const readsEveryEvent = <A>(read: (bytes: Uint8Array, cuts: ReadonlyArray<number>) => Read<A>, decodeAll: (wire: ReadonlyArray<unknown>) => ReadonlyArray<A>) =>
+  fc.property(stream, (s) => {
+    const { count, events, failure } = read(bodyOf(s), s.cuts)
+    Assert.strictEqual(failure, undefined)
+    Assert.deepStrictEqual(events, decodeAll(s.events.map(([event]) => event)))
+    Assert.strictEqual(count, s.events.length)
+  })
+
+/** A bad event after valid ones, whatever the chunking: `read` fails at its position, quoting it, with the events before it. */
+export const stopsAtBadEvent = <A>(read: (bytes: Uint8Array, cuts: ReadonlyArray<number>) => Read<A>, decodeAll: (wire: ReadonlyArray<unknown>) => ReadonlyArray<A>) =>
+  fc.property(stream, badEvent, fc.array(fc.tuple(wireEvent, framing), { maxLength: 3 }), (s, data, rest) => {
+    const text = `${writeStream(s.events, s.endings)}data: ${data}\n\n${writeStream(rest, ["\n"])}`
+    const { count, events, failure } = read(bytesOf(text), s.cuts)
+    Assert.deepStrictEqual(events, decodeAll(s.events.map(([event]) => event)))
+    Assert.strictEqual(count, s.events.length)
+    Assert.ok(failure !== undefined, "the bad event must fail the reader")
+    Assert.strictEqual(failure.position, s.events.length + 1)
+    Assert.ok(failure.problem.includes(`event ${s.events.length + 1} `), failure.problem)
+    Assert.strictEqual(failure.excerpt, data)
+  })
