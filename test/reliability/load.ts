@@ -1,7 +1,8 @@
 /**
- * One load run: many creates at a fixed concurrency against a local server, optionally with a share
- * of 503s, measuring outcomes, attempts, connections, latency and heap. Shared by the CI-sized test
- * (`load.test.ts`) and the full soak (`test/soak.ts`).
+ * One load run on the Effect 3 edition: many creates at a fixed concurrency against a local server,
+ * optionally with a share of 503s, measuring outcomes, attempts, connections, latency and heap. Used
+ * by the CI-sized test (`load.test.ts`) and the full soak (`test/soak.ts`); what a run reports and
+ * what it must show are shared with the Effect 4 edition (test/shared/reliability/load.ts).
  */
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
@@ -14,19 +15,15 @@ import type * as Scope from "effect/Scope"
 import * as Tracer from "effect/Tracer"
 import { fork } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { setFlagsFromString } from "node:v8"
-import { runInNewContext } from "node:vm"
 import { ChatService } from "../../src/ChatService.js"
 import { RetryPolicy } from "../../src/RetryPolicy.js"
 import { TimeoutPolicy } from "../../src/TimeoutPolicy.js"
 import { LocalServer } from "../../src/testing/node.js"
 import { clientLayer, outcomeOf, type Transport } from "./harness.js"
 import type { Counts, Message, Request } from "./server-process.js"
+import { type LoadReport, memory, policies as loadPolicies, reportOf, tally } from "../shared/reliability/load.js"
 
-setFlagsFromString("--expose-gc")
-const gc = runInNewContext("gc") as () => void
-
-const MiB = 1024 * 1024
+export type { LoadReport }
 
 /** The local server as a load run sees it: in this process, or in a process of its own. */
 export interface LoadServer {
@@ -111,51 +108,6 @@ export interface LoadOptions {
   readonly server?: Effect.Effect<LoadServer, never, Scope.Scope>
 }
 
-export interface LoadReport {
-  readonly transport: string
-  readonly server: LoadServer["where"]
-  readonly calls: number
-  readonly concurrency: number
-  readonly faultRate: number
-  readonly wallMs: number
-  readonly callsPerSecond: number
-  readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number }
-  /** Calls by outcome label (`success`, `ServerError(503)`, …). */
-  readonly outcomes: Readonly<Record<string, number>>
-  /** Calls by number of attempts. */
-  readonly attempts: Readonly<Record<string, number>>
-  /** Calls whose outcome is not a documented one for this run (see `documented`). */
-  readonly undocumented: number
-  readonly serverRequests: number
-  readonly sessions: number
-  /** TCP connections the server accepted over the run, and the most open at once. */
-  readonly connectionsTotal: number
-  readonly connectionsMaxOpen: number
-  /** Heap + array buffers after a full collection, before the run (after a warm-up) and after it. */
-  readonly heapBeforeMiB: number
-  readonly heapAfterMiB: number
-  readonly heapGrowthMiB: number
-  readonly rssAfterMiB: number
-}
-
-/** What the default policy documents for one call: 503 is retried twice, then returned. */
-export const documented = (label: string, attempts: number, faultRate: number): boolean =>
-  faultRate === 0
-    ? label === "success" && attempts === 1
-    : (label === "success" && attempts >= 1 && attempts <= 3) || (label === "ServerError(503)" && attempts === 3)
-
-const memory = (): number => {
-  gc()
-  gc()
-  const m = process.memoryUsage()
-  return m.heapUsed + m.arrayBuffers
-}
-
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits
-
-const percentile = (sorted: Float64Array, p: number): number =>
-  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0
-
 /**
  * A tracer that keeps, for each finished `ChatService.create` span, only its attempts and outcome
  * label: a load run must not hold ten thousand spans.
@@ -184,21 +136,14 @@ export const runLoad = (options: LoadOptions): Effect.Effect<LoadReport> =>
       ? {}
       : { random: { rate: options.faultRate, fault: LocalServer.Fault.status(503), seed: options.seed ?? 42 } }
     const policies = Layer.merge(
-      RetryPolicy.layer({ baseDelay: "20 millis", maxDelay: "200 millis" }),
-      TimeoutPolicy.layer({ perAttempt: "20 seconds" })
+      RetryPolicy.layer(loadPolicies.retry),
+      TimeoutPolicy.layer(loadPolicies.timeout)
     )
     const context = yield* Layer.build(clientLayer(server.url, options.transport.layer, policies))
     const chat = Context.get(context, ChatService)
 
-    const outcomes: Record<string, number> = {}
-    const attempts: Record<string, number> = {}
-    let undocumented = 0
-    const tracer = countingTracer(yield* Effect.tracer, (n, exit) => {
-      const label = outcomeOf(exit).label
-      outcomes[label] = (outcomes[label] ?? 0) + 1
-      attempts[n] = (attempts[n] ?? 0) + 1
-      if (!documented(label, n, options.faultRate)) undocumented++
-    })
+    const counted = tally(options.faultRate)
+    const tracer = countingTracer(yield* Effect.tracer, (n, exit) => counted.add(outcomeOf(exit).label, n))
 
     // Warm-up: connections, JIT, lazy modules; not counted.
     const warmUp = Math.min(200, Math.ceil(options.calls / 10))
@@ -236,37 +181,22 @@ export const runLoad = (options: LoadOptions): Effect.Effect<LoadReport> =>
     yield* Fiber.interrupt(sampler)
 
     const counts = yield* server.counts
-    const serverRequests = counts.requests
-    const sessions = counts.sessions
-    const connectionsTotal = counts.total - baseConnections
     // The server's records are the server's memory, not the client's.
     yield* server.reset
-    const heapAfter = memory()
-    latencies.sort()
-
-    return {
+    return reportOf({
       transport: options.transport.label,
       server: server.where,
       calls: options.calls,
       concurrency: options.concurrency,
       faultRate: options.faultRate,
-      wallMs: Math.round(wallMs),
-      callsPerSecond: Math.round(options.calls / (wallMs / 1000)),
-      latencyMs: {
-        p50: round(percentile(latencies, 0.5)),
-        p99: round(percentile(latencies, 0.99)),
-        max: round(latencies[latencies.length - 1] ?? 0)
-      },
-      outcomes,
-      attempts,
-      undocumented,
-      serverRequests,
-      sessions,
-      connectionsTotal,
+      wallMs,
+      latencies,
+      tally: counted,
+      serverRequests: counts.requests,
+      sessions: counts.sessions,
+      connectionsTotal: counts.total - baseConnections,
       connectionsMaxOpen: maxOpen,
-      heapBeforeMiB: round(heapBefore / MiB),
-      heapAfterMiB: round(heapAfter / MiB),
-      heapGrowthMiB: round((heapAfter - heapBefore) / MiB),
-      rssAfterMiB: round(process.memoryUsage().rss / MiB)
-    }
+      heapBefore,
+      heapAfter: memory()
+    })
   }).pipe(Effect.scoped)
