@@ -4,6 +4,10 @@
  * paced or mangled. Each edition's `LocalServer` runs it under a scope and gives it the few things
  * that are its Effect's: the clock, the random draws and the model's empty state.
  *
+ * Over 300 lines and one concept, a request's way through the server: reading it, meeting the fault
+ * plan, answering and writing (a fault acted out on the socket included) read best in one place;
+ * the routes, faults, answers, turn framing and raw writer are modules of their own.
+ *
  * @since 1.0.0
  */
 import * as Crypto from "node:crypto"
