@@ -2,7 +2,8 @@
  * What callers pass to the `ChatService` operations, and its validation: every parameter is checked
  * here before anything is sent, by every implementation of the service. Its wire form (query and
  * body) is in `internal/requestWire.ts`; the rules and the messages a user reads are
- * `core/paramChecks.ts`, shared with the Effect 3 edition.
+ * `core/paramChecks.ts`, shared with the Effect 3 edition. Over 300 lines: every operation's
+ * parameters as schemas, each hung with its check, its message and its generator.
  *
  * A schema's `message` annotation says what it expects; a value of the wrong type reads
  * `<message>, got <value>` (see `internal/issueList.ts`). A check that fails says why itself.
